@@ -1,0 +1,41 @@
+// The built-in offline "LLM": deterministic title, labels, synthetic data,
+// statistics, insights and narrative computed from the request text and data.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/chart_data.hpp"
+#include "protocol/chart_types.hpp"
+#include "protocol/client_messages.hpp"
+
+namespace aw::analytics {
+
+struct generation {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  protocol::chart_data data;                    // shaped for the chart type (see chart_data.hpp)
+  bool synthetic = true;                        // false when the user's data was used
+  protocol::statistics stats;                   // of headline_values(data)
+  std::vector<protocol::statistics> series_stats;
+  std::vector<std::string> insights;            // quote the numbers in stats
+  std::string narrative;
+  std::vector<std::string> thoughts;            // short lines for agent_thinking events
+};
+
+struct generation_error {
+  std::string field;    // e.g. "payload.data.ohlc"
+  std::string message;  // names the field
+};
+
+// Checks that user data fits the chart type (shape present, lengths, limits).
+std::optional<generation_error> check_data_fits(protocol::chart_type type,
+                                                const protocol::chart_data& data);
+
+// Same payload and type -> same result. User data is used as given (echoed exactly),
+// missing shapes are derived where that is meaningful.
+generation builtin_generate(const protocol::analytics_payload& payload, protocol::chart_type type);
+
+}  // namespace aw::analytics
