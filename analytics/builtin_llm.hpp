@@ -36,6 +36,16 @@ std::optional<generation_error> check_data_fits(protocol::chart_type type,
 
 // Same payload and type -> same result. User data is used as given (echoed exactly),
 // missing shapes are derived where that is meaningful.
+//
+// Conventions of the generated data, for the renderer:
+//   waterfall_chart : values[0] is the starting level, values[1..] are changes (+/-)
+//   pareto_chart    : values sorted descending (cumulative % is left to the renderer)
+//   funnel_chart    : values strictly decreasing (synthetic)
+//   combo_bar_line  : series[0] bars (y1), series[1] line (y2, a percentage)
+//   histogram       : groups[0] holds the samples; labels/values are bins/counts
+//   box/violin      : groups hold the samples; labels/values are names/medians
+//   series types given user `values` keep them (no `series`): draw them as one series
+//   scatter/bubble from user values: x = 1..n, y = value, size = |value|
 generation builtin_generate(const protocol::analytics_payload& payload, protocol::chart_type type);
 
 }  // namespace aw::analytics

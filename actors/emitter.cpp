@@ -1,0 +1,59 @@
+#include "actors/emitter.hpp"
+
+#include <algorithm>
+
+#include "actors/ids.hpp"
+
+namespace aw::actors {
+
+emitter::emitter(std::string user_id, std::string epoch, event_log_limits limits, outbox* out,
+                 counters* stats)
+    : user_id_(std::move(user_id)),
+      epoch_(std::move(epoch)),
+      out_(out),
+      stats_(stats),
+      log_(limits) {}
+
+void emitter::emit(const run_identity& run, protocol::event_type type,
+                   std::string_view data_json, std::int64_t now_ms) {
+  std::string event_id = make_id("evt");
+  protocol::event_envelope env;
+  env.type = type;
+  env.seq = ++last_seq_;
+  env.event_id = event_id;
+  env.run_id = run.run_id;
+  env.correlation_id = run.correlation_id;
+  env.conversation_id = run.conversation_id;
+  env.user_id = user_id_;
+  env.message_id = run.message_id;
+  env.unix_ms = now_ms;
+  auto frame = std::make_shared<const std::string>(protocol::write_event(env, data_json));
+  log_.append(env.seq, now_ms, frame);
+  if (!conns_.empty()) out_->send_all(conns_, std::move(frame));
+  stats_->events_sent.fetch_add(1, std::memory_order_relaxed);
+}
+
+void emitter::attach(conn_id conn) {
+  if (std::find(conns_.begin(), conns_.end(), conn) == conns_.end()) conns_.push_back(conn);
+}
+
+void emitter::detach(conn_id conn) {
+  conns_.erase(std::remove(conns_.begin(), conns_.end(), conn), conns_.end());
+}
+
+void emitter::replay(conn_id conn, std::uint64_t after, bool epoch_matches, std::int64_t now_ms) {
+  log_.prune(now_ms);
+  std::uint64_t oldest = log_.empty() ? last_seq_ + 1 : log_.oldest_seq();
+  bool gap = !epoch_matches || after > last_seq_ || after + 1 < oldest;
+  if (gap) {
+    std::string why = !epoch_matches    ? "epoch " + epoch_ + " is not the one given"
+                      : after > last_seq_ ? "last_seq is ahead of this user's history"
+                                          : "events after last_seq are no longer held";
+    out_->send(conn, std::make_shared<const std::string>(
+                         protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
+    after = oldest - 1;
+  }
+  log_.for_each_after(after, [&](const frame_ptr& frame) { out_->send(conn, frame); });
+}
+
+}  // namespace aw::actors

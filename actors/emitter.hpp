@@ -1,0 +1,58 @@
+// The emitter turns a run's events into numbered frames for one user: it gives
+// each event the next `seq`, wraps it in the PROTOCOL.md section 3 envelope,
+// keeps it for resume and fans it out to that user's connections only.
+// It lives inside the user's session actor, so numbering needs no lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/counters.hpp"
+#include "actors/event_log.hpp"
+#include "actors/outbox.hpp"
+#include "protocol/server_messages.hpp"
+
+namespace aw::actors {
+
+struct run_identity {
+  std::string run_id;
+  std::string correlation_id;
+  std::string conversation_id;
+  std::string message_id;
+};
+
+class emitter {
+ public:
+  emitter(std::string user_id, std::string epoch, event_log_limits limits, outbox* out,
+          counters* stats);
+
+  void emit(const run_identity& run, protocol::event_type type, std::string_view data_json,
+            std::int64_t now_ms);
+
+  void attach(conn_id conn);
+  void detach(conn_id conn);
+  const std::vector<conn_id>& connections() const { return conns_; }
+
+  std::uint64_t last_seq() const { return last_seq_; }
+  const std::string& epoch() const { return epoch_; }
+
+  // Sends one connection every held event with seq > after. When some of them
+  // are gone, or the client's epoch is not ours, a RESUME_GAP error comes
+  // first and the replay starts at the oldest event held.
+  void replay(conn_id conn, std::uint64_t after, bool epoch_matches, std::int64_t now_ms);
+
+  void prune(std::int64_t now_ms) { log_.prune(now_ms); }
+
+ private:
+  std::string user_id_;
+  std::string epoch_;
+  outbox* out_;
+  counters* stats_;
+  event_log log_;
+  std::uint64_t last_seq_ = 0;
+  std::vector<conn_id> conns_;
+};
+
+}  // namespace aw::actors

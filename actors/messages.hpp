@@ -1,0 +1,73 @@
+// Messages between the actors. Atoms name the verbs; structs carry the data.
+#pragma once
+
+#include <string>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "analytics/builtin_llm.hpp"
+#include "analytics/planner.hpp"
+#include "protocol/client_messages.hpp"
+#include "protocol/server_messages.hpp"
+#include "render/chart_spec.hpp"
+#include "render/renderer.hpp"
+
+namespace aw::actors {
+
+// gateway -> session
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+using disconnect_atom = caf::atom_constant<caf::atom("disconnect")>;
+using request_atom = caf::atom_constant<caf::atom("request")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
+// run -> session
+using emit_atom = caf::atom_constant<caf::atom("emit")>;
+// session -> itself
+using run_timeout_atom = caf::atom_constant<caf::atom("runtimeout")>;
+using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
+// run -> workers
+using plan_atom = caf::atom_constant<caf::atom("plan")>;
+using generate_atom = caf::atom_constant<caf::atom("generate")>;
+using render_atom = caf::atom_constant<caf::atom("render")>;
+
+// One event of a run, before the emitter numbers and wraps it.
+struct run_event {
+  std::string run_id;
+  protocol::event_type type = protocol::event_type::agent_thinking;
+  std::string data_json;     // the event's `data` object, serialised
+  std::string tool;          // tool_executing / tool_completed
+  std::string tool_call_id;  // tool_executing / tool_completed
+  protocol::run_status status = protocol::run_status::success;  // agent_completed
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_event& x) {
+  return f(caf::meta::type_name("run_event"), x.run_id, x.type, x.data_json, x.tool,
+           x.tool_call_id, x.status);
+}
+
+}  // namespace aw::actors
+
+namespace aw::analytics {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chart_plan& x) {
+  return f(caf::meta::type_name("chart_plan"), x.type, x.type_from_user, x.reasoning, x.steps);
+}
+}  // namespace aw::analytics
+
+namespace aw::render {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, render_output& x) {
+  return f(caf::meta::type_name("render_output"), x.ok, x.bytes, x.error, x.duration_ms);
+}
+}  // namespace aw::render
+
+// Local-only for now: these nested types have no inspect overloads yet, so
+// they cannot cross nodes.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::protocol::analytics_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::protocol::analytics_payload)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::analytics::generation)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::render::chart_spec)

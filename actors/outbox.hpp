@@ -1,0 +1,32 @@
+// What the actors need from the socket side, and nothing more: the gateway
+// implements it. Every call is thread-safe and returns at once (the gateway
+// posts the work to its own I/O thread), so no actor ever waits on a socket.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+
+namespace aw::actors {
+
+using conn_id = std::uint64_t;
+using frame_ptr = std::shared_ptr<const std::string>;
+
+class outbox {
+ public:
+  virtual ~outbox() = default;
+
+  virtual void send(conn_id conn, frame_ptr frame) = 0;
+  virtual void send_all(const std::vector<conn_id>& conns, frame_ptr frame) = 0;
+  virtual void close(conn_id conn, std::uint16_t code, std::string reason) = 0;
+
+  // A session with no connection and no run asks to be forgotten. The gateway
+  // answers with retire_atom when the user indeed has no connection left;
+  // otherwise it does nothing and the session stays.
+  virtual void retire(const std::string& user_id, caf::actor session) = 0;
+};
+
+}  // namespace aw::actors

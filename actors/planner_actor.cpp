@@ -1,0 +1,15 @@
+#include "actors/planner_actor.hpp"
+
+#include "actors/messages.hpp"
+
+namespace aw::actors {
+
+caf::behavior planner_actor(caf::event_based_actor*) {
+  return {
+      [](plan_atom, const protocol::analytics_payload& payload) -> analytics::chart_plan {
+        return analytics::make_plan(payload);
+      },
+  };
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,136 @@
+#include "actors/render_pool.hpp"
+
+#include <deque>
+#include <string>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+#include "core/log.hpp"
+
+namespace aw::actors {
+namespace {
+
+// A worker blocks while gnuplot draws; that is why it is detached (own thread).
+struct worker_state {
+  std::shared_ptr<render::chart_renderer> renderer;
+};
+
+caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
+                            std::shared_ptr<render::chart_renderer> renderer) {
+  self->state.renderer = std::move(renderer);
+  return {
+      [self](render_atom, const render::chart_spec& spec) -> render::render_output {
+        return self->state.renderer->render(spec);
+      },
+  };
+}
+
+struct render_job {
+  render::chart_spec spec;
+  caf::response_promise promise;
+};
+
+struct pool_state {
+  render::renderer_options options;
+  std::vector<caf::actor> workers;
+  std::vector<bool> busy;
+  std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
+  std::deque<std::string> turn;  // users with queued jobs, in round-robin order
+};
+
+using pool_actor = caf::stateful_actor<pool_state>;
+
+// Longer than any render (the gnuplot process enforces its own timeout),
+// so that a wedged worker still frees its slot.
+constexpr auto worker_request_timeout = std::chrono::seconds(90);
+
+std::shared_ptr<render::chart_renderer> start_renderer(const render::renderer_options& options) {
+  auto renderer = std::make_shared<render::chart_renderer>(options);
+  std::string error;
+  if (!renderer->start(&error))
+    log::error("render", "gnuplot did not start; renders will retry", {{"error", error}});
+  return renderer;
+}
+
+void dispatch(pool_actor* self);
+
+void assign(pool_actor* self, std::size_t worker, render_job job) {
+  self->state.busy[worker] = true;
+  auto promise = job.promise;
+  auto done = [self, worker](render::render_output& out, caf::response_promise& p) {
+    p.deliver(std::move(out));
+    self->state.busy[worker] = false;
+    dispatch(self);
+  };
+  self->request(self->state.workers[worker], worker_request_timeout, render_atom::value,
+                std::move(job.spec))
+      .then(
+          [done, promise](render::render_output& out) mutable { done(out, promise); },
+          [done, promise](caf::error& err) mutable {
+            render::render_output out;
+            out.error = "render worker failed: " + caf::to_string(err);
+            done(out, promise);
+          });
+}
+
+void dispatch(pool_actor* self) {
+  auto& st = self->state;
+  for (std::size_t i = 0; i < st.workers.size() && !st.turn.empty(); ++i) {
+    if (st.busy[i]) continue;
+    std::string user = std::move(st.turn.front());
+    st.turn.pop_front();
+    auto& queue = st.queues[user];
+    render_job job = std::move(queue.front());
+    queue.pop_front();
+    if (queue.empty())
+      st.queues.erase(user);
+    else
+      st.turn.push_back(std::move(user));
+    assign(self, i, std::move(job));
+  }
+}
+
+caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
+                          render::renderer_options options) {
+  self->state.options = options;
+  self->state.workers = std::move(workers);
+  self->state.busy.assign(self->state.workers.size(), false);
+  for (auto& w : self->state.workers) self->monitor(w);
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    for (std::size_t i = 0; i < st.workers.size(); ++i) {
+      if (st.workers[i].address() != msg.source) continue;
+      log::warn("render", "render worker died; starting a new one",
+                {{"reason", caf::to_string(msg.reason)}});
+      st.workers[i] = self->system().spawn<caf::detached>(render_worker,
+                                                          start_renderer(st.options));
+      self->monitor(st.workers[i]);
+    }
+  });
+  return {
+      [self](render_atom, const std::string& user,
+             render::chart_spec& spec) -> caf::result<render::render_output> {
+        auto& st = self->state;
+        auto promise = self->make_response_promise();
+        auto& queue = st.queues[user];
+        if (queue.empty()) st.turn.push_back(user);
+        queue.push_back(render_job{std::move(spec), promise});
+        dispatch(self);
+        return caf::delegated<render::render_output>();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_render_pool(caf::actor_system& system, int size,
+                             const render::renderer_options& options) {
+  std::vector<caf::actor> workers;
+  for (int i = 0; i < size; ++i)
+    workers.push_back(system.spawn<caf::detached>(render_worker, start_renderer(options)));
+  return system.spawn(render_pool, std::move(workers), options);
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,22 @@
+// The render pool: one dispatcher and N detached workers, each the only owner
+// of one persistent gnuplot process. Jobs wait in one queue per user and are
+// handed out round-robin across users, so one user with many charts cannot
+// starve the others.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "render/renderer.hpp"
+
+namespace aw::actors {
+
+// (render_atom, std::string user_id, chart_spec) -> render_output
+// Starts `size` gnuplot processes before it returns.
+caf::actor spawn_render_pool(caf::actor_system& system, int size,
+                             const render::renderer_options& options);
+
+}  // namespace aw::actors

@@ -1,0 +1,280 @@
+#include "actors/run_actor.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "actors/messages.hpp"
+#include "core/log.hpp"
+
+namespace aw::actors {
+namespace {
+
+using run_self = caf::stateful_actor<run_state>;
+using protocol::event_type;
+using protocol::thinking_stage;
+
+constexpr auto plan_timeout = std::chrono::seconds(10);
+constexpr auto llm_timeout = std::chrono::seconds(60);
+constexpr const char* agent_name = "analytics_agent";
+
+std::int64_t now_ms() { return protocol::now_unix_ms(); }
+
+double elapsed_ms(std::int64_t since) { return static_cast<double>(now_ms() - since); }
+
+void emit(run_self* self, event_type type, std::string data_json, std::string tool = {},
+          std::string tool_call_id = {},
+          protocol::run_status status = protocol::run_status::success) {
+  run_event ev{self->state.input.run_id, type, std::move(data_json), std::move(tool),
+               std::move(tool_call_id), status};
+  self->send(self->state.session, emit_atom::value, std::move(ev));
+}
+
+void think(run_self* self, thinking_stage stage, const std::string& thought, double progress) {
+  emit(self, event_type::agent_thinking, protocol::thinking_data(stage, thought, progress));
+}
+
+// A running tool call: tool_executing now, exactly one tool_completed later.
+struct tool_call {
+  std::string tool;
+  std::string id;
+  std::int64_t started_ms;
+};
+
+tool_call start_tool(run_self* self, std::string tool, const std::string& args_json,
+                     double progress) {
+  tool_call call{std::move(tool), "call-" + std::to_string(++self->state.tool_counter), now_ms()};
+  call.id = self->state.input.run_id + "-" + call.id;
+  emit(self, event_type::tool_executing,
+       protocol::tool_executing_data(call.tool, call.id, args_json, progress), call.tool, call.id);
+  return call;
+}
+
+void finish_tool(run_self* self, const tool_call& call, bool success,
+                 const std::string& result_json) {
+  emit(self, event_type::tool_completed,
+       protocol::tool_completed_data(call.tool, call.id, success, elapsed_ms(call.started_ms),
+                                     result_json),
+       call.tool, call.id);
+}
+
+void fail(run_self* self, const tool_call& call, protocol::error_code code,
+          const std::string& message) {
+  std::string result = "{\"error\":" + std::string("\"") + std::string(protocol::to_string(code)) +
+                       "\"}";
+  finish_tool(self, call, false, result);
+  emit(self, event_type::agent_completed,
+       protocol::completed_failure_data(protocol::run_status::error,
+                                        elapsed_ms(self->state.started_ms), code, message),
+       {}, {}, protocol::run_status::error);
+  log::info("run", "run failed",
+            {{"user", self->state.input.user_id},
+             {"run", self->state.input.run_id},
+             {"code", protocol::to_string(code)},
+             {"error", message}});
+  self->quit();
+}
+
+// Small JSON objects for tool args/results.
+class json_object {
+ public:
+  json_object() { w_.StartObject(); }
+  json_object& str(const char* key, std::string_view value) {
+    w_.Key(key);
+    w_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    return *this;
+  }
+  json_object& num(const char* key, double value) {
+    w_.Key(key);
+    w_.Double(value);
+    return *this;
+  }
+  json_object& integer(const char* key, std::int64_t value) {
+    w_.Key(key);
+    w_.Int64(value);
+    return *this;
+  }
+  json_object& boolean(const char* key, bool value) {
+    w_.Key(key);
+    w_.Bool(value);
+    return *this;
+  }
+  std::string done() {
+    w_.EndObject();
+    return buf_.GetString();
+  }
+
+ private:
+  rapidjson::StringBuffer buf_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
+};
+
+render::chart_spec make_spec(const run_state& st) {
+  render::chart_spec spec;
+  spec.type = st.plan.type;
+  spec.title = st.gen.title;
+  spec.x_label = st.gen.x_label;
+  spec.y_label = st.gen.y_label;
+  spec.data = st.gen.data;
+  spec.theme = st.input.payload.theme;
+  spec.format = st.input.payload.format;
+  spec.width = st.input.payload.width;
+  spec.height = st.input.payload.height;
+  return spec;
+}
+
+void complete(run_self* self, render::render_output& image) {
+  auto& st = self->state;
+  auto& payload = st.input.payload;
+  auto bytes = std::make_shared<const std::string>(std::move(image.bytes));
+  std::string chart_id =
+      st.svc.charts->put(std::string(protocol::mime_type(payload.format)), bytes);
+
+  think(self, thinking_stage::writing, "Summarising the chart: " + st.gen.narrative, 0.9);
+
+  protocol::run_response response;
+  response.image = bytes.get();
+  response.chart_url = "/charts/" + chart_id;
+  response.data = &st.gen.data;
+  response.stats = st.gen.stats;
+  response.series_stats = st.gen.series_stats;
+  response.insights = st.gen.insights;
+  response.narrative = st.gen.narrative;
+  auto& md = response.metadata;
+  md.type = st.plan.type;
+  md.title = st.gen.title;
+  md.data_source = st.gen.synthetic ? "synthetic" : "user";
+  md.llm_provider = "builtin";
+  md.format = payload.format;
+  md.width = payload.width;
+  md.height = payload.height;
+  md.generation_time_ms = elapsed_ms(st.started_ms);
+  emit(self, event_type::agent_completed,
+       protocol::completed_success_data(elapsed_ms(st.started_ms),
+                                        protocol::write_response(response)));
+  self->quit();
+}
+
+void render_step(run_self* self) {
+  auto& st = self->state;
+  auto& payload = st.input.payload;
+  auto call = start_tool(self, "render_chart",
+                         json_object()
+                             .str("chart_type", protocol::to_string(st.plan.type))
+                             .str("format", protocol::to_string(payload.format))
+                             .integer("width", payload.width)
+                             .integer("height", payload.height)
+                             .str("theme", payload.theme.name)
+                             .done(),
+                         0.6);
+  auto timeout = std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s);
+  self->request(st.svc.renderer, timeout, render_atom::value, st.input.user_id, make_spec(st))
+      .then(
+          [self, call](render::render_output& image) {
+            auto max_bytes =
+                static_cast<std::size_t>(self->state.svc.cfg->max_chart_size_mb) << 20;
+            if (!image.ok)
+              return fail(self, call, protocol::error_code::render_failed, image.error);
+            if (image.bytes.size() > max_bytes)
+              return fail(self, call, protocol::error_code::render_failed,
+                          "the rendered image is " + std::to_string(image.bytes.size()) +
+                              " bytes, over MAX_CHART_SIZE_MB");
+            finish_tool(self, call, true,
+                        json_object()
+                            .integer("bytes", static_cast<std::int64_t>(image.bytes.size()))
+                            .num("render_ms", image.duration_ms)
+                            .done());
+            complete(self, image);
+          },
+          [self, call](caf::error& err) {
+            fail(self, call, protocol::error_code::render_failed,
+                 "the renderer did not answer: " + caf::to_string(err));
+          });
+}
+
+void generate_step(run_self* self) {
+  auto& st = self->state;
+  bool user_data = st.input.payload.data.has_value();
+  auto call = start_tool(self, user_data ? "prepare_data" : "generate_data",
+                         json_object()
+                             .str("chart_type", protocol::to_string(st.plan.type))
+                             .str("data_source", user_data ? "user" : "synthetic")
+                             .str("provider", "builtin")
+                             .done(),
+                         0.3);
+  self->request(st.svc.llm, llm_timeout, generate_atom::value, st.input.payload, st.plan.type)
+      .then(
+          [self, call](analytics::generation& gen) {
+            auto& st = self->state;
+            st.gen = std::move(gen);
+            finish_tool(self, call, true,
+                        json_object()
+                            .str("title", st.gen.title)
+                            .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
+                            .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
+                            .done());
+            double progress = 0.4;
+            for (const auto& thought : st.gen.thoughts) {
+              think(self, thinking_stage::analyzing, thought, progress);
+              progress = std::min(0.55, progress + 0.05);
+            }
+            render_step(self);
+          },
+          [self, call](caf::error& err) {
+            fail(self, call, protocol::error_code::llm_unavailable,
+                 "the language model did not answer: " + caf::to_string(err));
+          });
+}
+
+void plan_step(run_self* self) {
+  auto& st = self->state;
+  auto& payload = st.input.payload;
+  auto call = start_tool(
+      self, "plan_chart",
+      json_object()
+          .str("content", payload.content.substr(0, 200))
+          .str("chart_preference",
+               payload.chart_preference ? protocol::to_string(*payload.chart_preference) : "")
+          .done(),
+      0.1);
+  self->request(st.svc.planner, plan_timeout, plan_atom::value, payload)
+      .then(
+          [self, call](analytics::chart_plan& plan) {
+            auto& st = self->state;
+            st.plan = std::move(plan);
+            finish_tool(self, call, true,
+                        json_object()
+                            .str("chart_type", protocol::to_string(st.plan.type))
+                            .boolean("from_preference", st.plan.type_from_user)
+                            .done());
+            think(self, thinking_stage::planning, st.plan.reasoning, 0.2);
+            generate_step(self);
+          },
+          [self, call](caf::error& err) {
+            fail(self, call, protocol::error_code::generation_failed,
+                 "the planner did not answer: " + caf::to_string(err));
+          });
+}
+
+}  // namespace
+
+caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session, services svc,
+                        run_input input) {
+  auto& st = self->state;
+  st.session = std::move(session);
+  st.svc = std::move(svc);
+  st.input = std::move(input);
+  st.started_ms = now_ms();
+  emit(self, event_type::agent_started,
+       protocol::started_data(agent_name, st.input.payload.content));
+  think(self, thinking_stage::planning, "Reading the request and choosing how to show it", 0.05);
+  plan_step(self);
+  // Every reply is handled by the request continuations above; nothing else is expected.
+  return {
+      [](caf::unit_t) {},
+  };
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,38 @@
+// One run: plan -> generate (LLM) -> render -> complete. The run reports every
+// step to its session as run_events; the session numbers them and guarantees
+// that the run ends exactly once, even if this actor fails or is cancelled.
+#pragma once
+
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/services.hpp"
+#include "analytics/builtin_llm.hpp"
+#include "analytics/planner.hpp"
+#include "protocol/client_messages.hpp"
+
+namespace aw::actors {
+
+struct run_input {
+  std::string run_id;
+  std::string user_id;
+  protocol::analytics_payload payload;
+};
+
+struct run_state {
+  run_input input;
+  services svc;
+  caf::actor session;
+  std::int64_t started_ms = 0;
+  int tool_counter = 0;
+  analytics::chart_plan plan;
+  analytics::generation gen;
+};
+
+caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session, services svc,
+                        run_input input);
+
+}  // namespace aw::actors

@@ -1,0 +1,34 @@
+#include "actors/services.hpp"
+
+#include <thread>
+
+#include <caf/all.hpp>
+
+#include "actors/llm_actor.hpp"
+#include "actors/planner_actor.hpp"
+#include "actors/render_pool.hpp"
+#include "core/log.hpp"
+
+namespace aw::actors {
+
+services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                        outbox* out) {
+  services svc;
+  svc.cfg = cfg;
+  svc.out = out;
+  svc.stats = std::make_shared<counters>();
+  svc.charts = std::make_shared<chart_store>(static_cast<std::size_t>(cfg->chart_cache_mb) << 20);
+  svc.planner = system.spawn(planner_actor);
+  svc.llm = system.spawn(llm_actor);
+  int pool = cfg->render_pool_size > 0
+                 ? cfg->render_pool_size
+                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  render::renderer_options options;
+  options.gnuplot_path = cfg->gnuplot_path;
+  options.work_dir = "/tmp";
+  svc.renderer = spawn_render_pool(system, pool, options);
+  log::info("actors", "services started", {{"render_pool", std::to_string(pool)}});
+  return svc;
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,31 @@
+// The long-lived actors and shared objects every session and run uses.
+#pragma once
+
+#include <memory>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/chart_store.hpp"
+#include "actors/counters.hpp"
+#include "actors/outbox.hpp"
+#include "core/config.hpp"
+
+namespace aw::actors {
+
+struct services {
+  caf::actor planner;
+  caf::actor llm;
+  caf::actor renderer;  // the render pool's dispatcher
+  std::shared_ptr<chart_store> charts;
+  std::shared_ptr<counters> stats;
+  std::shared_ptr<const core::config> cfg;
+  outbox* out = nullptr;  // owned by the gateway, which outlives every session
+};
+
+// Spawns planner, LLM and the render pool (its gnuplot processes start now,
+// before the gateway listens, so they inherit no socket).
+services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                        outbox* out);
+
+}  // namespace aw::actors

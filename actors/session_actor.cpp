@@ -1,0 +1,296 @@
+#include "actors/session_actor.hpp"
+
+#include <deque>
+#include <memory>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "actors/emitter.hpp"
+#include "actors/ids.hpp"
+#include "actors/messages.hpp"
+#include "actors/run_actor.hpp"
+#include "core/log.hpp"
+
+namespace aw::actors {
+namespace {
+
+using protocol::error_code;
+using protocol::event_type;
+
+struct connection_info {
+  conn_id id = 0;
+  std::string session_id;
+};
+
+struct active_run {
+  run_identity id;
+  caf::actor actor;
+  std::int64_t started_ms = 0;
+  std::unordered_map<std::string, std::string> open_tools;  // tool_call_id -> tool
+};
+
+struct session_state {
+  std::string user_id;
+  services svc;
+  std::unique_ptr<emitter> events;
+  std::vector<connection_info> conns;  // oldest first
+  std::unordered_map<std::string, active_run> runs;  // by run_id
+  std::unordered_map<std::string, std::string> run_by_correlation;
+  std::deque<std::int64_t> recent_requests;  // accepted request times, for the rate limit
+  std::int64_t idle_since_ms = 0;
+};
+
+using session_self = caf::stateful_actor<session_state>;
+
+std::int64_t now_ms() { return protocol::now_unix_ms(); }
+
+void send_error(session_self* self, conn_id conn, error_code code, std::string message,
+                const std::string& correlation_id) {
+  protocol::protocol_error e{code, std::move(message), correlation_id};
+  self->state.svc.out->send(conn,
+                            std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
+}
+
+void schedule_idle_check(session_self* self) {
+  auto& st = self->state;
+  if (!st.conns.empty() || !st.runs.empty()) return;
+  st.idle_since_ms = now_ms();
+  self->delayed_send(self, std::chrono::seconds(st.svc.cfg->event_buffer_s),
+                     idle_check_atom::value);
+}
+
+void forget_run(session_self* self, const std::string& run_id) {
+  auto& st = self->state;
+  auto it = st.runs.find(run_id);
+  if (it == st.runs.end()) return;
+  st.run_by_correlation.erase(it->second.id.correlation_id);
+  self->demonitor(it->second.actor);
+  st.runs.erase(it);
+  st.svc.stats->active_runs.fetch_sub(1, std::memory_order_relaxed);
+  schedule_idle_check(self);
+}
+
+void count_completion(session_self* self, protocol::run_status status) {
+  auto& s = *self->state.svc.stats;
+  switch (status) {
+    case protocol::run_status::success: s.runs_succeeded++; break;
+    case protocol::run_status::error: s.runs_failed++; break;
+    case protocol::run_status::cancelled: s.runs_cancelled++; break;
+    case protocol::run_status::timeout: s.runs_timed_out++; break;
+  }
+}
+
+// Ends a run that did not end by itself: closes its open tools, emits its one
+// agent_completed and stops its actor.
+void end_run(session_self* self, const std::string& run_id, protocol::run_status status,
+             error_code code, const std::string& message) {
+  auto& st = self->state;
+  auto it = st.runs.find(run_id);
+  if (it == st.runs.end()) return;
+  auto& run = it->second;
+  auto now = now_ms();
+  std::string result = "{\"error\":\"" + std::string(protocol::to_string(code)) + "\"}";
+  for (const auto& [call_id, tool] : run.open_tools)
+    st.events->emit(run.id, event_type::tool_completed,
+                    protocol::tool_completed_data(tool, call_id, false, 0, result), now);
+  st.events->emit(run.id, event_type::agent_completed,
+                  protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
+                                                   code, message),
+                  now);
+  log::info("session", "run ended",
+            {{"user", st.user_id}, {"run", run_id}, {"status", protocol::to_string(status)}});
+  count_completion(self, status);
+  self->send_exit(run.actor, caf::exit_reason::user_shutdown);
+  forget_run(self, run_id);
+}
+
+void on_run_event(session_self* self, run_event& ev) {
+  auto& st = self->state;
+  auto it = st.runs.find(ev.run_id);
+  if (it == st.runs.end()) return;  // the run was already ended (cancel, timeout)
+  auto& run = it->second;
+  if (ev.type == event_type::tool_executing) run.open_tools.emplace(ev.tool_call_id, ev.tool);
+  if (ev.type == event_type::tool_completed) run.open_tools.erase(ev.tool_call_id);
+  if (ev.type == event_type::agent_completed && !run.open_tools.empty()) {
+    // A run must not leave a tool open; close them before its completion.
+    std::string result = "{\"error\":\"GENERATION_FAILED\"}";
+    for (const auto& [call_id, tool] : run.open_tools)
+      st.events->emit(run.id, event_type::tool_completed,
+                      protocol::tool_completed_data(tool, call_id, false, 0, result), now_ms());
+    run.open_tools.clear();
+  }
+  st.events->emit(run.id, ev.type, ev.data_json, now_ms());
+  if (ev.type == event_type::agent_completed) {
+    count_completion(self, ev.status);
+    forget_run(self, ev.run_id);
+  }
+}
+
+bool over_rate_limit(session_state& st, std::int64_t now) {
+  auto window = static_cast<std::int64_t>(st.svc.cfg->rate_limit_window_s) * 1000;
+  while (!st.recent_requests.empty() && now - st.recent_requests.front() >= window)
+    st.recent_requests.pop_front();
+  return static_cast<int>(st.recent_requests.size()) >= st.svc.cfg->rate_limit_requests;
+}
+
+const connection_info* find_conn(const session_state& st, conn_id conn) {
+  for (const auto& c : st.conns)
+    if (c.id == conn) return &c;
+  return nullptr;
+}
+
+void on_request(session_self* self, conn_id conn, protocol::analytics_request& req) {
+  auto& st = self->state;
+  const auto& cid = req.correlation_id;
+  auto now = now_ms();
+  const connection_info* info = find_conn(st, conn);
+  if (info == nullptr) return;  // the connection closed meanwhile
+  if (st.run_by_correlation.count(cid) != 0)
+    return send_error(self, conn, error_code::duplicate_correlation_id,
+                      "a run with correlation_id " + cid + " is still going", cid);
+  if (static_cast<int>(st.runs.size()) >= st.svc.cfg->max_runs_per_user)
+    return send_error(self, conn, error_code::too_many_runs,
+                      "at most " + std::to_string(st.svc.cfg->max_runs_per_user) +
+                          " runs may go at once per user",
+                      cid);
+  if (over_rate_limit(st, now))
+    return send_error(self, conn, error_code::rate_limited,
+                      "over " + std::to_string(st.svc.cfg->rate_limit_requests) + " requests per " +
+                          std::to_string(st.svc.cfg->rate_limit_window_s) + " s",
+                      cid);
+  auto& payload = req.payload;
+  if (payload.data && payload.chart_preference) {
+    if (auto err = analytics::check_data_fits(*payload.chart_preference, *payload.data))
+      return send_error(self, conn, error_code::validation_failed, err->message, cid);
+  }
+  st.recent_requests.push_back(now);
+
+  active_run run;
+  run.id.run_id = make_id("run");
+  run.id.correlation_id = cid;
+  run.id.conversation_id = req.conversation_id.empty() ? info->session_id : req.conversation_id;
+  run.id.message_id = req.message_id;
+  run.started_ms = now;
+  run_input input{run.id.run_id, st.user_id, std::move(req.payload)};
+  run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
+  self->monitor(run.actor);
+  st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
+  st.svc.stats->runs_started.fetch_add(1, std::memory_order_relaxed);
+  self->delayed_send(self, std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s),
+                     run_timeout_atom::value, run.id.run_id);
+  log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
+  st.run_by_correlation.emplace(cid, run.id.run_id);
+  st.runs.emplace(run.id.run_id, std::move(run));
+}
+
+void on_connect(session_self* self, conn_id conn, std::string& session_id, std::int64_t last_seq,
+                const std::string& epoch) {
+  auto& st = self->state;
+  auto now = now_ms();
+  protocol::connection_ack ack;
+  ack.user_id = st.user_id;
+  ack.session_id = session_id;
+  ack.node = st.svc.cfg->node_id;
+  ack.heartbeat_s = st.svc.cfg->heartbeat_s;
+  ack.last_seq = st.events->last_seq();
+  ack.epoch = st.events->epoch();
+  st.svc.out->send(conn, std::make_shared<const std::string>(protocol::write_connection_ack(ack)));
+  // Replay strictly before live events: both happen inside this one handler.
+  if (last_seq >= 0)
+    st.events->replay(conn, static_cast<std::uint64_t>(last_seq),
+                      epoch.empty() || epoch == st.events->epoch(), now);
+  st.events->attach(conn);
+  st.conns.push_back(connection_info{conn, std::move(session_id)});
+  while (static_cast<int>(st.conns.size()) > st.svc.cfg->max_connections_per_user) {
+    conn_id oldest = st.conns.front().id;
+    st.conns.erase(st.conns.begin());
+    st.events->detach(oldest);
+    st.svc.out->close(oldest, 4000, "superseded by a newer connection of this user");
+  }
+}
+
+void on_disconnect(session_self* self, conn_id conn) {
+  auto& st = self->state;
+  st.events->detach(conn);
+  for (auto it = st.conns.begin(); it != st.conns.end(); ++it) {
+    if (it->id == conn) {
+      st.conns.erase(it);
+      break;
+    }
+  }
+  schedule_idle_check(self);
+}
+
+caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+  auto& st = self->state;
+  st.svc = std::move(svc);
+  st.user_id = std::move(user_id);
+  const auto& cfg = *st.svc.cfg;
+  event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
+                          static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
+                          static_cast<std::size_t>(cfg.event_buffer_bytes)};
+  st.events = std::make_unique<emitter>(st.user_id, random_tag("e"), limits, st.svc.out,
+                                        st.svc.stats.get());
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    for (auto& [run_id, run] : st.runs) {
+      if (run.actor.address() != msg.source) continue;
+      std::string id = run_id;  // end_run erases the entry
+      log::warn("session", "run actor stopped before completing",
+                {{"user", st.user_id}, {"run", id}, {"reason", caf::to_string(msg.reason)}});
+      end_run(self, id, protocol::run_status::error, error_code::generation_failed,
+              "the run stopped unexpectedly");
+      return;
+    }
+  });
+  return {
+      [self](connect_atom, conn_id conn, std::string& session_id, std::int64_t last_seq,
+             const std::string& epoch) { on_connect(self, conn, session_id, last_seq, epoch); },
+      [self](disconnect_atom, conn_id conn) { on_disconnect(self, conn); },
+      [self](request_atom, conn_id conn, protocol::analytics_request& req) {
+        on_request(self, conn, req);
+      },
+      [self](cancel_atom, conn_id conn, const std::string& correlation_id) {
+        auto& st = self->state;
+        auto it = st.run_by_correlation.find(correlation_id);
+        if (it == st.run_by_correlation.end())
+          return send_error(self, conn, error_code::not_found,
+                            "no running run has correlation_id " + correlation_id,
+                            correlation_id);
+        std::string run_id = it->second;
+        end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
+                "the run was cancelled by the client");
+      },
+      [self](resume_atom, conn_id conn, std::uint64_t last_seq) {
+        self->state.events->replay(conn, last_seq, true, now_ms());
+      },
+      [self](emit_atom, run_event& ev) { on_run_event(self, ev); },
+      [self](run_timeout_atom, const std::string& run_id) {
+        auto secs = std::to_string(self->state.svc.cfg->chart_generation_timeout_s);
+        end_run(self, run_id, protocol::run_status::timeout, error_code::timeout,
+                "the run took longer than CHART_GENERATION_TIMEOUT_S (" + secs + " s)");
+      },
+      [self](idle_check_atom) {
+        auto& st = self->state;
+        auto idle_ms = now_ms() - st.idle_since_ms;
+        if (st.conns.empty() && st.runs.empty() &&
+            idle_ms >= static_cast<std::int64_t>(st.svc.cfg->event_buffer_s) * 1000)
+          st.svc.out->retire(st.user_id, caf::actor_cast<caf::actor>(self));
+      },
+      [self](retire_atom) {
+        auto& st = self->state;
+        if (!st.conns.empty() || !st.runs.empty()) return;
+        log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_session(caf::actor_system& system, const services& svc, std::string user_id) {
+  return system.spawn(session_actor, svc, std::move(user_id));
+}
+
+}  // namespace aw::actors

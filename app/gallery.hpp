@@ -1,0 +1,12 @@
+// `agentwire render --all --out DIR [--width W --height H]`: renders every
+// chart type with the built-in synthetic data, in PNG and SVG.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace aw::app {
+
+int run_gallery_command(const std::vector<std::string>& args);
+
+}  // namespace aw::app

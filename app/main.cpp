@@ -1,0 +1,69 @@
+// agentwire: the service binary.
+//   agentwire [flags]                 serve (see --help)
+//   agentwire render --all --out DIR  render every chart type (gallery)
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/services.hpp"
+#include "app/gallery.hpp"
+#include "core/config.hpp"
+#include "core/log.hpp"
+#include "gateway/server.hpp"
+
+namespace {
+
+int serve(const std::vector<std::string>& args) {
+  auto loaded = aw::core::load_config(args);
+  if (loaded.help) {
+    std::cout << aw::core::config_help();
+    return 0;
+  }
+  if (!loaded.errors.empty()) {
+    for (const auto& e : loaded.errors) std::cerr << "agentwire: " << e << "\n";
+    std::cerr << "agentwire: " << loaded.errors.size()
+              << " bad configuration value(s); see agentwire --help\n";
+    return 2;
+  }
+  auto cfg = std::make_shared<const aw::core::config>(loaded.cfg);
+  aw::log::level level = aw::log::level::info;
+  aw::log::parse_level(cfg->log_level, &level);
+  aw::log::set_level(level);
+  if (cfg->auth_secret.empty())
+    aw::log::warn("app", "AUTH_SECRET is not set: any user_id is accepted (development mode)");
+
+  std::signal(SIGPIPE, SIG_IGN);
+  caf::actor_system_config caf_cfg;
+  int threads = cfg->worker_threads > 0
+                    ? cfg->worker_threads
+                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  caf::actor_system system{caf_cfg};
+
+  int code = 0;
+  {
+    aw::gateway::server gateway(system, cfg);
+    // Workers (and their gnuplot processes) start before the gateway listens.
+    auto svc = aw::actors::start_services(system, cfg, &gateway.outbox());
+    code = gateway.run(svc);
+    caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.llm, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.renderer, caf::exit_reason::user_shutdown);
+  }
+  aw::log::info("app", "exiting", {{"code", std::to_string(code)}});
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "render") return aw::app::run_gallery_command(
+      std::vector<std::string>(args.begin() + 1, args.end()));
+  return serve(args);
+}

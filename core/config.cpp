@@ -1,0 +1,234 @@
+#include "core/config.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace aw::core {
+namespace {
+
+// One configurable value: its env name, flag, range and where it lives in `config`.
+struct option {
+  const char* env;
+  const char* flag;
+  const char* help;
+  std::int64_t min;
+  std::int64_t max;
+  std::function<void(config&, std::int64_t)> set_int;     // integer options
+  std::function<void(config&, const std::string&)> set_str;  // string options
+  std::function<std::string(const config&)> show;
+};
+
+template <class T>
+option int_opt(const char* env, const char* flag, const char* help, std::int64_t min,
+               std::int64_t max, T config::*member) {
+  return option{env,
+                flag,
+                help,
+                min,
+                max,
+                [member](config& c, std::int64_t v) { c.*member = static_cast<T>(v); },
+                nullptr,
+                [member](const config& c) { return std::to_string(c.*member); }};
+}
+
+option str_opt(const char* env, const char* flag, const char* help, std::string config::*member,
+               bool secret = false) {
+  return option{env,
+                flag,
+                help,
+                0,
+                0,
+                nullptr,
+                [member](config& c, const std::string& v) { c.*member = v; },
+                [member, secret](const config& c) {
+                  if (secret) return std::string(c.*member).empty() ? std::string("(unset)")
+                                                                   : std::string("(set)");
+                  return c.*member;
+                }};
+}
+
+const std::vector<option>& options() {
+  static const std::vector<option> all = {
+      str_opt("HOST", "--host", "address to listen on", &config::host),
+      int_opt("PORT", "--port", "TCP port for WebSocket and HTTP (0: any free port, for tests)", 0, 65535, &config::port),
+      str_opt("NODE_ID", "--node-id", "name of this node in connection_ack and /health",
+              &config::node_id),
+      int_opt("MAX_CONNECTIONS_PER_USER", "--max-connections-per-user",
+              "open connections per user; the oldest is closed with 4000", 1, 100,
+              &config::max_connections_per_user),
+      int_opt("MAX_TOTAL_CONNECTIONS", "--max-total-connections",
+              "open connections in all; HTTP 503 beyond", 1, 1000000,
+              &config::max_total_connections),
+      int_opt("MAX_MESSAGE_BYTES", "--max-message-bytes", "largest client frame; close 1009 beyond",
+              1024, 64 << 20, &config::max_message_bytes),
+      int_opt("MAX_RUNS_PER_USER", "--max-runs-per-user", "concurrent runs per user", 1, 1000,
+              &config::max_runs_per_user),
+      int_opt("RATE_LIMIT_REQUESTS", "--rate-limit-requests", "requests per window per user", 1,
+              1000000, &config::rate_limit_requests),
+      int_opt("RATE_LIMIT_WINDOW_S", "--rate-limit-window-s", "rate limit window in seconds", 1,
+              86400, &config::rate_limit_window_s),
+      int_opt("CHART_GENERATION_TIMEOUT_S", "--chart-generation-timeout-s",
+              "a run longer than this ends with status timeout", 5, 300,
+              &config::chart_generation_timeout_s),
+      int_opt("MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes",
+              "unsent bytes per connection before it is closed with 4002", 64 << 10, 1LL << 30,
+              &config::max_send_queue_bytes),
+      int_opt("EVENT_BUFFER_EVENTS", "--event-buffer-events", "events kept per user for resume",
+              16, 1000000, &config::event_buffer_events),
+      int_opt("EVENT_BUFFER_S", "--event-buffer-s", "seconds events are kept per user for resume",
+              10, 86400, &config::event_buffer_s),
+      int_opt("EVENT_BUFFER_BYTES", "--event-buffer-bytes", "bytes of events kept per user", 1 << 20,
+              1LL << 32, &config::event_buffer_bytes),
+      int_opt("STALE_TIMEOUT_S", "--stale-timeout-s", "close 4001 after this long without traffic",
+              5, 86400, &config::stale_timeout_s),
+      int_opt("HEARTBEAT_S", "--heartbeat-s", "WebSocket ping interval", 1, 3600,
+              &config::heartbeat_s),
+      int_opt("RENDER_POOL_SIZE", "--render-pool-size", "gnuplot processes (0: one per core)", 0,
+              64, &config::render_pool_size),
+      int_opt("WORKER_THREADS", "--worker-threads", "actor scheduler threads (0: one per core)", 0,
+              256, &config::worker_threads),
+      int_opt("MAX_CHART_SIZE_MB", "--max-chart-size-mb",
+              "a rendered image larger than this fails the run with RENDER_FAILED", 1, 100,
+              &config::max_chart_size_mb),
+      int_opt("CHART_CACHE_MB", "--chart-cache-mb", "memory for images served by /charts/{id}", 1,
+              65536, &config::chart_cache_mb),
+      str_opt("GNUPLOT_PATH", "--gnuplot-path", "gnuplot executable", &config::gnuplot_path),
+      str_opt("LLM_PROVIDER", "--llm-provider", "builtin", &config::llm_provider),
+      str_opt("AUTH_SECRET", "--auth-secret", "HS256 secret; empty: no auth", &config::auth_secret,
+              true),
+      str_opt("ALLOWED_ORIGINS", "--allowed-origins", "comma-separated Origin allow-list",
+              &config::allowed_origins),
+      str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error", &config::log_level),
+  };
+  return all;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::map<std::string, std::string> read_env_file(const std::string& path) {
+  std::map<std::string, std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    out[key] = value;
+  }
+  return out;
+}
+
+void apply(const option& opt, const std::string& raw, const std::string& source, config& cfg,
+           std::vector<std::string>& errors) {
+  if (opt.set_str) {
+    opt.set_str(cfg, raw);
+    return;
+  }
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(raw.c_str(), &end, 10);
+  if (raw.empty() || errno != 0 || *end != '\0') {
+    errors.push_back(source + ": '" + raw + "' is not an integer");
+    return;
+  }
+  if (v < opt.min || v > opt.max) {
+    errors.push_back(source + ": " + raw + " is out of range " + std::to_string(opt.min) + ".." +
+                     std::to_string(opt.max));
+    return;
+  }
+  opt.set_int(cfg, v);
+}
+
+void validate(config& cfg, std::vector<std::string>& errors) {
+  if (cfg.log_level != "debug" && cfg.log_level != "info" && cfg.log_level != "warn" &&
+      cfg.log_level != "error")
+    errors.push_back("LOG_LEVEL: '" + cfg.log_level + "' is not one of debug, info, warn, error");
+  if (cfg.llm_provider != "builtin")
+    errors.push_back("LLM_PROVIDER: '" + cfg.llm_provider +
+                     "' is not supported by this build (builtin)");
+  if (cfg.node_id.empty() || cfg.node_id.size() > 64)
+    errors.push_back("NODE_ID: must be 1..64 characters");
+  if (cfg.host.empty()) errors.push_back("HOST: must not be empty");
+  if (cfg.port != 0 && cfg.port < 1024)
+    errors.push_back("PORT: " + std::to_string(cfg.port) + " is out of range 1024..65535 (or 0)");
+}
+
+}  // namespace
+
+config_result load_config(const std::vector<std::string>& args, const std::string& env_file) {
+  config_result result;
+  auto file_values = read_env_file(env_file);
+  for (const auto& opt : options()) {
+    if (const char* v = std::getenv(opt.env)) {
+      apply(opt, v, opt.env, result.cfg, result.errors);
+    } else if (auto it = file_values.find(opt.env); it != file_values.end()) {
+      apply(opt, it->second, std::string(env_file) + ": " + opt.env, result.cfg, result.errors);
+    }
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    const option* found = nullptr;
+    for (const auto& opt : options())
+      if (arg == opt.flag) found = &opt;
+    if (!found) {
+      result.errors.push_back("unknown argument '" + args[i] + "' (see --help)");
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        result.errors.push_back(arg + " needs a value");
+        continue;
+      }
+      value = args[++i];
+    }
+    apply(*found, value, arg, result.cfg, result.errors);
+  }
+  validate(result.cfg, result.errors);
+  return result;
+}
+
+std::string config_help() {
+  std::ostringstream out;
+  out << "agentwire: streams AI agent runs to chat frontends over WebSocket\n\n"
+         "usage: agentwire [flags]                run the service\n"
+         "       agentwire render --all --out DIR render every chart type (PNG and SVG)\n\n"
+         "Every flag has an environment variable (also read from ./.env); flags win.\n\n";
+  config defaults;
+  for (const auto& opt : options()) {
+    out << "  " << opt.flag;
+    for (std::size_t n = std::string(opt.flag).size(); n < 30; ++n) out << ' ';
+    out << opt.env << "\n      " << opt.help;
+    if (opt.set_int) out << " (" << opt.min << ".." << opt.max << ")";
+    out << "; default " << (opt.show(defaults).empty() ? "\"\"" : opt.show(defaults)) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace aw::core

@@ -1,0 +1,57 @@
+// Service configuration: defaults, then a .env file, then the environment,
+// then command-line flags (--port 9000 or --port=9000). Every value is
+// validated at start; each bad value gets one clear message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aw::core {
+
+struct config {
+  // network
+  std::string host = "0.0.0.0";
+  int port = 8080;
+  std::string node_id = "gw-1";
+  // limits (PROTOCOL.md section 5)
+  int max_connections_per_user = 3;
+  int max_total_connections = 15000;
+  std::int64_t max_message_bytes = 1 << 20;
+  int max_runs_per_user = 4;
+  int rate_limit_requests = 60;
+  int rate_limit_window_s = 60;
+  int chart_generation_timeout_s = 30;
+  std::int64_t max_send_queue_bytes = 4 << 20;
+  int event_buffer_events = 1024;
+  int event_buffer_s = 300;
+  std::int64_t event_buffer_bytes = 16 << 20;
+  int stale_timeout_s = 120;
+  int heartbeat_s = 30;
+  // work
+  int render_pool_size = 0;      // 0: one gnuplot per core
+  int worker_threads = 0;        // CAF scheduler threads; 0: one per core
+  int max_chart_size_mb = 10;
+  int chart_cache_mb = 256;      // rendered images kept for GET /charts/{id}
+  std::string gnuplot_path = "gnuplot";
+  std::string llm_provider = "builtin";
+  // security
+  std::string auth_secret;       // empty: no auth (development default)
+  std::string allowed_origins;   // comma-separated; empty: any
+  // logs
+  std::string log_level = "info";
+};
+
+struct config_result {
+  config cfg;
+  std::vector<std::string> errors;  // one line per bad value
+  bool help = false;
+};
+
+// argv excludes the program name and any subcommand.
+config_result load_config(const std::vector<std::string>& args, const std::string& env_file = ".env");
+
+// The text of `agentwire --help`.
+std::string config_help();
+
+}  // namespace aw::core

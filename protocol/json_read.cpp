@@ -1,0 +1,157 @@
+#include "protocol/json_read.hpp"
+
+#include <cmath>
+
+#include "protocol/chart_data.hpp"
+#include "protocol/parse.hpp"
+#include "protocol/utf8.hpp"
+
+namespace aw::protocol::json_read {
+
+const value* find(const value& obj, const char* name) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return nullptr;
+  return &it->value;
+}
+
+std::string item_path(std::string_view path, std::size_t index) {
+  std::string p(path);
+  p += '[';
+  p += std::to_string(index);
+  p += ']';
+  return p;
+}
+
+std::string item_path(std::string_view path, std::size_t index, std::string_view field) {
+  std::string p = item_path(path, index);
+  p += '.';
+  p += field;
+  return p;
+}
+
+bool read_string(const value& v, std::string_view path, std::size_t min_chars,
+                 std::size_t max_chars, std::string* out, std::string* error) {
+  if (v.IsString()) {
+    std::string_view s(v.GetString(), v.GetStringLength());
+    std::size_t n = utf8_length(s);
+    if (n >= min_chars && n <= max_chars) {
+      out->assign(s);
+      return true;
+    }
+  }
+  *error = std::string(path) + " must be a string of " + std::to_string(min_chars) + ".." +
+           std::to_string(max_chars) + " characters";
+  return false;
+}
+
+bool read_required_string(const value* v, std::string_view path, std::size_t min_chars,
+                          std::size_t max_chars, std::string* out, std::string* error) {
+  if (v != nullptr && read_string(*v, path, min_chars, max_chars, out, error)) return true;
+  *error = std::string(path) + " is required (string, " + std::to_string(min_chars) + ".." +
+           std::to_string(max_chars) + " chars)";
+  return false;
+}
+
+bool read_bool(const value& v, std::string_view path, bool* out, std::string* error) {
+  if (!v.IsBool()) {
+    *error = std::string(path) + " must be a boolean";
+    return false;
+  }
+  *out = v.GetBool();
+  return true;
+}
+
+bool read_integer(const value& v, std::string_view path, std::int64_t min, std::int64_t max,
+                  std::int64_t* out, std::string* error) {
+  bool ok = false;
+  std::int64_t n = 0;
+  if (v.IsInt64()) {
+    n = v.GetInt64();
+    ok = true;
+  } else if (v.IsDouble()) {
+    // Beyond int64 (or not integral) is out of every range we use.
+    double d = v.GetDouble();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18) {
+      n = static_cast<std::int64_t>(d);
+      ok = true;
+    }
+  }
+  if (!ok || n < min || n > max) {
+    *error = std::string(path) + " must be an integer " + std::to_string(min) + ".." +
+             std::to_string(max);
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
+bool read_number(const value& v, std::string_view path, double* out, std::string* error) {
+  if (!v.IsNumber() || !std::isfinite(v.GetDouble())) {
+    *error = std::string(path) + " must be a finite number";
+    return false;
+  }
+  *out = v.GetDouble();
+  return true;
+}
+
+bool check_array(const value& v, std::string_view path, std::size_t max_items, std::string* error) {
+  if (!v.IsArray()) {
+    *error = std::string(path) + " must be an array";
+    return false;
+  }
+  if (v.Empty()) {
+    *error = std::string(path) + " must not be empty";
+    return false;
+  }
+  if (v.Size() > max_items) {
+    *error = std::string(path) + " has more than " + std::to_string(max_items) + " entries";
+    return false;
+  }
+  return true;
+}
+
+bool read_numbers(const value& v, std::string_view path, std::vector<double>* out,
+                  std::string* error) {
+  if (!check_array(v, path, max_data_points, error)) return false;
+  out->clear();
+  out->reserve(v.Size());
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    const value& item = v[i];
+    if (!item.IsNumber() || !std::isfinite(item.GetDouble())) {
+      *error = item_path(path, i) + " must be a finite number";
+      return false;
+    }
+    out->push_back(item.GetDouble());
+  }
+  return true;
+}
+
+bool read_labels(const value& v, std::string_view path, std::vector<std::string>* out,
+                 std::string* error) {
+  if (!check_array(v, path, max_data_points, error)) return false;
+  out->clear();
+  out->reserve(v.Size());
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    const value& item = v[i];
+    if (!item.IsString() ||
+        utf8_length({item.GetString(), item.GetStringLength()}) > max_label_chars) {
+      *error = item_path(path, i) + " must be a string of at most " +
+               std::to_string(max_label_chars) + " characters";
+      return false;
+    }
+    out->emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return true;
+}
+
+std::string quote(std::string_view text) {
+  constexpr std::size_t kMaxChars = 64;
+  std::string_view prefix = utf8_prefix(text, kMaxChars);
+  std::string q = "\"";
+  q += prefix;
+  if (prefix.size() < text.size()) q += "...";
+  q += '"';
+  return q;
+}
+
+}  // namespace aw::protocol::json_read

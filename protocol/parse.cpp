@@ -1,0 +1,300 @@
+#include "protocol/parse.hpp"
+
+#include <cstdint>
+#include <string>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "protocol/json_read.hpp"
+#include "protocol/parse_data.hpp"
+
+namespace aw::protocol {
+namespace {
+
+using json_read::find;
+using json_read::value;
+
+// Iterative parsing keeps deeply nested frames off the call stack.
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag |
+                                 rapidjson::kParseFullPrecisionFlag;
+
+constexpr std::size_t kMaxContentChars = 4000;
+constexpr std::size_t kMaxCorrelationIdChars = 256;
+constexpr std::size_t kMaxMessageIdChars = 256;
+constexpr std::size_t kMaxTitleChars = 200;
+constexpr std::int64_t kMinImageSize = 200;
+constexpr std::int64_t kMaxImageSize = 4000;
+constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
+
+struct failure {
+  error_code code = error_code::validation_failed;
+  std::string message;
+};
+
+bool parse_correlation_id(const value& msg, std::string* out, failure* f) {
+  return json_read::read_required_string(find(msg, "correlation_id"), "correlation_id", 1,
+                                         kMaxCorrelationIdChars, out, &f->message);
+}
+
+bool parse_message_id(const value& msg, std::string* out, failure* f) {
+  const value* v = find(msg, "message_id");
+  return v == nullptr ||
+         json_read::read_string(*v, "message_id", 0, kMaxMessageIdChars, out, &f->message);
+}
+
+bool parse_conversation_id(const value& msg, std::string* out, failure* f) {
+  const value* v = find(msg, "conversation_id");
+  if (v == nullptr) return true;
+  if (!v->IsString() || !is_valid_id({v->GetString(), v->GetStringLength()})) {
+    f->message = "conversation_id must be 1..128 chars of [A-Za-z0-9_.:@-]";
+    return false;
+  }
+  out->assign(v->GetString(), v->GetStringLength());
+  return true;
+}
+
+bool parse_optional_bool(const value& obj, const char* name, const char* path, bool* out,
+                         failure* f) {
+  const value* v = find(obj, name);
+  return v == nullptr || json_read::read_bool(*v, path, out, &f->message);
+}
+
+bool parse_image_size(const value& obj, const char* name, const char* path, int* out, failure* f) {
+  const value* v = find(obj, name);
+  if (v == nullptr) return true;
+  std::int64_t n = 0;
+  if (!json_read::read_integer(*v, path, kMinImageSize, kMaxImageSize, &n, &f->message))
+    return false;
+  *out = static_cast<int>(n);
+  return true;
+}
+
+bool parse_chart_preference(const value& payload, std::optional<chart_type>* out, failure* f) {
+  const value* v = find(payload, "chart_preference");
+  if (v == nullptr) return true;
+  if (!v->IsString()) {
+    f->message = "payload.chart_preference must be a string (one of the 23 chart types) or null";
+    return false;
+  }
+  std::string_view name(v->GetString(), v->GetStringLength());
+  *out = parse_chart_type(name);
+  if (!out->has_value()) {
+    f->code = error_code::unsupported_chart_type;
+    f->message =
+        "payload.chart_preference " + json_read::quote(name) + " is not one of the 23 chart types";
+    return false;
+  }
+  return true;
+}
+
+bool parse_theme(const value& payload, theme_choice* out, failure* f) {
+  const value* v = find(payload, "theme");
+  if (v == nullptr) return true;
+  if (v->IsString()) {
+    std::string name(v->GetString(), v->GetStringLength());
+    if (is_theme_name(name)) {
+      out->name = std::move(name);
+      return true;
+    }
+  } else if (v->IsObject()) {
+    theme_choice custom;
+    custom.name = "custom";
+    const char* keys[] = {"primary", "secondary", "tertiary"};
+    std::string* slots[] = {&custom.primary, &custom.secondary, &custom.tertiary};
+    for (int i = 0; i < 3; ++i) {
+      const value* c = find(*v, keys[i]);
+      if (c == nullptr || !c->IsString() ||
+          !is_hex_colour(std::string(c->GetString(), c->GetStringLength()))) {
+        f->message = std::string("payload.theme.") + keys[i] + " must be a colour \"#RRGGBB\"";
+        return false;
+      }
+      slots[i]->assign(c->GetString(), c->GetStringLength());
+    }
+    *out = std::move(custom);
+    return true;
+  }
+  f->message =
+      "payload.theme must be one of modern, corporate, dark, minimal, vibrant or "
+      "{\"primary\",\"secondary\",\"tertiary\"} colours";
+  return false;
+}
+
+bool parse_format(const value& payload, image_format* out, failure* f) {
+  const value* v = find(payload, "format");
+  if (v == nullptr) return true;
+  std::string_view s =
+      v->IsString() ? std::string_view(v->GetString(), v->GetStringLength()) : std::string_view();
+  if (s == "png") {
+    *out = image_format::png;
+  } else if (s == "svg") {
+    *out = image_format::svg;
+  } else {
+    f->message = "payload.format must be \"png\" or \"svg\"";
+    return false;
+  }
+  return true;
+}
+
+bool parse_payload(const value* v, analytics_payload* out, failure* f) {
+  if (v == nullptr || !v->IsObject()) {
+    f->message = "payload is required (object)";
+    return false;
+  }
+  const value& p = *v;
+  if (!json_read::read_required_string(find(p, "content"), "payload.content", 1, kMaxContentChars,
+                                       &out->content, &f->message))
+    return false;
+  if (const value* title = find(p, "title")) {
+    std::string t;
+    if (!json_read::read_string(*title, "payload.title", 1, kMaxTitleChars, &t, &f->message))
+      return false;
+    out->title = std::move(t);
+  }
+  if (const value* data = find(p, "data")) {
+    chart_data d;
+    if (!parse_chart_data(*data, "payload.data", &d, &f->message)) return false;
+    out->data = std::move(d);
+  }
+  // PROTOCOL.md 2: synthetic data is the default only when no data was given.
+  out->use_synthetic_data = !out->data.has_value();
+  return parse_optional_bool(p, "use_synthetic_data", "payload.use_synthetic_data",
+                             &out->use_synthetic_data, f) &&
+         parse_optional_bool(p, "enhance_labels", "payload.enhance_labels", &out->enhance_labels,
+                             f) &&
+         parse_chart_preference(p, &out->chart_preference, f) && parse_theme(p, &out->theme, f) &&
+         parse_format(p, &out->format, f) &&
+         parse_image_size(p, "width", "payload.width", &out->width, f) &&
+         parse_image_size(p, "height", "payload.height", &out->height, f);
+}
+
+bool parse_analytics_request(const value& msg, client_message* out, failure* f) {
+  analytics_request r;
+  if (!parse_correlation_id(msg, &r.correlation_id, f) ||
+      !parse_message_id(msg, &r.message_id, f) ||
+      !parse_conversation_id(msg, &r.conversation_id, f) ||
+      !parse_payload(find(msg, "payload"), &r.payload, f))
+    return false;
+  *out = std::move(r);
+  return true;
+}
+
+// {"type":"query","query":...} is an analytics_request with every default.
+bool parse_query(const value& msg, client_message* out, failure* f) {
+  analytics_request r;
+  if (!json_read::read_required_string(find(msg, "query"), "query", 1, kMaxContentChars,
+                                       &r.payload.content, &f->message) ||
+      !parse_correlation_id(msg, &r.correlation_id, f) ||
+      !parse_message_id(msg, &r.message_id, f) ||
+      !parse_conversation_id(msg, &r.conversation_id, f))
+    return false;
+  *out = std::move(r);
+  return true;
+}
+
+bool parse_cancel(const value& msg, client_message* out, failure* f) {
+  cancel_request r;
+  if (!parse_correlation_id(msg, &r.correlation_id, f)) return false;
+  *out = std::move(r);
+  return true;
+}
+
+bool parse_seq(const value& msg, const char* name, std::uint64_t* out, failure* f) {
+  const value* v = find(msg, name);
+  std::int64_t n = 0;
+  if (v == nullptr || !json_read::read_integer(*v, name, 0, kMaxSeq, &n, &f->message)) {
+    f->message = std::string(name) + " is required (integer 0..2^53)";
+    return false;
+  }
+  *out = static_cast<std::uint64_t>(n);
+  return true;
+}
+
+bool parse_resume(const value& msg, client_message* out, failure* f) {
+  resume_request r;
+  if (!parse_seq(msg, "last_seq", &r.last_seq, f)) return false;
+  *out = r;
+  return true;
+}
+
+bool parse_ack(const value& msg, client_message* out, failure* f) {
+  ack_request r;
+  if (!parse_seq(msg, "seq", &r.seq, f)) return false;
+  *out = r;
+  return true;
+}
+
+protocol_error make_error(error_code code, std::string message) {
+  protocol_error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+parse_result parse_client_message(std::string_view frame) {
+  // A raw NUL is never valid JSON, and RapidJSON would take it for the end of input.
+  if (frame.find('\0') != std::string_view::npos)
+    return make_error(error_code::invalid_json, "frame is not valid JSON (NUL byte)");
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(frame.data(), frame.size());
+  if (doc.HasParseError()) {
+    return make_error(error_code::invalid_json,
+                      std::string("frame is not valid JSON: ") +
+                          rapidjson::GetParseError_En(doc.GetParseError()) + " (at offset " +
+                          std::to_string(doc.GetErrorOffset()) + ")");
+  }
+  if (!doc.IsObject()) return make_error(error_code::invalid_json, "frame must be a JSON object");
+
+  protocol_error error;
+  const value* cid = find(doc, "correlation_id");
+  if (cid != nullptr && cid->IsString())
+    error.correlation_id.assign(cid->GetString(), cid->GetStringLength());
+
+  const value* type = find(doc, "type");
+  if (type == nullptr || !type->IsString()) {
+    error.code = error_code::unknown_type;
+    error.message = "type is required (string)";
+    return error;
+  }
+  std::string_view t(type->GetString(), type->GetStringLength());
+  client_message msg;
+  failure f;
+  bool ok = false;
+  if (t == "analytics_request") {
+    ok = parse_analytics_request(doc, &msg, &f);
+  } else if (t == "query") {
+    ok = parse_query(doc, &msg, &f);
+  } else if (t == "cancel") {
+    ok = parse_cancel(doc, &msg, &f);
+  } else if (t == "ping") {
+    msg = ping_request{};
+    ok = true;
+  } else if (t == "resume") {
+    ok = parse_resume(doc, &msg, &f);
+  } else if (t == "ack") {
+    ok = parse_ack(doc, &msg, &f);
+  } else {
+    f.code = error_code::unknown_type;
+    f.message = "unknown type " + json_read::quote(t) +
+                " (expected analytics_request, query, cancel, ping, resume or ack)";
+  }
+  if (ok) return msg;
+  error.code = f.code;
+  error.message = std::move(f.message);
+  return error;
+}
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace aw::protocol

@@ -1,0 +1,97 @@
+#include "e2e/run_helpers.hpp"
+
+#include <map>
+
+namespace aw::test {
+
+std::vector<const frame*> run_events(const std::vector<frame>& frames, const std::string& cid) {
+  std::vector<const frame*> out;
+  for (const auto& f : frames)
+    if (f.has("seq") && f.has("correlation_id") && f["correlation_id"].IsString() &&
+        cid == f["correlation_id"].GetString())
+      out.push_back(&f);
+  return out;
+}
+
+bool completed(const std::vector<frame>& frames, const std::string& cid) {
+  for (const auto* f : run_events(frames, cid))
+    if (f->type() == "agent_completed") return true;
+  return false;
+}
+
+std::string check_run(const std::vector<frame>& frames, const std::string& cid) {
+  auto events = run_events(frames, cid);
+  if (events.empty()) return cid + ": no events";
+  if (events.front()->type() != "agent_started") return cid + ": first is " + events.front()->type();
+  if (events.back()->type() != "agent_completed") return cid + ": last is " + events.back()->type();
+  int started = 0, completed_count = 0, thinking = 0;
+  std::map<std::string, std::string> open_tools;
+  std::string run_id = (*events.front())["run_id"].GetString();
+  for (const auto* e : events) {
+    std::string t = e->type();
+    if (run_id != (*e)["run_id"].GetString()) return cid + ": run_id changes";
+    const auto& data = (*e)["data"];
+    if (t == "agent_started") ++started;
+    if (t == "agent_completed") ++completed_count;
+    if (t == "agent_thinking") ++thinking;
+    if (t == "tool_executing") {
+      std::string id = data["tool_call_id"].GetString();
+      if (open_tools.count(id)) return cid + ": tool_call_id executed twice";
+      open_tools[id] = data["tool"].GetString();
+    }
+    if (t == "tool_completed") {
+      std::string id = data["tool_call_id"].GetString();
+      auto it = open_tools.find(id);
+      if (it == open_tools.end()) return cid + ": tool_completed without tool_executing";
+      if (it->second != data["tool"].GetString()) return cid + ": tool name differs";
+      open_tools.erase(it);
+    }
+  }
+  if (started != 1 || completed_count != 1) return cid + ": started/completed not exactly once";
+  if (thinking < 1) return cid + ": no agent_thinking";
+  if (!open_tools.empty()) return cid + ": a tool_executing has no tool_completed";
+  return "";
+}
+
+std::string check_seq(const std::vector<frame>& frames) {
+  long long last = -1;
+  for (const auto& f : frames) {
+    if (f.type() == "connection_ack") last = f["last_seq"].GetInt64();
+    if (!f.has("seq")) continue;
+    long long seq = f["seq"].GetInt64();
+    if (last >= 0 && seq != last + 1)
+      return "seq " + std::to_string(seq) + " after " + std::to_string(last);
+    last = seq;
+  }
+  return "";
+}
+
+std::string base64_decode(const std::string& in) {
+  static const std::string chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned val = 0;
+  int bits = -8;
+  for (char c : in) {
+    auto pos = chars.find(c);
+    if (pos == std::string::npos) break;
+    val = (val << 6) + static_cast<unsigned>(pos);
+    bits += 6;
+    if (bits >= 0) {
+      out.push_back(static_cast<char>((val >> bits) & 0xFF));
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+std::string request_json(const std::string& cid, const std::string& content,
+                         const std::string& extra_payload) {
+  std::string payload = "{\"content\":\"" + content + "\"";
+  if (!extra_payload.empty()) payload += "," + extra_payload;
+  payload += "}";
+  return "{\"type\":\"analytics_request\",\"correlation_id\":\"" + cid +
+         "\",\"payload\":" + payload + "}";
+}
+
+}  // namespace aw::test

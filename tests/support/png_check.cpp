@@ -1,0 +1,40 @@
+#include "support/png_check.hpp"
+
+#include <png.h>
+
+#include <cstring>
+#include <set>
+#include <vector>
+
+namespace aw::test {
+
+png_info decode_png(const std::string& bytes) {
+  png_info info;
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) {
+    info.error = image.message;
+    return info;
+  }
+  image.format = PNG_FORMAT_RGBA;
+  std::vector<unsigned char> pixels(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, pixels.data(), 0, nullptr)) {
+    info.error = image.message;
+    png_image_free(&image);
+    return info;
+  }
+  info.ok = true;
+  info.width = image.width;
+  info.height = image.height;
+  std::set<std::uint32_t> colours;
+  for (std::size_t i = 0; i + 3 < pixels.size() && colours.size() < 256; i += 4 * 7) {
+    std::uint32_t c = (std::uint32_t(pixels[i]) << 24) | (std::uint32_t(pixels[i + 1]) << 16) |
+                      (std::uint32_t(pixels[i + 2]) << 8) | pixels[i + 3];
+    colours.insert(c);
+  }
+  info.distinct_colours = colours.size();
+  return info;
+}
+
+}  // namespace aw::test

@@ -1,0 +1,18 @@
+// Decodes a PNG with libpng and reports what a test needs to know.
+#pragma once
+
+#include <string>
+
+namespace aw::test {
+
+struct png_info {
+  bool ok = false;
+  std::string error;
+  unsigned width = 0;
+  unsigned height = 0;
+  std::size_t distinct_colours = 0;  // counted up to 256
+};
+
+png_info decode_png(const std::string& bytes);
+
+}  // namespace aw::test

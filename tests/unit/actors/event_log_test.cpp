@@ -1,0 +1,82 @@
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+
+#include "actors/chart_store.hpp"
+#include "actors/emitter.hpp"
+#include "actors/event_log.hpp"
+
+using namespace aw::actors;
+
+namespace {
+
+frame_ptr frame_of(std::size_t bytes) { return std::make_shared<const std::string>(bytes, 'x'); }
+
+// Records what the emitter would have put on each connection.
+struct recording_outbox : outbox {
+  std::map<conn_id, std::vector<std::string>> sent;
+  std::vector<std::pair<conn_id, int>> closed;
+  void send(conn_id c, frame_ptr f) override { sent[c].push_back(*f); }
+  void send_all(const std::vector<conn_id>& cs, frame_ptr f) override {
+    for (auto c : cs) sent[c].push_back(*f);
+  }
+  void close(conn_id c, std::uint16_t code, std::string) override { closed.emplace_back(c, code); }
+  void retire(const std::string&, caf::actor) override {}
+};
+
+}  // namespace
+
+TEST_CASE("the event log keeps the last N events and the recent ones") {
+  event_log log({3, 1000, 1 << 20});
+  for (std::uint64_t s = 1; s <= 5; ++s) log.append(s, 0, frame_of(10));
+  CHECK(log.size() == 5);  // all younger than max_age
+  log.prune(2000);
+  CHECK(log.size() == 3);  // old ones beyond the last 3 go
+  CHECK(log.oldest_seq() == 3);
+}
+
+TEST_CASE("the event log drops the oldest when bytes run out") {
+  event_log log({1000, 1000000, 100});
+  for (std::uint64_t s = 1; s <= 5; ++s) log.append(s, 0, frame_of(40));
+  CHECK(log.bytes() <= 100);
+  CHECK(log.oldest_seq() == 4);
+}
+
+TEST_CASE("the emitter numbers events per user and replays without gaps") {
+  recording_outbox out;
+  counters stats;
+  emitter em("u1", "e-1", {1024, 300000, 1 << 20}, &out, &stats);
+  em.attach(1);
+  em.attach(2);
+  run_identity run{"run-1", "c-1", "conv", ""};
+  for (int i = 0; i < 3; ++i)
+    em.emit(run, aw::protocol::event_type::agent_thinking, R"({"stage":"planning"})", 0);
+  CHECK(em.last_seq() == 3);
+  CHECK(out.sent[1].size() == 3);
+  CHECK(out.sent[1] == out.sent[2]);
+  CHECK(out.sent[1][0].find("\"seq\":1") != std::string::npos);
+  CHECK(out.sent[1][2].find("\"user_id\":\"u1\"") != std::string::npos);
+
+  em.replay(3, 1, true, 0);  // a reconnect that has seq 1 gets 2 and 3
+  REQUIRE(out.sent[3].size() == 2);
+  CHECK(out.sent[3][0] == out.sent[1][1]);
+
+  em.replay(4, 1, false, 0);  // wrong epoch: RESUME_GAP then everything held
+  REQUIRE(out.sent[4].size() == 4);
+  CHECK(out.sent[4][0].find("RESUME_GAP") != std::string::npos);
+  CHECK(out.sent[4][0].find("\"oldest_seq\":1") != std::string::npos);
+}
+
+TEST_CASE("the chart store is bounded in bytes, least recently used go first") {
+  chart_store store(100);
+  auto a = store.put("image/png", frame_of(40));
+  auto b = store.put("image/png", frame_of(40));
+  CHECK(store.get(a));  // a is now most recent
+  auto c = store.put("image/png", frame_of(40));
+  CHECK(store.get(a));
+  CHECK(!store.get(b));
+  CHECK(store.get(c));
+  CHECK(store.bytes() <= 100);
+  CHECK(a != c);
+}

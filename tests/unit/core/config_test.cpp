@@ -1,0 +1,51 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "core/config.hpp"
+
+using aw::core::load_config;
+
+TEST_CASE("defaults are the protocol's") {
+  auto r = load_config({}, "/nonexistent.env");
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.port == 8080);
+  CHECK(r.cfg.max_connections_per_user == 3);
+  CHECK(r.cfg.max_total_connections == 15000);
+  CHECK(r.cfg.max_message_bytes == 1 << 20);
+  CHECK(r.cfg.max_runs_per_user == 4);
+  CHECK(r.cfg.rate_limit_requests == 60);
+  CHECK(r.cfg.chart_generation_timeout_s == 30);
+  CHECK(r.cfg.max_send_queue_bytes == 4 << 20);
+  CHECK(r.cfg.event_buffer_events == 1024);
+  CHECK(r.cfg.stale_timeout_s == 120);
+  CHECK(r.cfg.heartbeat_s == 30);
+}
+
+TEST_CASE("flags win over the environment, both forms of flags work") {
+  setenv("MAX_RUNS_PER_USER", "7", 1);
+  auto r = load_config({"--port", "9001", "--max-connections-per-user=5"}, "/nonexistent.env");
+  unsetenv("MAX_RUNS_PER_USER");
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.port == 9001);
+  CHECK(r.cfg.max_connections_per_user == 5);
+  CHECK(r.cfg.max_runs_per_user == 7);
+}
+
+TEST_CASE("every bad value gets its own message") {
+  auto r = load_config({"--port", "80", "--chart-generation-timeout-s", "301", "--heartbeat-s",
+                        "abc", "--nope=1", "--log-level", "loud"},
+                       "/nonexistent.env");
+  REQUIRE(r.errors.size() == 5);
+  CHECK(r.errors[0].find("--chart-generation-timeout-s") != std::string::npos);
+  bool port_named = false;
+  for (const auto& e : r.errors) port_named |= e.find("PORT") != std::string::npos;
+  CHECK(port_named);
+}
+
+TEST_CASE("help lists every environment variable") {
+  auto help = aw::core::config_help();
+  for (const char* name : {"PORT", "MAX_CONNECTIONS_PER_USER", "CHART_GENERATION_TIMEOUT_S",
+                           "EVENT_BUFFER_BYTES", "AUTH_SECRET", "LOG_LEVEL"})
+    CHECK_MESSAGE(help.find(name) != std::string::npos, name);
+}
