@@ -4,34 +4,24 @@
 
 namespace aw::actors {
 
-std::string chart_store::put(std::string content_type, std::shared_ptr<const std::string> bytes) {
+std::string chart_store::put(std::string owner, std::string content_type,
+                             std::shared_ptr<const std::string> bytes) {
   // The random suffix makes chart URLs unguessable.
   std::string id = make_id("ch") + random_tag("");
   std::lock_guard<std::mutex> guard(mutex_);
-  std::size_t size = bytes->size();
-  lru_.push_front(id);
-  charts_.emplace(id, entry{stored_chart{std::move(content_type), std::move(bytes)}, lru_.begin()});
-  bytes_ += size;
-  while (bytes_ > max_bytes_ && lru_.size() > 1) {
-    auto it = charts_.find(lru_.back());
-    bytes_ -= it->second.chart.bytes->size();
-    charts_.erase(it);
-    lru_.pop_back();
-  }
+  charts_.put(id, stored_chart{std::move(owner), std::move(content_type), std::move(bytes)});
   return id;
 }
 
 std::optional<stored_chart> chart_store::get(const std::string& id) {
   std::lock_guard<std::mutex> guard(mutex_);
-  auto it = charts_.find(id);
-  if (it == charts_.end()) return std::nullopt;
-  lru_.splice(lru_.begin(), lru_, it->second.lru_pos);
-  return it->second.chart;
+  if (const auto* chart = charts_.get(id)) return *chart;
+  return std::nullopt;
 }
 
 std::size_t chart_store::bytes() const {
   std::lock_guard<std::mutex> guard(mutex_);
-  return bytes_;
+  return charts_.bytes();
 }
 
 std::size_t chart_store::size() const {

@@ -4,41 +4,39 @@
 #pragma once
 
 #include <cstddef>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
+
+#include "actors/lru_cache.hpp"
 
 namespace aw::actors {
 
 struct stored_chart {
+  std::string owner;  // user_id: with auth on, only this user may fetch it
   std::string content_type;
   std::shared_ptr<const std::string> bytes;
 };
 
 class chart_store {
  public:
-  explicit chart_store(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit chart_store(std::size_t max_bytes) : charts_(max_bytes) {}
 
   // Returns the new chart id ("ch-...").
-  std::string put(std::string content_type, std::shared_ptr<const std::string> bytes);
+  std::string put(std::string owner, std::string content_type,
+                  std::shared_ptr<const std::string> bytes);
   std::optional<stored_chart> get(const std::string& id);
 
   std::size_t bytes() const;
   std::size_t size() const;
 
  private:
-  struct entry {
-    stored_chart chart;
-    std::list<std::string>::iterator lru_pos;
+  struct size_of {
+    std::size_t operator()(const stored_chart& c) const { return c.bytes->size(); }
   };
   mutable std::mutex mutex_;
-  std::size_t max_bytes_;
-  std::size_t bytes_ = 0;
-  std::list<std::string> lru_;  // front: most recently used
-  std::unordered_map<std::string, entry> charts_;
+  lru_cache<stored_chart, size_of> charts_;
 };
 
 }  // namespace aw::actors

@@ -1,10 +1,34 @@
-// Process-wide gauges read by GET /health (and later /metrics).
+// Process-wide figures for GET /health and GET /metrics. Lock-free: every
+// field is an atomic, bumped from whichever thread sees the event.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 namespace aw::actors {
+
+// A Prometheus-style histogram with fixed upper bounds (milliseconds).
+class histogram {
+ public:
+  explicit histogram(std::vector<double> bounds);
+  void observe(double value);
+
+  const std::vector<double>& bounds() const { return bounds_; }
+  std::uint64_t bucket(std::size_t i) const { return buckets_[i].load(std::memory_order_relaxed); }
+  std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  double sum() const { return static_cast<double>(sum_micros_.load()) / 1000.0; }
+
+ private:
+  std::vector<double> bounds_;
+  std::vector<std::atomic<std::uint64_t>> buckets_;  // cumulative counts are made on export
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+constexpr std::size_t event_type_count = 5;
+constexpr std::size_t error_code_slots = 32;
 
 struct counters {
   std::atomic<std::int64_t> active_runs{0};
@@ -14,6 +38,12 @@ struct counters {
   std::atomic<std::int64_t> runs_cancelled{0};
   std::atomic<std::int64_t> runs_timed_out{0};
   std::atomic<std::int64_t> events_sent{0};
+  std::array<std::atomic<std::int64_t>, event_type_count> events_by_type{};
+  std::array<std::atomic<std::int64_t>, error_code_slots> errors_by_code{};  // by error_code
+  std::atomic<std::int64_t> slow_consumer_closes{0};
+  histogram run_duration_ms{{50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000}};
+  histogram render_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 5000}};
+  histogram event_delivery_ms{{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 1000}};
 };
 
 }  // namespace aw::actors

@@ -31,6 +31,7 @@ void emitter::emit(const run_identity& run, protocol::event_type type,
   log_.append(env.seq, now_ms, frame);
   if (!conns_.empty()) out_->send_all(conns_, std::move(frame));
   stats_->events_sent.fetch_add(1, std::memory_order_relaxed);
+  stats_->events_by_type[static_cast<std::size_t>(type)].fetch_add(1, std::memory_order_relaxed);
 }
 
 void emitter::attach(conn_id conn) {
@@ -45,15 +46,17 @@ void emitter::replay(conn_id conn, std::uint64_t after, bool epoch_matches, std:
   log_.prune(now_ms);
   std::uint64_t oldest = log_.empty() ? last_seq_ + 1 : log_.oldest_seq();
   bool gap = !epoch_matches || after > last_seq_ || after + 1 < oldest;
+  std::vector<frame_ptr> frames;
   if (gap) {
     std::string why = !epoch_matches    ? "epoch " + epoch_ + " is not the one given"
                       : after > last_seq_ ? "last_seq is ahead of this user's history"
                                           : "events after last_seq are no longer held";
-    out_->send(conn, std::make_shared<const std::string>(
-                         protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
+    frames.push_back(std::make_shared<const std::string>(
+        protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
     after = oldest - 1;
   }
-  log_.for_each_after(after, [&](const frame_ptr& frame) { out_->send(conn, frame); });
+  log_.for_each_after(after, [&](const frame_ptr& frame) { frames.push_back(frame); });
+  if (!frames.empty()) out_->send_replay(conn, std::move(frames));
 }
 
 }  // namespace aw::actors

@@ -23,6 +23,8 @@ using request_atom = caf::atom_constant<caf::atom("request")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using retire_atom = caf::atom_constant<caf::atom("retire")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;        // refuse new runs
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  // end the remaining runs
 // run -> session
 using emit_atom = caf::atom_constant<caf::atom("emit")>;
 // session -> itself

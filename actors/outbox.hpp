@@ -21,6 +21,9 @@ class outbox {
 
   virtual void send(conn_id conn, frame_ptr frame) = 0;
   virtual void send_all(const std::vector<conn_id>& conns, frame_ptr frame) = 0;
+  // A resume replay: streamed as the client reads, so it never trips the
+  // connection's send-queue limit by itself (PROTOCOL.md section 5, 4002).
+  virtual void send_replay(conn_id conn, std::vector<frame_ptr> frames) = 0;
   virtual void close(conn_id conn, std::uint16_t code, std::string reason) = 0;
 
   // A session with no connection and no run asks to be forgotten. The gateway

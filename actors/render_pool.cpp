@@ -6,7 +6,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/lru_cache.hpp"
 #include "actors/messages.hpp"
+#include "actors/render_key.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
@@ -28,8 +30,12 @@ caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
 }
 
 struct render_job {
+  std::string key;
   render::chart_spec spec;
-  caf::response_promise promise;
+};
+
+struct output_size {
+  std::size_t operator()(const render::render_output& out) const { return out.bytes.size(); }
 };
 
 struct pool_state {
@@ -38,6 +44,10 @@ struct pool_state {
   std::vector<bool> busy;
   std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
   std::deque<std::string> turn;  // users with queued jobs, in round-robin order
+  // Finished images by render_key, and who waits for an image being drawn:
+  // identical requests share one render.
+  std::unique_ptr<lru_cache<render::render_output, output_size>> cache;
+  std::unordered_map<std::string, std::vector<caf::response_promise>> waiting;
 };
 
 using pool_actor = caf::stateful_actor<pool_state>;
@@ -56,23 +66,31 @@ std::shared_ptr<render::chart_renderer> start_renderer(const render::renderer_op
 
 void dispatch(pool_actor* self);
 
+void finish(pool_actor* self, std::size_t worker, const std::string& key,
+            render::render_output& out) {
+  auto& st = self->state;
+  st.busy[worker] = false;
+  if (out.ok) st.cache->put(key, out);
+  auto it = st.waiting.find(key);
+  if (it != st.waiting.end()) {
+    auto promises = std::move(it->second);
+    st.waiting.erase(it);
+    for (auto& p : promises) p.deliver(out);
+  }
+  dispatch(self);
+}
+
 void assign(pool_actor* self, std::size_t worker, render_job job) {
   self->state.busy[worker] = true;
-  auto promise = job.promise;
-  auto done = [self, worker](render::render_output& out, caf::response_promise& p) {
-    p.deliver(std::move(out));
-    self->state.busy[worker] = false;
-    dispatch(self);
-  };
+  auto key = job.key;
   self->request(self->state.workers[worker], worker_request_timeout, render_atom::value,
                 std::move(job.spec))
-      .then(
-          [done, promise](render::render_output& out) mutable { done(out, promise); },
-          [done, promise](caf::error& err) mutable {
-            render::render_output out;
-            out.error = "render worker failed: " + caf::to_string(err);
-            done(out, promise);
-          });
+      .then([self, worker, key](render::render_output& out) { finish(self, worker, key, out); },
+            [self, worker, key](caf::error& err) {
+              render::render_output out;
+              out.error = "render worker failed: " + caf::to_string(err);
+              finish(self, worker, key, out);
+            });
 }
 
 void dispatch(pool_actor* self) {
@@ -93,8 +111,9 @@ void dispatch(pool_actor* self) {
 }
 
 caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
-                          render::renderer_options options) {
+                          render::renderer_options options, std::size_t cache_bytes) {
   self->state.options = options;
+  self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
   self->state.workers = std::move(workers);
   self->state.busy.assign(self->state.workers.size(), false);
   for (auto& w : self->state.workers) self->monitor(w);
@@ -113,11 +132,20 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
       [self](render_atom, const std::string& user,
              render::chart_spec& spec) -> caf::result<render::render_output> {
         auto& st = self->state;
-        auto promise = self->make_response_promise();
-        auto& queue = st.queues[user];
-        if (queue.empty()) st.turn.push_back(user);
-        queue.push_back(render_job{std::move(spec), promise});
-        dispatch(self);
+        std::string key = render_key(spec);
+        if (const auto* hit = st.cache->get(key)) {
+          render::render_output out = *hit;
+          out.duration_ms = 0;
+          return out;
+        }
+        auto& waiters = st.waiting[key];
+        waiters.push_back(self->make_response_promise());
+        if (waiters.size() == 1) {  // the first asks for it; the others wait for it
+          auto& queue = st.queues[user];
+          if (queue.empty()) st.turn.push_back(user);
+          queue.push_back(render_job{std::move(key), std::move(spec)});
+          dispatch(self);
+        }
         return caf::delegated<render::render_output>();
       },
   };
@@ -126,11 +154,11 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
 }  // namespace
 
 caf::actor spawn_render_pool(caf::actor_system& system, int size,
-                             const render::renderer_options& options) {
+                             const render::renderer_options& options, std::size_t cache_bytes) {
   std::vector<caf::actor> workers;
   for (int i = 0; i < size; ++i)
     workers.push_back(system.spawn<caf::detached>(render_worker, start_renderer(options)));
-  return system.spawn(render_pool, std::move(workers), options);
+  return system.spawn(render_pool, std::move(workers), options, cache_bytes);
 }
 
 }  // namespace aw::actors

@@ -18,7 +18,6 @@ using protocol::thinking_stage;
 
 constexpr auto plan_timeout = std::chrono::seconds(10);
 constexpr auto llm_timeout = std::chrono::seconds(60);
-constexpr const char* agent_name = "analytics_agent";
 
 std::int64_t now_ms() { return protocol::now_unix_ms(); }
 
@@ -62,6 +61,7 @@ void finish_tool(run_self* self, const tool_call& call, bool success,
 
 void fail(run_self* self, const tool_call& call, protocol::error_code code,
           const std::string& message) {
+  self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   std::string result = "{\"error\":" + std::string("\"") + std::string(protocol::to_string(code)) +
                        "\"}";
   finish_tool(self, call, false, result);
@@ -130,7 +130,7 @@ void complete(run_self* self, render::render_output& image) {
   auto& payload = st.input.payload;
   auto bytes = std::make_shared<const std::string>(std::move(image.bytes));
   std::string chart_id =
-      st.svc.charts->put(std::string(protocol::mime_type(payload.format)), bytes);
+      st.svc.charts->put(st.input.user_id, std::string(protocol::mime_type(payload.format)), bytes);
 
   think(self, thinking_stage::writing, "Summarising the chart: " + st.gen.narrative, 0.9);
 
@@ -181,6 +181,7 @@ void render_step(run_self* self) {
               return fail(self, call, protocol::error_code::render_failed,
                           "the rendered image is " + std::to_string(image.bytes.size()) +
                               " bytes, over MAX_CHART_SIZE_MB");
+            self->state.svc.stats->render_ms.observe(image.duration_ms);
             finish_tool(self, call, true,
                         json_object()
                             .integer("bytes", static_cast<std::int64_t>(image.bytes.size()))
@@ -267,9 +268,7 @@ caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session
   st.svc = std::move(svc);
   st.input = std::move(input);
   st.started_ms = now_ms();
-  emit(self, event_type::agent_started,
-       protocol::started_data(agent_name, st.input.payload.content));
-  think(self, thinking_stage::planning, "Reading the request and choosing how to show it", 0.05);
+  // The session has already emitted agent_started and a first thought.
   plan_step(self);
   // Every reply is handled by the request continuations above; nothing else is expected.
   return {

@@ -1,5 +1,6 @@
 #include "actors/services.hpp"
 
+#include <filesystem>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -25,8 +26,9 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   render::renderer_options options;
   options.gnuplot_path = cfg->gnuplot_path;
-  options.work_dir = "/tmp";
-  svc.renderer = spawn_render_pool(system, pool, options);
+  options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
+  svc.renderer = spawn_render_pool(system, pool, options,
+                                   static_cast<std::size_t>(cfg->render_cache_mb) << 20);
   log::info("actors", "services started", {{"render_pool", std::to_string(pool)}});
   return svc;
 }

@@ -28,7 +28,10 @@ struct active_run {
   caf::actor actor;
   std::int64_t started_ms = 0;
   std::unordered_map<std::string, std::string> open_tools;  // tool_call_id -> tool
+  int thoughts = 0;  // agent_thinking events so far: a run has at least one
 };
+
+constexpr const char* agent_name = "analytics_agent";
 
 struct session_state {
   std::string user_id;
@@ -47,6 +50,7 @@ std::int64_t now_ms() { return protocol::now_unix_ms(); }
 
 void send_error(session_self* self, conn_id conn, error_code code, std::string message,
                 const std::string& correlation_id) {
+  self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   protocol::protocol_error e{code, std::move(message), correlation_id};
   self->state.svc.out->send(conn,
                             std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
@@ -94,10 +98,15 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   for (const auto& [call_id, tool] : run.open_tools)
     st.events->emit(run.id, event_type::tool_completed,
                     protocol::tool_completed_data(tool, call_id, false, 0, result), now);
+  if (run.thoughts == 0)
+    st.events->emit(run.id, event_type::agent_thinking,
+                    protocol::thinking_data(protocol::thinking_stage::planning, message, 1.0), now);
   st.events->emit(run.id, event_type::agent_completed,
                   protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
                                                    code, message),
                   now);
+  st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
+  st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
   log::info("session", "run ended",
             {{"user", st.user_id}, {"run", run_id}, {"status", protocol::to_string(status)}});
   count_completion(self, status);
@@ -112,6 +121,7 @@ void on_run_event(session_self* self, run_event& ev) {
   auto& run = it->second;
   if (ev.type == event_type::tool_executing) run.open_tools.emplace(ev.tool_call_id, ev.tool);
   if (ev.type == event_type::tool_completed) run.open_tools.erase(ev.tool_call_id);
+  if (ev.type == event_type::agent_thinking) run.thoughts++;
   if (ev.type == event_type::agent_completed && !run.open_tools.empty()) {
     // A run must not leave a tool open; close them before its completion.
     std::string result = "{\"error\":\"GENERATION_FAILED\"}";
@@ -123,6 +133,7 @@ void on_run_event(session_self* self, run_event& ev) {
   st.events->emit(run.id, ev.type, ev.data_json, now_ms());
   if (ev.type == event_type::agent_completed) {
     count_completion(self, ev.status);
+    st.svc.stats->run_duration_ms.observe(static_cast<double>(now_ms() - run.started_ms));
     forget_run(self, ev.run_id);
   }
 }
@@ -172,6 +183,15 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   run.id.conversation_id = req.conversation_id.empty() ? info->session_id : req.conversation_id;
   run.id.message_id = req.message_id;
   run.started_ms = now;
+  // The session, not the run actor, opens the run: agent_started is then
+  // first whatever happens next, even a cancel that arrives at once.
+  st.events->emit(run.id, event_type::agent_started,
+                  protocol::started_data(agent_name, req.payload.content), now);
+  st.events->emit(run.id, event_type::agent_thinking,
+                  protocol::thinking_data(protocol::thinking_stage::planning,
+                                          "Reading the request and choosing how to show it", 0.05),
+                  now);
+  run.thoughts = 1;
   run_input input{run.id.run_id, st.user_id, std::move(req.payload)};
   run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
   self->monitor(run.actor);
@@ -222,35 +242,12 @@ void on_disconnect(session_self* self, conn_id conn) {
   schedule_idle_check(self);
 }
 
-caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
-  auto& st = self->state;
-  st.svc = std::move(svc);
-  st.user_id = std::move(user_id);
-  const auto& cfg = *st.svc.cfg;
-  event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
-                          static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
-                          static_cast<std::size_t>(cfg.event_buffer_bytes)};
-  st.events = std::make_unique<emitter>(st.user_id, random_tag("e"), limits, st.svc.out,
-                                        st.svc.stats.get());
-  self->set_down_handler([self](caf::down_msg& msg) {
-    auto& st = self->state;
-    for (auto& [run_id, run] : st.runs) {
-      if (run.actor.address() != msg.source) continue;
-      std::string id = run_id;  // end_run erases the entry
-      log::warn("session", "run actor stopped before completing",
-                {{"user", st.user_id}, {"run", id}, {"reason", caf::to_string(msg.reason)}});
-      end_run(self, id, protocol::run_status::error, error_code::generation_failed,
-              "the run stopped unexpectedly");
-      return;
-    }
-  });
+// Handlers shared by every state of the session.
+caf::message_handler common_handlers(session_self* self) {
   return {
       [self](connect_atom, conn_id conn, std::string& session_id, std::int64_t last_seq,
              const std::string& epoch) { on_connect(self, conn, session_id, last_seq, epoch); },
       [self](disconnect_atom, conn_id conn) { on_disconnect(self, conn); },
-      [self](request_atom, conn_id conn, protocol::analytics_request& req) {
-        on_request(self, conn, req);
-      },
       [self](cancel_atom, conn_id conn, const std::string& correlation_id) {
         auto& st = self->state;
         auto it = st.run_by_correlation.find(correlation_id);
@@ -285,6 +282,65 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
         self->quit();
       },
   };
+}
+
+caf::behavior draining(session_self* self);
+
+// Normal operation: requests start runs.
+caf::behavior live(session_self* self) {
+  return caf::message_handler{
+      [self](request_atom, conn_id conn, protocol::analytics_request& req) {
+        on_request(self, conn, req);
+      },
+      [self](drain_atom) { self->become(draining(self)); },
+  }
+      .or_else(common_handlers(self));
+}
+
+// The node is shutting down: runs in flight may finish, new ones are refused,
+// and shutdown_atom ends whatever is still running.
+caf::behavior draining(session_self* self) {
+  return caf::message_handler{
+      [self](request_atom, conn_id conn, protocol::analytics_request& req) {
+        send_error(self, conn, error_code::shutting_down,
+                   "the server is shutting down; reconnect and send the request again",
+                   req.correlation_id);
+      },
+      [](drain_atom) {},
+      [self](shutdown_atom) {
+        std::vector<std::string> ids;
+        for (const auto& [run_id, run] : self->state.runs) ids.push_back(run_id);
+        for (const auto& id : ids)
+          end_run(self, id, protocol::run_status::error, error_code::shutting_down,
+                  "the server shut down before the run finished");
+      },
+  }
+      .or_else(common_handlers(self));
+}
+
+caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+  auto& st = self->state;
+  st.svc = std::move(svc);
+  st.user_id = std::move(user_id);
+  const auto& cfg = *st.svc.cfg;
+  event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
+                          static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
+                          static_cast<std::size_t>(cfg.event_buffer_bytes)};
+  st.events = std::make_unique<emitter>(st.user_id, random_tag("e"), limits, st.svc.out,
+                                        st.svc.stats.get());
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    for (auto& [run_id, run] : st.runs) {
+      if (run.actor.address() != msg.source) continue;
+      std::string id = run_id;  // end_run erases the entry
+      log::warn("session", "run actor stopped before completing",
+                {{"user", st.user_id}, {"run", id}, {"reason", caf::to_string(msg.reason)}});
+      end_run(self, id, protocol::run_status::error, error_code::generation_failed,
+              "the run stopped unexpectedly");
+      return;
+    }
+  });
+  return live(self);
 }
 
 }  // namespace

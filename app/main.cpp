@@ -1,6 +1,7 @@
 // agentwire: the service binary.
 //   agentwire [flags]                 serve (see --help)
 //   agentwire render --all --out DIR  render every chart type (gallery)
+//   agentwire token --user U          print an auth token (see token --help)
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "actors/services.hpp"
 #include "app/gallery.hpp"
+#include "app/token_command.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "gateway/server.hpp"
@@ -65,5 +67,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "render") return aw::app::run_gallery_command(
       std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "token")
+    return aw::app::run_token_command(std::vector<std::string>(args.begin() + 1, args.end()));
   return serve(args);
 }

@@ -28,11 +28,13 @@ struct config {
   std::int64_t event_buffer_bytes = 16 << 20;
   int stale_timeout_s = 120;
   int heartbeat_s = 30;
+  int drain_timeout_s = 30;      // on SIGTERM: how long in-flight runs may take to finish
   // work
   int render_pool_size = 0;      // 0: one gnuplot per core
   int worker_threads = 0;        // CAF scheduler threads; 0: one per core
   int max_chart_size_mb = 10;
   int chart_cache_mb = 256;      // rendered images kept for GET /charts/{id}
+  int render_cache_mb = 64;      // images reused for identical render requests
   std::string gnuplot_path = "gnuplot";
   std::string llm_provider = "builtin";
   // security

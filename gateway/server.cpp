@@ -1,6 +1,8 @@
 #include "gateway/server.hpp"
 
 #include <chrono>
+#include <deque>
+#include <unordered_set>
 #include <unordered_map>
 
 #include <asio.hpp>
@@ -10,9 +12,11 @@
 
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
+#include "auth/jwt.hpp"
 #include "core/log.hpp"
 #include "gateway/handshake.hpp"
 #include "gateway/http_routes.hpp"
+#include "gateway/metrics_text.hpp"
 #include "protocol/parse.hpp"
 #include "protocol/server_messages.hpp"
 
@@ -28,6 +32,11 @@ struct connection_data {
   std::string epoch;
   caf::actor session;
   std::int64_t last_seen_ms = 0;
+  // Frames waiting for websocketpp's own queue to drain: a replay being
+  // streamed, and live events queued behind it. Only live bytes count against
+  // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
+  std::deque<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
+  std::size_t pending_live_bytes = 0;
 };
 
 struct ws_config : websocketpp::config::asio {
@@ -53,6 +62,10 @@ struct server::impl : actors::outbox {
   ws_server endpoint;
   asio::signal_set signals{io, SIGINT, SIGTERM};
   asio::steady_timer heartbeat{io};
+  asio::steady_timer pump_timer{io};
+  asio::steady_timer drain_timer{io};
+  std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
+  bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
   struct user_entry {
     caf::actor session;
@@ -68,11 +81,20 @@ struct server::impl : actors::outbox {
 
   // ---- outbox: called from actor threads, executed on the Asio thread
   void send(actors::conn_id conn, actors::frame_ptr frame) override {
-    asio::post(io, [this, conn, frame = std::move(frame)] { write(conn, *frame); });
+    asio::post(io, [this, conn, frame = std::move(frame)] { write(conn, frame, true); });
   }
   void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override {
-    asio::post(io, [this, targets, frame = std::move(frame)] {
-      for (auto conn : targets) write(conn, *frame);
+    auto posted = std::chrono::steady_clock::now();
+    asio::post(io, [this, targets, frame = std::move(frame), posted] {
+      for (auto conn : targets) write(conn, frame, true);
+      svc.stats->event_delivery_ms.observe(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - posted)
+              .count());
+    });
+  }
+  void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override {
+    asio::post(io, [this, conn, frames = std::move(frames)] {
+      for (const auto& f : frames) write(conn, f, false);
     });
   }
   void close(actors::conn_id conn, std::uint16_t code, std::string reason) override {
@@ -90,17 +112,67 @@ struct server::impl : actors::outbox {
   }
 
   // ---- Asio thread only below
-  void write(actors::conn_id conn, const std::string& frame) {
+  // Frames go straight to websocketpp while its queue is short; otherwise they
+  // wait in `pending` and the pump feeds them as the client reads.
+  std::size_t high_water() const {
+    return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4;
+  }
+
+  void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
     auto it = conns.find(conn);
     if (it == conns.end()) return;
     auto& con = it->second;
-    if (con->get_buffered_amount() > static_cast<std::size_t>(cfg->max_send_queue_bytes)) {
-      log::warn("gateway", "slow consumer closed",
-                {{"user", con->user_id}, {"queued", std::to_string(con->get_buffered_amount())}});
-      close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
+    if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
+      con->send(*frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
       return;
     }
-    con->send(frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
+    con->pending.emplace_back(frame, live);
+    if (live) con->pending_live_bytes += frame->size();
+    if (over_send_limit(con)) return;
+    pumping.insert(conn);
+    schedule_pump();
+  }
+
+  bool over_send_limit(const connection_ptr& con) {
+    std::size_t queued = con->get_buffered_amount() + con->pending_live_bytes;
+    if (queued <= static_cast<std::size_t>(cfg->max_send_queue_bytes)) return false;
+    log::warn("gateway", "slow consumer closed",
+              {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
+    svc.stats->slow_consumer_closes++;
+    con->pending.clear();
+    con->pending_live_bytes = 0;
+    pumping.erase(con->id);
+    close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
+    return true;
+  }
+
+  void schedule_pump() {
+    if (pump_scheduled) return;
+    pump_scheduled = true;
+    pump_timer.expires_after(std::chrono::milliseconds(5));
+    pump_timer.async_wait([this](const asio::error_code&) {
+      pump_scheduled = false;
+      pump();
+    });
+  }
+
+  void pump() {
+    for (auto it = pumping.begin(); it != pumping.end();) {
+      auto found = conns.find(*it);
+      if (found == conns.end()) {
+        it = pumping.erase(it);
+        continue;
+      }
+      auto& con = found->second;
+      while (!con->pending.empty() && con->get_buffered_amount() < high_water()) {
+        auto [frame, live] = std::move(con->pending.front());
+        con->pending.pop_front();
+        if (live) con->pending_live_bytes -= frame->size();
+        con->send(*frame, websocketpp::frame::opcode::text);
+      }
+      it = con->pending.empty() ? pumping.erase(it) : std::next(it);
+    }
+    if (!pumping.empty()) schedule_pump();
   }
 
   void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason) {
@@ -128,11 +200,48 @@ struct server::impl : actors::outbox {
     if (static_cast<int>(conns.size()) >= cfg->max_total_connections)
       return refuse(websocketpp::http::status_code::service_unavailable,
                     "over MAX_TOTAL_CONNECTIONS");
+    if (!origin_allowed(con->get_request_header("Origin")))
+      return refuse(websocketpp::http::status_code::forbidden, "origin not allowed");
+    if (!cfg->auth_secret.empty()) {
+      auto check = auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000);
+      if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
+      if (!auth::user_matches(check, parsed.ok->user_id))
+        return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
+    }
     con->user_id = parsed.ok->user_id;
     con->session_id = parsed.ok->session_id;
     con->last_seq = parsed.ok->last_seq ? static_cast<std::int64_t>(*parsed.ok->last_seq) : -1;
     con->epoch = parsed.ok->epoch;
     return true;
+  }
+
+  // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
+  // other clients may not, and those are let through.
+  bool origin_allowed(const std::string& origin) const {
+    if (cfg->allowed_origins.empty() || origin.empty()) return true;
+    std::string_view list = cfg->allowed_origins;
+    while (!list.empty()) {
+      auto comma = list.find(',');
+      std::string_view item = list.substr(0, comma);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+      if (item == origin || item == "*") return true;
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+    return false;
+  }
+
+  // With AUTH_SECRET set, HTTP needs "Authorization: Bearer <token>"; returns
+  // the token's user, or "" after answering 401.
+  std::string http_user(const connection_ptr& con) {
+    auto token = auth::bearer_token(con->get_request_header("Authorization"));
+    auto check = auth::verify_hs256(cfg->auth_secret, token ? *token : "", now_ms() / 1000);
+    if (check.ok) return check.subject;
+    con->set_status(websocketpp::http::status_code::unauthorized);
+    con->replace_header("Content-Type", "application/json");
+    con->replace_header("WWW-Authenticate", "Bearer");
+    con->set_body(error_json(check.error));
+    return "";
   }
 
   void on_open(hdl_t hdl) {
@@ -153,6 +262,8 @@ struct server::impl : actors::outbox {
   void on_close(hdl_t hdl) {
     auto con = endpoint.get_con_from_hdl(hdl);
     if (con->id == 0 || conns.erase(con->id) == 0) return;
+    pumping.erase(con->id);
+    con->pending.clear();
     caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
     if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
     log::debug("gateway", "connection closed",
@@ -165,8 +276,15 @@ struct server::impl : actors::outbox {
     auto con = endpoint.get_con_from_hdl(hdl);
     con->last_seen_ms = now_ms();
     auto reply_error = [&](const protocol::protocol_error& e) {
+      svc.stats->errors_by_code[static_cast<std::size_t>(e.code)]++;
       send_now(con, protocol::write_error(e, now_ms()));
     };
+    if (msg->get_payload().size() > static_cast<std::size_t>(cfg->max_message_bytes)) {
+      log::info("gateway", "frame over MAX_MESSAGE_BYTES",
+                {{"user", con->user_id}, {"bytes", std::to_string(msg->get_payload().size())}});
+      return close_connection(con, websocketpp::close::status::message_too_big,
+                              "frame over MAX_MESSAGE_BYTES");
+    }
     if (msg->get_opcode() != websocketpp::frame::opcode::text)
       return reply_error({protocol::error_code::invalid_json, "frames must be JSON text", ""});
     auto parsed = protocol::parse_client_message(msg->get_payload());
@@ -214,8 +332,20 @@ struct server::impl : actors::outbox {
       h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       return respond(websocketpp::http::status_code::ok, "application/json", health_json(h));
     }
+    std::string user;
+    if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
+    if (path == "/metrics") {
+      gauges g;
+      g.connections = static_cast<std::int64_t>(conns.size());
+      g.users = static_cast<std::int64_t>(users.size());
+      g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
+      g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
+      return respond(websocketpp::http::status_code::ok, "text/plain; version=0.0.4",
+                     metrics_text(*svc.stats, g));
+    }
     if (std::string id = chart_id_from_path(path); !id.empty()) {
-      if (auto chart = svc.charts->get(id)) {
+      auto chart = svc.charts->get(id);
+      if (chart && (user.empty() || chart->owner == user)) {
         con->replace_header("Cache-Control", "private, max-age=86400, immutable");
         return respond(websocketpp::http::status_code::ok, chart->content_type, *chart->bytes);
       }
@@ -244,17 +374,62 @@ struct server::impl : actors::outbox {
     });
   }
 
+  // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
+  // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
   void shutdown() {
     if (stopping) return;
     stopping = true;
-    log::info("gateway", "shutting down", {{"connections", std::to_string(conns.size())}});
+    log::info("gateway", "draining",
+              {{"connections", std::to_string(conns.size())},
+               {"runs", std::to_string(svc.stats->active_runs.load())}});
     websocketpp::lib::error_code ec;
     endpoint.stop_listening(ec);
     heartbeat.cancel();
+    for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
+    wait_for_runs(deadline, false);
+  }
+
+  // Checks the run gauge until it reaches zero or the deadline passes.
+  void wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced) {
+    if (svc.stats->active_runs.load() == 0) {
+      // Posted, so that events already queued for the sockets go out first.
+      asio::post(io, [this] { close_all(); });
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (!forced) {
+        log::warn("gateway", "drain time is up; ending the remaining runs",
+                  {{"runs", std::to_string(svc.stats->active_runs.load())}});
+        for (auto& [user, entry] : users)
+          caf::anon_send(entry.session, actors::shutdown_atom::value);
+        return wait_for_runs(std::chrono::steady_clock::now() + std::chrono::seconds(2), true);
+      }
+      asio::post(io, [this] { close_all(); });
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([this, deadline, forced](const asio::error_code& e) {
+      if (!e) wait_for_runs(deadline, forced);
+    });
+  }
+
+  void close_all() {
+    log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
     for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
-    // Close handshakes finish on their own; give them a moment, then stop.
-    auto grace = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(2));
-    grace->async_wait([this, grace](const asio::error_code&) { io.stop(); });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    wait_for_closes(deadline);
+  }
+
+  void wait_for_closes(std::chrono::steady_clock::time_point deadline) {
+    if (conns.empty() || std::chrono::steady_clock::now() >= deadline) {
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([this, deadline](const asio::error_code& e) {
+      if (!e) wait_for_closes(deadline);
+    });
   }
 
   int run(const actors::services& services) {
@@ -263,7 +438,10 @@ struct server::impl : actors::outbox {
     endpoint.clear_error_channels(websocketpp::log::elevel::all);
     endpoint.init_asio(&io);
     endpoint.set_reuse_addr(true);
-    endpoint.set_max_message_size(static_cast<std::size_t>(cfg->max_message_bytes));
+    // websocketpp stops reading at its own limit and the close never completes
+    // (the client sees 1006), so it gets head-room and on_message enforces
+    // MAX_MESSAGE_BYTES with a proper 1009 close.
+    endpoint.set_max_message_size(static_cast<std::size_t>(cfg->max_message_bytes) * 2 + 65536);
     endpoint.set_validate_handler([this](hdl_t h) { return on_validate(h); });
     endpoint.set_open_handler([this](hdl_t h) { on_open(h); });
     endpoint.set_close_handler([this](hdl_t h) { on_close(h); });

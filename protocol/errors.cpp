@@ -34,6 +34,8 @@ std::string_view to_string(error_code c) {
       return "TIMEOUT";
     case error_code::cancelled:
       return "CANCELLED";
+    case error_code::shutting_down:
+      return "SHUTTING_DOWN";
   }
   return "GENERATION_FAILED";
 }

@@ -23,6 +23,7 @@ enum class error_code {
   worker_lost,
   timeout,
   cancelled,
+  shutting_down,  // an addition to PROTOCOL.md: the node is draining
 };
 
 std::string_view to_string(error_code c);

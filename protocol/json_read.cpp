@@ -34,7 +34,9 @@ bool read_string(const value& v, std::string_view path, std::size_t min_chars,
   if (v.IsString()) {
     std::string_view s(v.GetString(), v.GetStringLength());
     std::size_t n = utf8_length(s);
-    if (n >= min_chars && n <= max_chars) {
+    // RapidJSON 1.1.0 accepts a lone low surrogate escape ("\udc00") and stores
+    // it as invalid UTF-8 (ED B0 80), which kParseValidateEncodingFlag misses.
+    if (n >= min_chars && n <= max_chars && is_valid_utf8(s)) {
       out->assign(s);
       return true;
     }
@@ -133,8 +135,10 @@ bool read_labels(const value& v, std::string_view path, std::vector<std::string>
   out->reserve(v.Size());
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
     const value& item = v[i];
-    if (!item.IsString() ||
-        utf8_length({item.GetString(), item.GetStringLength()}) > max_label_chars) {
+    std::string_view s = item.IsString()
+                             ? std::string_view(item.GetString(), item.GetStringLength())
+                             : std::string_view();
+    if (!item.IsString() || utf8_length(s) > max_label_chars || !is_valid_utf8(s)) {
       *error = item_path(path, i) + " must be a string of at most " +
                std::to_string(max_label_chars) + " characters";
       return false;

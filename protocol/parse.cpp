@@ -16,9 +16,13 @@ using json_read::find;
 using json_read::value;
 
 // Iterative parsing keeps deeply nested frames off the call stack.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseValidateEncodingFlag |
-                                 rapidjson::kParseFullPrecisionFlag;
+// No kParseFullPrecisionFlag: in RapidJSON 1.1.0 (Debian's) that path turns
+// out-of-range numbers and zeros with an exponent into garbage (10e308 ->
+// -3.09e-308, 0e-100 -> 1.01e+31, with UB in diyfp.h: clz(0), a read past
+// kCachedPowers_F); Tencent/rapidjson#1249. The default path gives inf (then
+// rejected as not finite) and 0, at most a few ULP off for long mantissas.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
 constexpr std::size_t kMaxContentChars = 4000;
 constexpr std::size_t kMaxCorrelationIdChars = 256;

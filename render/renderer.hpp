@@ -12,14 +12,14 @@ namespace aw::render {
 
 struct render_output {
   bool ok = false;
-  std::string bytes;        // PNG or SVG bytes when ok
-  std::string error;        // what went wrong otherwise (gnuplot's own message when it has one)
+  std::string bytes;  // PNG or SVG bytes when ok
+  std::string error;  // what went wrong otherwise (gnuplot's own message when it has one)
   double duration_ms = 0;
 };
 
 struct renderer_options {
   std::string gnuplot_path = "gnuplot";
-  std::string work_dir = "/tmp";                        // where the per-chart output file lives
+  std::string work_dir = "/tmp";  // where the per-chart output file lives
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
@@ -36,6 +36,9 @@ class chart_renderer {
   bool start(std::string* error = nullptr);
 
   render_output render(const chart_spec& spec);
+
+  // The gnuplot child's process id, or -1 when none runs (for tests and metrics).
+  long gnuplot_pid() const;
 
  private:
   renderer_options options_;

@@ -21,6 +21,9 @@ struct recording_outbox : outbox {
   void send_all(const std::vector<conn_id>& cs, frame_ptr f) override {
     for (auto c : cs) sent[c].push_back(*f);
   }
+  void send_replay(conn_id c, std::vector<frame_ptr> fs) override {
+    for (auto& f : fs) sent[c].push_back(*f);
+  }
   void close(conn_id c, std::uint16_t code, std::string) override { closed.emplace_back(c, code); }
   void retire(const std::string&, caf::actor) override {}
 };
@@ -70,10 +73,10 @@ TEST_CASE("the emitter numbers events per user and replays without gaps") {
 
 TEST_CASE("the chart store is bounded in bytes, least recently used go first") {
   chart_store store(100);
-  auto a = store.put("image/png", frame_of(40));
-  auto b = store.put("image/png", frame_of(40));
+  auto a = store.put("u", "image/png", frame_of(40));
+  auto b = store.put("u", "image/png", frame_of(40));
   CHECK(store.get(a));  // a is now most recent
-  auto c = store.put("image/png", frame_of(40));
+  auto c = store.put("u", "image/png", frame_of(40));
   CHECK(store.get(a));
   CHECK(!store.get(b));
   CHECK(store.get(c));

@@ -1,0 +1,26 @@
+#include "actors/render_key.hpp"
+
+#include "protocol/server_messages.hpp"
+
+namespace aw::actors {
+
+std::string render_key(const render::chart_spec& spec) {
+  std::string key;
+  key.reserve(256);
+  key += protocol::to_string(spec.type);
+  key += '|';
+  key += protocol::to_string(spec.format);
+  key += '|' + std::to_string(spec.width) + 'x' + std::to_string(spec.height);
+  key += '|' + spec.theme.name + ',' + spec.theme.primary + ',' + spec.theme.secondary + ',' +
+         spec.theme.tertiary;
+  // Lengths first, so that no choice of texts can make two specs collide.
+  for (const std::string* text : {&spec.title, &spec.x_label, &spec.y_label}) {
+    key += '|' + std::to_string(text->size()) + ':';
+    key += *text;
+  }
+  key += '|';
+  key += protocol::write_chart_data(spec.data);
+  return key;
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,48 @@
+// Command line of agentwire-load: three modes (run, idle, ramp) and their
+// flags. Parsing never exits; it returns a clear error instead.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace aw::load {
+
+enum class mode { run, idle, ramp, help };
+
+struct options {
+  mode what = mode::help;
+  std::string url;  // ws://HOST:PORT/ws
+  int threads = 2;
+  // run (and each ramp step)
+  int users = 50;
+  int conns_per_user = 1;
+  int requests = 4;
+  int concurrency = 1;
+  std::string chart = "bar_chart_vertical";  // or "mixed"
+  int width = 800, height = 500;
+  double duration_max_s = 120;
+  // idle
+  int connections = 1000;
+  double hold_s = 10;
+  // ramp
+  int start = 50, step = 50, max_users = 2000;
+  double p95_limit_ms = 50;
+  double step_duration_max_s = 60;
+  std::string metric = "agent_started";  // or "agent_completed"
+  // all
+  std::string json_file;
+  std::string plots_dir;
+  int server_pid = 0;
+  int max_handshakes = 500;
+};
+
+struct parse_result {
+  bool ok = false;
+  options opts;
+  std::string error;  // one line, when !ok
+};
+
+parse_result parse_args(const std::vector<std::string>& args);  // args without argv[0]
+std::string usage();
+
+}  // namespace aw::load

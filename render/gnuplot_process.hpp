@@ -1,0 +1,73 @@
+// One persistent gnuplot child process. Not thread-safe and blocking: its
+// owner is a single dedicated thread (a detached actor).
+//
+// The child gets stdin and a merged stdout+stderr pipe and no other file
+// descriptor of ours (the server's sockets must not leak into it). Commands are
+// written through gnuplot-iostream's Gnuplot(FILE*) stream. Each script is
+// followed by `print 'AW_DONE <n>'`; the output is complete when that line
+// arrives. Other lines before it are gnuplot's messages.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gnuplotio {
+class Gnuplot;  // gnuplot-iostream, kept out of this header
+}
+
+namespace aw::render {
+
+struct gnuplot_run {
+  bool ok = false;                    // the marker arrived
+  bool timed_out = false;             // no marker before the deadline (child killed)
+  bool died = false;                  // gnuplot exited or the pipe broke (child reaped)
+  std::vector<std::string> messages;  // gnuplot's own output lines before the marker
+  std::string error;                  // why ok is false
+};
+
+class gnuplot_process {
+ public:
+  explicit gnuplot_process(std::string executable = "gnuplot");
+  ~gnuplot_process();
+  gnuplot_process(const gnuplot_process&) = delete;
+  gnuplot_process& operator=(const gnuplot_process&) = delete;
+
+  // Spawns gnuplot and waits until it answers; true when it already runs.
+  bool start(std::chrono::milliseconds timeout, std::string* error = nullptr);
+
+  // Sends `script`, then waits for the end marker. Starts gnuplot first when
+  // needed. When gnuplot turns out to be dead (killed between runs), it is
+  // restarted and the script sent once more.
+  gnuplot_run run(const std::string& script, std::chrono::milliseconds timeout);
+
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // -1 when not running
+  int restarts() const { return restarts_; }
+
+  // True for a gnuplot message line that reports an error (not a warning).
+  static bool is_error_message(const std::string& line);
+
+ private:
+  bool spawn(std::string* error);
+  gnuplot_run run_once(const std::string& script, std::chrono::milliseconds timeout);
+  bool send(const std::string& text);
+  // Reads lines until `marker`; fills run.messages, sets run.ok / timed_out / died.
+  void read_until(const std::string& marker, std::chrono::steady_clock::time_point deadline,
+                  gnuplot_run& run);
+  bool reap_if_exited();
+  void kill_child();
+
+  std::string executable_;
+  pid_t pid_ = -1;
+  int out_fd_ = -1;                            // read end of the child's stdout+stderr
+  std::unique_ptr<gnuplotio::Gnuplot> stdin_;  // owns the FILE* of the child's stdin
+  std::string pending_;                        // bytes read after the last full line
+  unsigned long long counter_ = 0;
+  int restarts_ = -1;  // the first spawn is not a restart
+};
+
+}  // namespace aw::render

@@ -1,0 +1,43 @@
+// Colours of a theme: background, text, grid, axes and the series colours.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "protocol/theme.hpp"
+
+namespace aw::render {
+
+struct palette {
+  std::string background;           // "#RRGGBB"
+  std::string foreground;           // titles, labels, tick text
+  std::string grid;                 // grid lines
+  std::string axis;                 // axis lines and tick marks
+  std::vector<std::string> series;  // at least 8 colours, used in order
+  std::string positive;             // up / increase (waterfall, candlesticks)
+  std::string negative;             // down / decrease
+  bool show_grid = true;
+  bool dark = false;
+
+  // Series colour i, cycling through the list.
+  const std::string& colour(std::size_t i) const { return series[i % series.size()]; }
+};
+
+// The palette of a theme; unknown names give `modern`. For `custom`, valid
+// primary/secondary/tertiary colours come first, then the modern colours.
+palette make_palette(const protocol::theme_choice& theme);
+
+// "#RRGGBB" with case-insensitive hex digits (own copy: render/ does not need
+// the rest of protocol/).
+bool valid_hex_colour(const std::string& s);
+
+// Linear mix: t = 0 gives a, t = 1 gives b. Both "#RRGGBB".
+std::string mix_colours(const std::string& a, const std::string& b, double t);
+
+// Relative luminance in [0, 1] (for choosing dark or light text on a colour).
+double luminance(const std::string& colour);
+
+// The colour as gnuplot's integer 0xRRGGBB (for `rgb variable` columns).
+long colour_value(const std::string& colour);
+
+}  // namespace aw::render

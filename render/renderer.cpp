@@ -1,0 +1,118 @@
+#include "render/renderer.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+#include "render/gnuplot_process.hpp"
+
+namespace aw::render {
+namespace {
+
+std::atomic<unsigned> next_instance{0};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A PNG ends with its IEND chunk; an SVG with its closing tag.
+bool complete_image(const std::string& bytes, protocol::image_format format) {
+  if (format == protocol::image_format::svg) {
+    return bytes.find("<svg") != std::string::npos && bytes.find("</svg>") != std::string::npos;
+  }
+  static const std::string signature = "\x89PNG\r\n\x1a\n";
+  static const std::string iend("IEND\xAE\x42\x60\x82", 8);
+  return bytes.size() > signature.size() + iend.size() && bytes.compare(0, 8, signature) == 0 &&
+         bytes.compare(bytes.size() - iend.size(), iend.size(), iend) == 0;
+}
+
+std::string join_messages(const std::vector<std::string>& messages) {
+  std::string out;
+  for (const auto& m : messages) {
+    std::string line = m;
+    auto first = line.find_first_not_of(" \t");
+    line = first == std::string::npos ? "" : line.substr(first);
+    if (line.empty() || line == "^") continue;
+    if (!out.empty()) out += " | ";
+    out += line;
+    if (out.size() > 600) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+chart_renderer::chart_renderer(renderer_options options)
+    : options_(std::move(options)),
+      process_(std::make_unique<gnuplot_process>(options_.gnuplot_path)) {
+  std::string base = options_.work_dir + "/aw-render-" + std::to_string(getpid()) + "-" +
+                     std::to_string(next_instance++);
+  output_path_png_ = base + ".png";
+  output_path_svg_ = base + ".svg";
+}
+
+chart_renderer::~chart_renderer() {
+  std::remove(output_path_png_.c_str());
+  std::remove(output_path_svg_.c_str());
+}
+
+bool chart_renderer::start(std::string* error) {
+  return process_->start(options_.timeout, error);
+}
+
+long chart_renderer::gnuplot_pid() const {
+  return process_->pid();
+}
+
+render_output chart_renderer::render(const chart_spec& spec) {
+  auto started = std::chrono::steady_clock::now();
+  render_output out;
+  auto finish = [&](render_output& r) -> render_output& {
+    r.duration_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    return r;
+  };
+  const std::string& path =
+      spec.format == protocol::image_format::svg ? output_path_svg_ : output_path_png_;
+  std::remove(path.c_str());
+
+  std::string script;
+  try {
+    script = build_script(spec, path);
+  } catch (const std::exception& e) {
+    out.error = e.what();
+    return finish(out);
+  }
+
+  gnuplot_run run = process_->run(script, options_.timeout);
+  std::string bytes = read_file(path);
+  std::remove(path.c_str());
+  std::string messages = join_messages(run.messages);
+  if (!run.ok) {
+    out.error = run.error + (messages.empty() ? "" : ": " + messages);
+    return finish(out);
+  }
+  bool errors = false;
+  for (const auto& m : run.messages) errors = errors || gnuplot_process::is_error_message(m);
+  if (!complete_image(bytes, spec.format)) {
+    if (errors) {
+      out.error = "gnuplot error: " + messages;
+    } else {
+      out.error = bytes.empty() ? "gnuplot wrote no image" : "gnuplot wrote an incomplete image";
+    }
+    return finish(out);
+  }
+  out.ok = true;
+  out.bytes = std::move(bytes);
+  return finish(out);
+}
+
+}  // namespace aw::render

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The unit tests under AddressSanitizer (with LeakSanitizer) and
+# UndefinedBehaviorSanitizer: configures build-asan with -DAW_SANITIZE=ON,
+# builds the <area>_tests executables of tests/unit only (not the server, not
+# e2e) and runs each of them once. Exits non-zero on any sanitizer finding,
+# failing test or build error. Logs: build-asan/sanitize-logs/<target>.log.
+#
+#   bash scripts/lib/sanitize.sh [TARGET...]    (default: every tests/unit/<area>)
+#
+# Environment: AW_ASAN_BUILD (default <repo>/build-asan), AW_SANITIZE_JOBS
+# (compile jobs, default 1), AW_SANITIZE_TIMEOUT (seconds per test binary, 900).
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+build="${AW_ASAN_BUILD:-$AW_ROOT/build-asan}"
+jobs="${AW_SANITIZE_JOBS:-1}"
+per_binary_timeout="${AW_SANITIZE_TIMEOUT:-900}"
+
+# One doctest executable per folder of tests/unit that has test sources
+# (tests/CMakeLists.txt), unless targets are named on the command line.
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for dir in "$AW_ROOT"/tests/unit/*/; do
+    area="$(basename "$dir")"
+    if compgen -G "$dir*.cpp" >/dev/null; then targets+=("${area}_tests"); fi
+  done
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+  aw_log "sanitize: no unit test targets found"
+  exit 1
+fi
+
+# Debug (-O0 -g): the clearest stacks, and fast enough for the unit tests.
+aw_log "sanitize: configuring $build (AW_SANITIZE=ON, Debug)"
+cmake -S "$AW_ROOT" -B "$build" -DAW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+
+logs="$build/sanitize-logs"
+mkdir -p "$logs"
+failed=()
+
+# Each target on its own, so that one that does not build still lets the
+# others build and run (the script fails all the same).
+built=()
+for t in "${targets[@]}"; do
+  aw_log "sanitize: building $t (-j $jobs)"
+  if cmake --build "$build" -j "$jobs" --target "$t" >"$logs/$t.build.log" 2>&1; then
+    built+=("$t")
+  else
+    aw_log "sanitize: $t does not build; from $logs/$t.build.log:"
+    grep -E -m 10 'error|Error' "$logs/$t.build.log" >&2 || tail -n 20 "$logs/$t.build.log" >&2
+    failed+=("$t (build)")
+  fi
+done
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+for t in "${built[@]}"; do
+  exe="$(find "$build/tests" -maxdepth 2 -type f -name "$t" -perm -u+x | head -n 1)"
+  if [ -z "$exe" ]; then
+    aw_log "sanitize: $t was built but not found under $build/tests"
+    failed+=("$t (missing)")
+    continue
+  fi
+  log="$logs/$t.log"
+  start=$SECONDS
+  status=0
+  (cd "$build" && timeout "$per_binary_timeout" "$exe" --no-intro >"$log" 2>&1) || status=$?
+  findings="$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true)"
+  if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
+    aw_log "sanitize: $t FAILED (exit $status, $findings sanitizer report(s), $((SECONDS - start))s); from $log:"
+    grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" | head -n 60 >&2 ||
+      true
+    tail -n 20 "$log" >&2
+    failed+=("$t")
+  else
+    aw_log "sanitize: $t passed ($(grep -E '^\[doctest\] test cases' "$log" | tr -s ' ' || true), $((SECONDS - start))s)"
+  fi
+done
+
+if [ ${#failed[@]} -ne 0 ]; then
+  aw_log "sanitize: FAILED: $(printf '%s, ' "${failed[@]}" | sed 's/, $//')"
+  exit 1
+fi
+aw_log "sanitize: all clean: ${targets[*]}"

@@ -1,0 +1,189 @@
+// End-to-end: per-user limits, auth, timeouts and shutdown against the real binary.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "e2e/run_helpers.hpp"
+#include "support/raw_ws.hpp"
+#include "support/server_process.hpp"
+#include "support/ws_client.hpp"
+
+using namespace aw::test;
+
+namespace {
+
+std::unique_ptr<server_process> start(std::vector<std::string> env) {
+  auto server = std::make_unique<server_process>(std::move(env));
+  REQUIRE_MESSAGE(server->wait_listening(), server->log());
+  return server;
+}
+
+std::unique_ptr<ws_client> open_user(const server_process& s, const std::string& user,
+                                     const std::string& query = "") {
+  auto c = ws_client::connect(s.url("/ws?user_id=" + user + "&session_id=s1" + query));
+  REQUIRE(c);
+  REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
+  return c;
+}
+
+std::string error_code_for(const std::vector<frame>& frames, const std::string& cid) {
+  for (const auto& f : frames)
+    if (f.type() == "error" && f.has("correlation_id") && cid == f["correlation_id"].GetString())
+      return f["code"].GetString();
+  return "";
+}
+
+const rapidjson::Value* completion(const std::vector<frame>& frames, const std::string& cid) {
+  for (const auto* f : run_events(frames, cid))
+    if (f->type() == "agent_completed") return &(*f)["data"];
+  return nullptr;
+}
+
+// A "gnuplot" that reads its input and never answers: renders hang.
+std::string hanging_gnuplot() {
+  std::string path = "/tmp/aw-hanging-gnuplot-" + std::to_string(getpid()) + ".sh";
+  std::ofstream(path) << "#!/bin/sh\nexec cat >/dev/null\n";
+  chmod(path.c_str(), 0755);
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a run over CHART_GENERATION_TIMEOUT_S ends with status timeout, its tools closed") {
+  auto server = start({"GNUPLOT_PATH=" + hanging_gnuplot(), "CHART_GENERATION_TIMEOUT_S=5",
+                       "MAX_RUNS_PER_USER=2"});
+  auto c = open_user(*server, "tim");
+  c->send(request_json("t-1", "Show monthly revenue"));
+  c->send(request_json("t-2", "Show monthly revenue"));
+  c->send(request_json("t-3", "Show monthly revenue"));
+  REQUIRE(c->wait_for([](const auto& f) { return !error_code_for(f, "t-3").empty(); }));
+  CHECK(error_code_for(c->frames(), "t-3") == "TOO_MANY_RUNS");
+  c->send(request_json("t-1", "again"));
+  REQUIRE(c->wait_for([](const auto& f) { return error_code_for(f, "t-1") != ""; }));
+  CHECK(error_code_for(c->frames(), "t-1") == "DUPLICATE_CORRELATION_ID");
+  c->send(R"({"type":"cancel","correlation_id":"t-2"})");
+  REQUIRE(c->wait_for([](const auto& f) { return completed(f, "t-1") && completed(f, "t-2"); },
+                      std::chrono::seconds(20)));
+  auto frames = c->frames();
+  CHECK(check_run(frames, "t-1") == "");
+  CHECK(check_run(frames, "t-2") == "");
+  CHECK(check_seq(frames) == "");
+  CHECK(std::string((*completion(frames, "t-1"))["status"].GetString()) == "timeout");
+  CHECK(std::string((*completion(frames, "t-2"))["status"].GetString()) == "cancelled");
+}
+
+TEST_CASE("the rate limit answers RATE_LIMITED past RATE_LIMIT_REQUESTS") {
+  auto server = start({"RATE_LIMIT_REQUESTS=2", "RATE_LIMIT_WINDOW_S=60"});
+  auto c = open_user(*server, "rita");
+  c->send(request_json("r-1", "Show weekly orders"));
+  c->send(request_json("r-2", "Show weekly orders"));
+  c->send(request_json("r-3", "Show weekly orders"));
+  REQUIRE(c->wait_for([](const auto& f) {
+    return completed(f, "r-1") && completed(f, "r-2") && error_code_for(f, "r-3") != "";
+  }));
+  CHECK(error_code_for(c->frames(), "r-3") == "RATE_LIMITED");
+  CHECK(run_events(c->frames(), "r-3").empty());
+}
+
+TEST_CASE("connection limits: the oldest of a user is closed 4000, the node answers 503 when full") {
+  auto server = start({"MAX_CONNECTIONS_PER_USER=2", "MAX_TOTAL_CONNECTIONS=3"});
+  auto a = open_user(*server, "cap");
+  auto b = open_user(*server, "cap");
+  auto c = open_user(*server, "cap");
+  REQUIRE(a->wait_closed());
+  CHECK(a->close_code() == 4000);
+  CHECK(b->is_open());
+  auto d = open_user(*server, "other");
+  int status = 0;
+  auto e = ws_client::connect(server->url("/ws?user_id=third&session_id=s"), &status);
+  CHECK(!e);
+  CHECK(status == 503);
+}
+
+TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the same user") {
+  const std::string secret = "test-secret-123";
+  auto server = start({"AUTH_SECRET=" + secret});
+  auto mint = [&](const std::string& user, int ttl) {
+    std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " +
+                      user + " --ttl " + std::to_string(ttl);
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[1024] = {0};
+    std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
+    pclose(p);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  };
+  std::string alice = mint("alice", 3600);
+  REQUIRE(alice.size() > 20);
+  int status = 0;
+  CHECK(!ws_client::connect(server->url("/ws?user_id=alice&session_id=s"), &status));
+  CHECK(status == 401);
+  CHECK(!ws_client::connect(server->url("/ws?user_id=bob&session_id=s&token=" + alice), &status));
+  CHECK(status == 401);
+  CHECK(!ws_client::connect(server->url("/ws?user_id=alice&session_id=s&token=" + alice + "x"),
+                            &status));
+  CHECK(status == 401);
+  auto ok = ws_client::connect(server->url("/ws?user_id=alice&session_id=s&token=" + alice));
+  REQUIRE(ok);
+  std::string body, type;
+  CHECK(http_get(server->port(), "/health", &body, &type) == 200);
+  CHECK(http_get(server->port(), "/charts/ch-x", &body, &type) == 401);
+}
+
+TEST_CASE("SIGTERM lets in-flight runs finish, closes sockets with 1001 and exits 0") {
+  auto server = start({});
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int u = 0; u < 4; ++u) {
+    clients.push_back(open_user(*server, "drain" + std::to_string(u)));
+    for (int r = 0; r < 2; ++r)
+      clients.back()->send(request_json("d-" + std::to_string(r), "Show monthly revenue"));
+  }
+  // Wait until every run has started, so that all of them are in flight.
+  for (auto& c : clients)
+    REQUIRE(c->wait_for([](const auto& f) {
+      return !run_events(f, "d-0").empty() && !run_events(f, "d-1").empty();
+    }));
+  CHECK(server->stop() == 0);
+  for (auto& c : clients) {
+    REQUIRE(c->wait_closed());
+    CHECK(c->close_code() == 1001);
+    auto frames = c->frames();
+    for (const char* cid : {"d-0", "d-1"}) {
+      CHECK(check_run(frames, cid) == "");
+      const auto* done = completion(frames, cid);
+      REQUIRE(done);
+      CHECK(std::string((*done)["status"].GetString()) == "success");
+    }
+  }
+}
+
+TEST_CASE("a connection with no traffic and no pong is closed 4001 after STALE_TIMEOUT_S") {
+  auto server = start({"HEARTBEAT_S=1", "STALE_TIMEOUT_S=5"});
+  raw_ws silent(server->port(), "/ws?user_id=quiet&session_id=s1");
+  REQUIRE(silent.ok());
+  CHECK(silent.read_until_close(std::chrono::seconds(15)) == 4001);
+}
+
+TEST_CASE("a client that stops reading is closed 4002 while another user's runs stay fast") {
+  auto server = start({"MAX_SEND_QUEUE_BYTES=65536", "RATE_LIMIT_REQUESTS=1000",
+                       "MAX_RUNS_PER_USER=50"});
+  raw_ws slow(server->port(), "/ws?user_id=slowpoke&session_id=s1", 4096);
+  REQUIRE(slow.ok());
+  // Each completed run carries a large image; the slow client reads none of them.
+  for (int i = 0; i < 40; ++i)
+    slow.send_text(request_json("s-" + std::to_string(i), "Show daily sales " + std::to_string(i),
+                                "\"width\":2000,\"height\":1500"));
+  auto fast = open_user(*server, "speedy");
+  fast->send(request_json("f-1", "Show monthly revenue"));
+  REQUIRE(fast->wait_for([](const auto& f) { return completed(f, "f-1"); }));
+  CHECK(check_run(fast->frames(), "f-1") == "");
+  CHECK(slow.read_until_close(std::chrono::seconds(60)) == 4002);
+  fast->send(request_json("f-2", "Show monthly revenue again"));
+  REQUIRE(fast->wait_for([](const auto& f) { return completed(f, "f-2"); }));
+}
