@@ -22,6 +22,9 @@ struct worker_state {
 caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
                             std::shared_ptr<render::chart_renderer> renderer) {
   self->state.renderer = std::move(renderer);
+  std::string error;
+  if (!self->state.renderer->start(&error))
+    log::error("render", "gnuplot did not start; renders will retry", {{"error", error}});
   return {
       [self](render_atom, const render::chart_spec& spec) -> render::render_output {
         return self->state.renderer->render(spec);
@@ -40,7 +43,7 @@ struct output_size {
 
 struct pool_state {
   render::renderer_options options;
-  std::vector<caf::actor> workers;
+  std::shared_ptr<std::vector<caf::actor>> workers;  // shared with the exit hook below
   std::vector<bool> busy;
   std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
   std::deque<std::string> turn;  // users with queued jobs, in round-robin order
@@ -56,12 +59,10 @@ using pool_actor = caf::stateful_actor<pool_state>;
 // so that a wedged worker still frees its slot.
 constexpr auto worker_request_timeout = std::chrono::seconds(90);
 
-std::shared_ptr<render::chart_renderer> start_renderer(const render::renderer_options& options) {
-  auto renderer = std::make_shared<render::chart_renderer>(options);
-  std::string error;
-  if (!renderer->start(&error))
-    log::error("render", "gnuplot did not start; renders will retry", {{"error", error}});
-  return renderer;
+// gnuplot starts on the worker's own thread, so a slow or broken gnuplot never
+// holds up the start of the service (its child closes every inherited socket).
+std::shared_ptr<render::chart_renderer> make_renderer(const render::renderer_options& options) {
+  return std::make_shared<render::chart_renderer>(options);
 }
 
 void dispatch(pool_actor* self);
@@ -83,7 +84,7 @@ void finish(pool_actor* self, std::size_t worker, const std::string& key,
 void assign(pool_actor* self, std::size_t worker, render_job job) {
   self->state.busy[worker] = true;
   auto key = job.key;
-  self->request(self->state.workers[worker], worker_request_timeout, render_atom::value,
+  self->request((*self->state.workers)[worker], worker_request_timeout, render_atom::value,
                 std::move(job.spec))
       .then([self, worker, key](render::render_output& out) { finish(self, worker, key, out); },
             [self, worker, key](caf::error& err) {
@@ -95,7 +96,7 @@ void assign(pool_actor* self, std::size_t worker, render_job job) {
 
 void dispatch(pool_actor* self) {
   auto& st = self->state;
-  for (std::size_t i = 0; i < st.workers.size() && !st.turn.empty(); ++i) {
+  for (std::size_t i = 0; i < st.workers->size() && !st.turn.empty(); ++i) {
     if (st.busy[i]) continue;
     std::string user = std::move(st.turn.front());
     st.turn.pop_front();
@@ -114,18 +115,22 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
                           render::renderer_options options, std::size_t cache_bytes) {
   self->state.options = options;
   self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
-  self->state.workers = std::move(workers);
-  self->state.busy.assign(self->state.workers.size(), false);
-  for (auto& w : self->state.workers) self->monitor(w);
+  self->state.workers = std::make_shared<std::vector<caf::actor>>(std::move(workers));
+  self->state.busy.assign(self->state.workers->size(), false);
+  for (auto& w : *self->state.workers) self->monitor(w);
+  // Detached workers have threads of their own: they go when the pool goes.
+  self->attach_functor([workers = self->state.workers](const caf::error& reason) {
+    for (auto& w : *workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
-    for (std::size_t i = 0; i < st.workers.size(); ++i) {
-      if (st.workers[i].address() != msg.source) continue;
+    for (std::size_t i = 0; i < st.workers->size(); ++i) {
+      if ((*st.workers)[i].address() != msg.source) continue;
       log::warn("render", "render worker died; starting a new one",
                 {{"reason", caf::to_string(msg.reason)}});
-      st.workers[i] = self->system().spawn<caf::detached>(render_worker,
-                                                          start_renderer(st.options));
-      self->monitor(st.workers[i]);
+      (*st.workers)[i] = self->system().spawn<caf::detached>(render_worker,
+                                                          make_renderer(st.options));
+      self->monitor((*st.workers)[i]);
     }
   });
   return {
@@ -157,7 +162,7 @@ caf::actor spawn_render_pool(caf::actor_system& system, int size,
                              const render::renderer_options& options, std::size_t cache_bytes) {
   std::vector<caf::actor> workers;
   for (int i = 0; i < size; ++i)
-    workers.push_back(system.spawn<caf::detached>(render_worker, start_renderer(options)));
+    workers.push_back(system.spawn<caf::detached>(render_worker, make_renderer(options)));
   return system.spawn(render_pool, std::move(workers), options, cache_bytes);
 }
 

@@ -15,7 +15,7 @@
 namespace aw::actors {
 
 // (render_atom, std::string user_id, chart_spec) -> render_output
-// Starts `size` gnuplot processes before it returns. Rendered images are kept
+// Each of the `size` workers starts its gnuplot on its own thread. Rendered images are kept
 // (up to `cache_bytes`) by everything that affects them, so an identical
 // request is answered without drawing again.
 caf::actor spawn_render_pool(caf::actor_system& system, int size,

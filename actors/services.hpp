@@ -23,8 +23,7 @@ struct services {
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
 };
 
-// Spawns planner, LLM and the render pool (its gnuplot processes start now,
-// before the gateway listens, so they inherit no socket).
+// Spawns planner, LLM and the render pool.
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                         outbox* out);
 

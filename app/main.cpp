@@ -50,7 +50,6 @@ int serve(const std::vector<std::string>& args) {
   int code = 0;
   {
     aw::gateway::server gateway(system, cfg);
-    // Workers (and their gnuplot processes) start before the gateway listens.
     auto svc = aw::actors::start_services(system, cfg, &gateway.outbox());
     code = gateway.run(svc);
     caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);

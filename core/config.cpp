@@ -214,7 +214,7 @@ config_result load_config(const std::vector<std::string>& args, const std::strin
       }
       value = args[++i];
     }
-    apply(*found, value, arg, result.cfg, result.errors);
+    apply(*found, value, arg + " (" + found->env + ")", result.cfg, result.errors);
   }
   validate(result.cfg, result.errors);
   return result;

@@ -451,6 +451,11 @@ struct server::impl : actors::outbox {
       return;
     });
     endpoint.set_http_handler([this](hdl_t h) { on_http(h); });
+    // Events are small frames that must go out at once: no Nagle delay.
+    endpoint.set_socket_init_handler([](hdl_t, asio::ip::tcp::socket& s) {
+      asio::error_code ignored;
+      s.set_option(asio::ip::tcp::no_delay(true), ignored);
+    });
 
     asio::error_code ec;
     auto address = asio::ip::make_address(cfg->host, ec);
@@ -475,6 +480,9 @@ struct server::impl : actors::outbox {
     log::info("gateway", "listening",
               {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
     io.run();
+    for (auto& [user, entry] : users)
+      caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);
+    users.clear();
     log::info("gateway", "stopped");
     return 0;
   }

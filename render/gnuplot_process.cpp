@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -79,6 +80,9 @@ void close_fd(int& fd) {
   if (close_range(3, ~0U, 0) != 0) {
     for (long fd = 3; fd < max_fd; ++fd) close(static_cast<int>(fd));
   }
+  // Rendering yields the CPU to the event path: gnuplot runs niced, so a
+  // busy renderer does not delay events for other users.
+  if (setpriority(PRIO_PROCESS, 0, 10) != 0) { /* keep going at normal priority */ }
   execvp(argv[0], argv);
   const char msg[] = "AW_EXEC_FAILED\n";
   ssize_t ignored = write(1, msg, sizeof msg - 1);

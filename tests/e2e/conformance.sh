@@ -32,6 +32,8 @@ env PORT=0 HOST=127.0.0.1 "$@" "$bin" 2>"$log" &
 server=$!
 cleanup() {
   kill -TERM "$server" 2>/dev/null || true
+  # Bounded: the server must stop within 30 s of SIGTERM.
+  timeout 30 tail --pid="$server" -f /dev/null || kill -KILL "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   rm -f "$log"
 }

@@ -109,9 +109,11 @@ TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses u
 
 TEST_CASE("the handshake refuses bad ids with HTTP 400 and accepts the path form") {
   auto server = start_server();
-  for (std::string bad : {"/ws?user_id=bad%20user&session_id=s", "/ws?session_id=s",
-                          "/ws?user_id=&session_id=s", "/ws?user_id=u&session_id=a%2Fb",
-                          "/ws/bad%20user/s", "/ws?user_id=" + std::string(129, 'u') + "&session_id=s"}) {
+  std::vector<std::string> bad_urls = {
+      "/ws?user_id=bad%20user&session_id=s", "/ws?session_id=s", "/ws?user_id=&session_id=s",
+      "/ws?user_id=u&session_id=a%2Fb",      "/ws/bad%20user/s",
+      "/ws?user_id=" + std::string(129, 'u') + "&session_id=s"};
+  for (const auto& bad : bad_urls) {
     int status = 0;
     auto c = ws_client::connect(server->url(bad), &status);
     CHECK_MESSAGE(!c, bad);
