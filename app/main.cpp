@@ -1,6 +1,7 @@
 // agentwire: the service binary.
 //   agentwire [flags]                 serve (see --help)
 //   agentwire render --all --out DIR  render every chart type (gallery)
+//   agentwire render --bench N         charts/s through the render pool
 //   agentwire token --user U          print an auth token (see token --help)
 #include <csignal>
 #include <iostream>
@@ -13,6 +14,7 @@
 
 #include "actors/services.hpp"
 #include "app/gallery.hpp"
+#include "app/render_bench.hpp"
 #include "app/token_command.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -64,6 +66,8 @@ int serve(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() > 1 && args[0] == "render" && args[1] == "--bench")
+    return aw::app::run_render_bench(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "render") return aw::app::run_gallery_command(
       std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "token")

@@ -324,6 +324,10 @@ std::string request_json(const std::string& cid, int index, const std::string& c
   w.StartObject();
   w.Key("content");
   w.String(prompts[static_cast<std::size_t>(index) % (sizeof(prompts) / sizeof(prompts[0]))]);
+  // A title of its own makes every chart distinct, so the server's render
+  // cache cannot answer for gnuplot: the figures measure real renders.
+  w.Key("title");
+  w.String(("Load test chart " + cid).c_str());
   w.Key("chart_preference");
   w.String(chart.c_str());
   w.Key("width");

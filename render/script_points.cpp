@@ -152,7 +152,8 @@ void heatmap(context& c) {
     c.out << (first ? "" : ", ") << tick_quoted(value_text(t)) << ' ' << num(t);
     first = false;
   }
-  c.out << ")\nset rmargin at screen " << num(1.0 - (c.font_size * 7.0) / c.spec.width) << "\n"
+  // Room for the colour box and its widest tick label ("60,000").
+  c.out << ")\nset rmargin at screen " << num(1.0 - (c.font_size * 10.0) / c.spec.width) << "\n"
         << "plot $M using 1:2:3 with image notitle, \\\n"
         << "  $M using 1:2:4:5 with labels noenhanced textcolor rgb variable notitle\n";
 }
