@@ -452,9 +452,11 @@ struct server::impl : actors::outbox {
     });
     endpoint.set_http_handler([this](hdl_t h) { on_http(h); });
     // Events are small frames that must go out at once: no Nagle delay.
-    endpoint.set_socket_init_handler([](hdl_t, asio::ip::tcp::socket& s) {
+    // (After the TCP accept: the socket does not exist before it.)
+    endpoint.set_tcp_post_init_handler([this](hdl_t h) {
       asio::error_code ignored;
-      s.set_option(asio::ip::tcp::no_delay(true), ignored);
+      endpoint.get_con_from_hdl(h)->get_raw_socket().set_option(asio::ip::tcp::no_delay(true),
+                                                                ignored);
     });
 
     asio::error_code ec;
