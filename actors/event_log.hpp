@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <list>
 
 #include "actors/outbox.hpp"
 
@@ -42,7 +42,7 @@ class event_log {
     frame_ptr frame;
   };
   event_log_limits limits_;
-  std::deque<entry> events_;
+  std::list<entry> events_;  // a list: empty, it allocates nothing (idle users)
   std::size_t bytes_ = 0;
 };
 

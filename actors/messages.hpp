@@ -34,6 +34,10 @@ using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
 using plan_atom = caf::atom_constant<caf::atom("plan")>;
 using generate_atom = caf::atom_constant<caf::atom("generate")>;
 using render_atom = caf::atom_constant<caf::atom("render")>;
+// LLM -> run: a batch of streamed model text, (llm_partial_atom, std::string)
+using llm_partial_atom = caf::atom_constant<caf::atom("llmpartial")>;
+// LLM worker thread -> LLM actor: a model call ended
+using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
 
 // One event of a run, before the emitter numbers and wraps it.
 struct run_event {

@@ -31,8 +31,10 @@ void emit(run_self* self, event_type type, std::string data_json, std::string to
   self->send(self->state.session, emit_atom::value, std::move(ev));
 }
 
-void think(run_self* self, thinking_stage stage, const std::string& thought, double progress) {
-  emit(self, event_type::agent_thinking, protocol::thinking_data(stage, thought, progress));
+void think(run_self* self, thinking_stage stage, const std::string& thought, double progress,
+           bool partial = false) {
+  emit(self, event_type::agent_thinking,
+       protocol::thinking_data(stage, thought, progress, partial));
 }
 
 // A running tool call: tool_executing now, exactly one tool_completed later.
@@ -146,7 +148,7 @@ void complete(run_self* self, render::render_output& image) {
   md.type = st.plan.type;
   md.title = st.gen.title;
   md.data_source = st.gen.synthetic ? "synthetic" : "user";
-  md.llm_provider = "builtin";
+  md.llm_provider = st.gen.provider;
   md.format = payload.format;
   md.width = payload.width;
   md.height = payload.height;
@@ -197,26 +199,42 @@ void render_step(run_self* self) {
 
 void generate_step(run_self* self) {
   auto& st = self->state;
+  const auto& cfg = *st.svc.cfg;
   bool user_data = st.input.payload.data.has_value();
+  bool model = cfg.llm_provider != "builtin";
   auto call = start_tool(self, user_data ? "prepare_data" : "generate_data",
                          json_object()
                              .str("chart_type", protocol::to_string(st.plan.type))
                              .str("data_source", user_data ? "user" : "synthetic")
-                             .str("provider", "builtin")
+                             .str("provider", cfg.llm_provider)
+                             .str("model", model ? cfg.llm_model : "builtin")
                              .done(),
                          0.3);
-  self->request(st.svc.llm, llm_timeout, generate_atom::value, st.input.payload, st.plan.type)
+  st.generating = true;
+  // Retries and backoff happen inside the LLM actor; the session's run timeout
+  // (CHART_GENERATION_TIMEOUT_S) bounds the whole run anyway.
+  auto timeout = std::max(llm_timeout, std::chrono::seconds(cfg.chart_generation_timeout_s + 5));
+  self->request(st.svc.llm, timeout, generate_atom::value, st.input.payload, st.plan.type)
       .then(
           [self, call](analytics::generation& gen) {
             auto& st = self->state;
+            st.generating = false;
             st.gen = std::move(gen);
-            finish_tool(self, call, true,
-                        json_object()
-                            .str("title", st.gen.title)
-                            .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
-                            .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
-                            .done());
-            double progress = 0.4;
+            json_object result;
+            result.str("title", st.gen.title)
+                .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
+                .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
+                .str("provider", st.gen.provider)
+                .str("model", st.gen.model)
+                .integer("tokens_in", st.gen.tokens_in)
+                .integer("tokens_out", st.gen.tokens_out)
+                .boolean("tokens_estimated", st.gen.tokens_estimated)
+                .integer("attempts", st.gen.attempts)
+                .num("llm_ms", st.gen.llm_ms);
+            if (!st.gen.fallback_reason.empty())
+              result.str("fallback_reason", st.gen.fallback_reason.substr(0, 200));
+            finish_tool(self, call, true, result.done());
+            double progress = std::max(0.4, st.partial_progress);
             for (const auto& thought : st.gen.thoughts) {
               think(self, thinking_stage::analyzing, thought, progress);
               progress = std::min(0.55, progress + 0.05);
@@ -224,6 +242,7 @@ void generate_step(run_self* self) {
             render_step(self);
           },
           [self, call](caf::error& err) {
+            self->state.generating = false;
             fail(self, call, protocol::error_code::llm_unavailable,
                  "the language model did not answer: " + caf::to_string(err));
           });
@@ -270,9 +289,15 @@ caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session
   st.started_ms = now_ms();
   // The session has already emitted agent_started and a first thought.
   plan_step(self);
-  // Every reply is handled by the request continuations above; nothing else is expected.
+  // Replies are handled by the request continuations above; the LLM actor's
+  // workers send batches of streamed model text while it writes.
   return {
-      [](caf::unit_t) {},
+      [self](llm_partial_atom, std::string& text) {
+        auto& st = self->state;
+        if (!st.generating || text.empty()) return;
+        think(self, thinking_stage::writing, text, st.partial_progress, true);
+        st.partial_progress = std::min(0.39, st.partial_progress + 0.005);
+      },
   };
 }
 

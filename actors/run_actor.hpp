@@ -30,6 +30,8 @@ struct run_state {
   int tool_counter = 0;
   analytics::chart_plan plan;
   analytics::generation gen;
+  bool generating = false;       // the LLM call is in flight: partial text is shown
+  double partial_progress = 0.3;
 };
 
 caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session, services svc,

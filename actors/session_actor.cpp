@@ -1,6 +1,6 @@
 #include "actors/session_actor.hpp"
 
-#include <deque>
+#include <list>
 #include <memory>
 #include <unordered_map>
 
@@ -40,7 +40,7 @@ struct session_state {
   std::vector<connection_info> conns;  // oldest first
   std::unordered_map<std::string, active_run> runs;  // by run_id
   std::unordered_map<std::string, std::string> run_by_correlation;
-  std::deque<std::int64_t> recent_requests;  // accepted request times, for the rate limit
+  std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
   std::int64_t idle_since_ms = 0;
 };
 

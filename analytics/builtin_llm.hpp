@@ -23,6 +23,15 @@ struct generation {
   std::vector<std::string> insights;            // quote the numbers in stats
   std::string narrative;
   std::vector<std::string> thoughts;            // short lines for agent_thinking events
+  // Who produced the texts, for metadata.llm_provider and the LLM tool call.
+  std::string provider = "builtin";             // "builtin", "openai", "builtin (fallback)"
+  std::string model = "builtin";
+  int tokens_in = 0;
+  int tokens_out = 0;
+  bool tokens_estimated = false;                // no usage figures came from the provider
+  int attempts = 0;                             // HTTP attempts (0 for builtin)
+  double llm_ms = 0;                            // time spent waiting for the model
+  std::string fallback_reason;                  // why the builtin provider answered instead
 };
 
 struct generation_error {

@@ -103,7 +103,23 @@ const std::vector<option>& options() {
               "memory for reusing images of identical requests (0: off)", 0, 65536,
               &config::render_cache_mb),
       str_opt("GNUPLOT_PATH", "--gnuplot-path", "gnuplot executable", &config::gnuplot_path),
-      str_opt("LLM_PROVIDER", "--llm-provider", "builtin", &config::llm_provider),
+      str_opt("LLM_PROVIDER", "--llm-provider",
+              "builtin (offline) | openai (any OpenAI-compatible endpoint)",
+              &config::llm_provider),
+      str_opt("OPENAI_API_KEY", "--openai-api-key", "API key; required for LLM_PROVIDER=openai",
+              &config::openai_api_key, true),
+      str_opt("LLM_BASE_URL", "--llm-base-url", "OpenAI-compatible API base URL",
+              &config::llm_base_url),
+      str_opt("LLM_MODEL", "--llm-model", "model name sent to the endpoint", &config::llm_model),
+      int_opt("LLM_TIMEOUT_S", "--llm-timeout-s", "seconds per model call attempt", 1, 300,
+              &config::llm_timeout_s),
+      int_opt("MAX_RETRIES", "--max-retries", "retries of a model call on 429/5xx/timeouts", 0,
+              10, &config::max_retries),
+      int_opt("LLM_MAX_CONCURRENCY", "--llm-max-concurrency", "model calls in flight at once", 1,
+              64, &config::llm_max_concurrency),
+      str_opt("LLM_FALLBACK", "--llm-fallback",
+              "when the model stays down: builtin (answer offline) | none (LLM_UNAVAILABLE)",
+              &config::llm_fallback),
       str_opt("AUTH_SECRET", "--auth-secret", "HS256 secret; empty: no auth", &config::auth_secret,
               true),
       str_opt("ALLOWED_ORIGINS", "--allowed-origins", "comma-separated Origin allow-list",
@@ -165,9 +181,18 @@ void validate(config& cfg, std::vector<std::string>& errors) {
   if (cfg.log_level != "debug" && cfg.log_level != "info" && cfg.log_level != "warn" &&
       cfg.log_level != "error")
     errors.push_back("LOG_LEVEL: '" + cfg.log_level + "' is not one of debug, info, warn, error");
-  if (cfg.llm_provider != "builtin")
-    errors.push_back("LLM_PROVIDER: '" + cfg.llm_provider +
-                     "' is not supported by this build (builtin)");
+  if (cfg.llm_provider != "builtin" && cfg.llm_provider != "openai")
+    errors.push_back("LLM_PROVIDER: '" + cfg.llm_provider + "' is not one of builtin, openai");
+  if (cfg.llm_provider == "openai" && cfg.openai_api_key.empty())
+    errors.push_back(
+        "OPENAI_API_KEY: must be set for LLM_PROVIDER=openai (any non-empty value for a local "
+        "server that needs no key)");
+  if (cfg.llm_base_url.rfind("http://", 0) != 0 && cfg.llm_base_url.rfind("https://", 0) != 0)
+    errors.push_back("LLM_BASE_URL: '" + cfg.llm_base_url + "' must start with http:// or https://");
+  if (cfg.llm_model.empty() || cfg.llm_model.size() > 200)
+    errors.push_back("LLM_MODEL: must be 1..200 characters");
+  if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")
+    errors.push_back("LLM_FALLBACK: '" + cfg.llm_fallback + "' is not one of builtin, none");
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)
     errors.push_back("NODE_ID: must be 1..64 characters");
   if (cfg.host.empty()) errors.push_back("HOST: must not be empty");

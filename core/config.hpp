@@ -36,7 +36,14 @@ struct config {
   int chart_cache_mb = 256;      // rendered images kept for GET /charts/{id}
   int render_cache_mb = 64;      // images reused for identical render requests
   std::string gnuplot_path = "gnuplot";
-  std::string llm_provider = "builtin";
+  std::string llm_provider = "builtin";  // builtin | openai
+  std::string openai_api_key;            // required for openai; never logged
+  std::string llm_base_url = "https://api.openai.com/v1";
+  std::string llm_model = "gpt-4o-mini";
+  int llm_timeout_s = 30;                // per HTTP attempt
+  int max_retries = 3;
+  int llm_max_concurrency = 4;           // HTTP worker threads
+  std::string llm_fallback = "builtin";  // builtin | none
   // security
   std::string auth_secret;       // empty: no auth (development default)
   std::string allowed_origins;   // comma-separated; empty: any

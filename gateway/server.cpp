@@ -1,7 +1,7 @@
 #include "gateway/server.hpp"
 
 #include <chrono>
-#include <deque>
+#include <list>
 #include <unordered_set>
 #include <unordered_map>
 
@@ -35,14 +35,16 @@ struct connection_data {
   // Frames waiting for websocketpp's own queue to drain: a replay being
   // streamed, and live events queued behind it. Only live bytes count against
   // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
-  std::deque<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
+  // A list, not a deque: an empty std::list allocates nothing, and most
+  // connections never queue (10,000 idle connections, TOOLCHAIN.md).
+  std::list<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
   std::size_t pending_live_bytes = 0;
 };
 
 struct ws_config : websocketpp::config::asio {
   typedef ws_config type;
   // A small read buffer keeps idle connections cheap (TOOLCHAIN.md).
-  static const size_t connection_read_buffer_size = 4096;
+  static const size_t connection_read_buffer_size = 1024;
   typedef connection_data connection_base;
 };
 

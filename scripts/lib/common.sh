@@ -9,7 +9,7 @@ AW_APT_PACKAGES=(
   libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev
   libgnuplot-iostream-dev gnuplot-nox fonts-dejavu-core
   libboost-iostreams-dev libboost-filesystem-dev
-  doctest-dev libpng-dev libssl-dev
+  doctest-dev libpng-dev libssl-dev libcurl4-openssl-dev
   clang libclang-rt-14-dev
 )
 

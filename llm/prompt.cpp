@@ -1,0 +1,125 @@
+#include "llm/prompt.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace aw::llm {
+namespace {
+
+constexpr std::size_t max_prompt_points = 60;  // user data quoted in the prompt
+
+const char* system_prompt =
+    "You are a data analyst who prepares charts. Answer with exactly one JSON object and "
+    "nothing else, with these fields: \"title\" (string, at most 80 characters), "
+    "\"x_label\" and \"y_label\" (short strings), \"chart_type\" (your suggestion, one of the "
+    "23 agentwire chart type names such as bar_chart_vertical, line_chart, pie_chart), "
+    "\"labels\" (array of 3 to 24 strings), either \"values\" (array of numbers, one per "
+    "label) or \"series\" (array of {\"name\": string, \"values\": numbers, one per label}), "
+    "\"insights\" (3 to 5 short sentences quoting the numbers), \"narrative\" (2 or 3 "
+    "sentences). Numbers must be plain finite JSON numbers.";
+
+void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_type type) {
+  std::string out = "Request: " + p.content + "\nPlanned chart type: " +
+                    std::string(protocol::to_string(type)) + "\n";
+  if (!p.data) {
+    out += "Invent plausible sample data for the request.\n";
+    return out;
+  }
+  out += "The user supplied the data below. Do not change it: return it as given and write "
+         "only the title, axis labels, insights and narrative about it.\nlabels:";
+  const auto& d = p.data;
+  for (std::size_t i = 0; i < d->labels.size() && i < max_prompt_points; ++i)
+    out += (i ? ", " : " ") + d->labels[i];
+  if (!d->values.empty()) {
+    out += "\nvalues:";
+    for (std::size_t i = 0; i < d->values.size() && i < max_prompt_points; ++i)
+      out += (i ? ", " : " ") + std::to_string(d->values[i]);
+  }
+  for (std::size_t s = 0; s < d->series.size() && s < 10; ++s) {
+    out += "\nseries " + d->series[s].name + ":";
+    for (std::size_t i = 0; i < d->series[s].values.size() && i < max_prompt_points; ++i)
+      out += (i ? ", " : " ") + std::to_string(d->series[s].values[i]);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string request_body(const std::string& model, const protocol::analytics_payload& payload,
+                         protocol::chart_type type) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("model");
+  write_string(w, model);
+  w.Key("stream");
+  w.Bool(true);
+  w.Key("stream_options");
+  w.StartObject();
+  w.Key("include_usage");
+  w.Bool(true);
+  w.EndObject();
+  w.Key("temperature");
+  w.Double(0.2);
+  w.Key("response_format");
+  w.StartObject();
+  w.Key("type");
+  w.String("json_object");
+  w.EndObject();
+  w.Key("messages");
+  w.StartArray();
+  w.StartObject();
+  w.Key("role");
+  w.String("system");
+  w.Key("content");
+  w.String(system_prompt);
+  w.EndObject();
+  w.StartObject();
+  w.Key("role");
+  w.String("user");
+  w.Key("content");
+  write_string(w, user_prompt(payload, type));
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::optional<stream_chunk> parse_chunk(std::string_view data) {
+  rapidjson::Document doc;
+  doc.Parse(data.data(), data.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  stream_chunk c;
+  auto choices = doc.FindMember("choices");
+  if (choices != doc.MemberEnd() && choices->value.IsArray() && !choices->value.Empty()) {
+    const auto& first = choices->value[0];
+    if (first.IsObject()) {
+      auto delta = first.FindMember("delta");
+      if (delta != first.MemberEnd() && delta->value.IsObject()) {
+        auto content = delta->value.FindMember("content");
+        if (content != delta->value.MemberEnd() && content->value.IsString())
+          c.content.assign(content->value.GetString(), content->value.GetStringLength());
+      }
+      auto reason = first.FindMember("finish_reason");
+      c.finished = reason != first.MemberEnd() && reason->value.IsString();
+    }
+  }
+  auto usage = doc.FindMember("usage");
+  if (usage != doc.MemberEnd() && usage->value.IsObject()) {
+    const auto& u = usage->value;
+    if (u.HasMember("prompt_tokens") && u["prompt_tokens"].IsInt())
+      c.prompt_tokens = u["prompt_tokens"].GetInt();
+    if (u.HasMember("completion_tokens") && u["completion_tokens"].IsInt())
+      c.completion_tokens = u["completion_tokens"].GetInt();
+  }
+  return c;
+}
+
+int estimate_tokens(std::size_t bytes) { return static_cast<int>((bytes + 3) / 4); }
+
+}  // namespace aw::llm

@@ -1,0 +1,36 @@
+// Starts tests/support/fake_openai.js (Node.js) on an ephemeral loopback port
+// and stops it. The port is read from its "listening PORT" line.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+
+namespace aw::test {
+
+class fake_openai {
+ public:
+  fake_openai();
+  ~fake_openai();
+  fake_openai(const fake_openai&) = delete;
+  fake_openai& operator=(const fake_openai&) = delete;
+
+  // False when the server did not report listening within `timeout`.
+  bool wait_listening(std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  int port() const { return port_; }
+  // e.g. base_url("/slow") -> http://127.0.0.1:PORT/slow/v1
+  std::string base_url(const std::string& prefix = "") const;
+  // Requests seen in `mode` (GET /stats); -1 when the server does not answer.
+  int requests(const std::string& mode) const;
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int port_ = 0;
+};
+
+// A loopback port with nothing listening on it (bound, then closed).
+int unused_port();
+
+}  // namespace aw::test

@@ -1,0 +1,119 @@
+// A local OpenAI-compatible chat-completions server for the tests (Node.js,
+// built-in http only). POST <prefix>/v1/chat/completions answers in the SSE
+// chunk format. The mode comes from the URL prefix (/slow/v1/...) or from a
+// marker "fake:MODE" in the user's content:
+//   normal     many small chunks, then usage and [DONE]
+//   slow       a few chunks 150 ms apart
+//   ratelimit  odd-numbered requests get 429 with Retry-After: 1, others normal
+//   error500   always 500
+//   malformed  streams text that is not JSON
+//   repair     streams JSON with out-of-range fields (NaN, mismatched lengths, long title)
+//   drop       odd-numbered requests: the connection is dropped mid-stream; others normal
+//   nousage    normal without the usage chunk
+// GET /stats answers {"MODE": requests, ...}. Prints "listening PORT" on stdout.
+'use strict';
+const http = require('http');
+
+const counts = {};
+const modes = ['normal', 'slow', 'ratelimit', 'error500', 'malformed', 'repair', 'drop', 'nousage'];
+
+function modeOf(url, body) {
+  const first = url.split('/')[1];
+  if (modes.includes(first)) return first;
+  const m = /fake:([a-z0-9]+)/.exec(body);
+  if (m && modes.includes(m[1])) return m[1];
+  return 'normal';
+}
+
+function answerText(mode, content) {
+  if (mode === 'malformed') return 'Sure! Here is your chart: {title: revenue, values: [1, 2,';
+  if (mode === 'repair') {
+    return JSON.stringify({
+      title: 'T'.repeat(500), x_label: 'Quarter', y_label: 'Revenue',
+      chart_type: 'not_a_chart', labels: ['Q1', 'Q2', 'Q3'],
+      values: [10, 'NaN', 30, 40, 50], insights: ['Repaired insight', 7, ''],
+      narrative: 'Repaired narrative.'
+    }).replace('"NaN"', 'NaN');
+  }
+  return JSON.stringify({
+    title: 'Model revenue 2024', x_label: 'Quarter', y_label: 'Revenue (USD)',
+    chart_type: 'bar_chart_vertical', labels: ['Q1', 'Q2', 'Q3', 'Q4'],
+    values: [45000, 50000, 50000, 61000],
+    insights: ['Revenue grew 35.6% from Q1 to Q4', 'Q4 was the strongest quarter at 61000'],
+    narrative: 'The model says revenue rose through the year.'
+  });
+}
+
+function chunk(content, finish) {
+  return 'data: ' + JSON.stringify({
+    id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model: 'fake-model',
+    choices: [{index: 0, delta: content === null ? {} : {content}, finish_reason: finish}]
+  }) + '\n\n';
+}
+
+function stream(res, mode, text, withUsage) {
+  res.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache'});
+  const size = mode === 'slow' ? Math.ceil(text.length / 4) : 5;
+  const pieces = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  const delay = mode === 'slow' ? 150 : 0;
+  let i = 0;
+  res.write(': keep-alive\n\n');
+  const next = () => {
+    if (res.destroyed) return;
+    if (mode === 'drop' && i === 3) { res.socket.destroy(); return; }
+    if (i < pieces.length) {
+      // Split one event across two writes to exercise the client's parser.
+      const ev = chunk(pieces[i++], null);
+      const cut = Math.floor(ev.length / 2);
+      res.write(ev.slice(0, cut));
+      res.write(ev.slice(cut));
+      return delay ? setTimeout(next, delay) : setImmediate(next);
+    }
+    res.write(chunk(null, 'stop'));
+    if (withUsage)
+      res.write('data: ' + JSON.stringify({id: 'chatcmpl-fake', object: 'chat.completion.chunk',
+        choices: [], usage: {prompt_tokens: 123, completion_tokens: 45, total_tokens: 168}}) + '\n\n');
+    res.end('data: [DONE]\n\n');
+  };
+  next();
+}
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/stats') {
+    res.writeHead(200, {'Content-Type': 'application/json'});
+    return res.end(JSON.stringify(counts));
+  }
+  let body = '';
+  req.on('data', d => { body += d; });
+  req.on('end', () => {
+    if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) {
+      res.writeHead(404, {'Content-Type': 'application/json'});
+      return res.end('{"error":{"message":"not found"}}');
+    }
+    let parsed = {};
+    try { parsed = JSON.parse(body); } catch (e) {
+      res.writeHead(400, {'Content-Type': 'application/json'});
+      return res.end('{"error":{"message":"bad json"}}');
+    }
+    const content = (parsed.messages || []).map(m => m.content).join('\n');
+    const mode = modeOf(req.url, content);
+    const n = counts[mode] = (counts[mode] || 0) + 1;
+    if (mode === 'ratelimit' && n % 2 === 1) {
+      res.writeHead(429, {'Content-Type': 'application/json', 'Retry-After': '1'});
+      return res.end('{"error":{"message":"rate limited"}}');
+    }
+    if (mode === 'error500') {
+      res.writeHead(500, {'Content-Type': 'application/json'});
+      return res.end('{"error":{"message":"boom"}}');
+    }
+    const withUsage = mode !== 'nousage' && parsed.stream_options && parsed.stream_options.include_usage;
+    const effective = (mode === 'drop' && n % 2 === 0) ? 'normal' : mode;
+    stream(res, effective, answerText(mode, content), withUsage);
+  });
+});
+
+server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
+  process.stdout.write('listening ' + server.address().port + '\n');
+});
+process.on('SIGTERM', () => process.exit(0));
