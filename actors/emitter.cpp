@@ -14,8 +14,8 @@ emitter::emitter(std::string user_id, std::string epoch, event_log_limits limits
       stats_(stats),
       log_(limits) {}
 
-void emitter::emit(const run_identity& run, protocol::event_type type,
-                   std::string_view data_json, std::int64_t now_ms) {
+void emitter::emit(const run_identity& run, protocol::event_type type, std::string_view data_json,
+                   std::int64_t now_ms) {
   std::string event_id = make_id("evt");
   protocol::event_envelope env;
   env.type = type;
@@ -48,7 +48,7 @@ void emitter::replay(conn_id conn, std::uint64_t after, bool epoch_matches, std:
   bool gap = !epoch_matches || after > last_seq_ || after + 1 < oldest;
   std::vector<frame_ptr> frames;
   if (gap) {
-    std::string why = !epoch_matches    ? "epoch " + epoch_ + " is not the one given"
+    std::string why = !epoch_matches      ? "epoch " + epoch_ + " is not the one given"
                       : after > last_seq_ ? "last_seq is ahead of this user's history"
                                           : "events after last_seq are no longer held";
     frames.push_back(std::make_shared<const std::string>(

@@ -12,7 +12,8 @@ void event_log::prune(std::int64_t now_ms) {
   while (!events_.empty()) {
     const entry& oldest = events_.front();
     bool over_bytes = bytes_ > limits_.max_bytes && events_.size() > 1;
-    bool expired = events_.size() > limits_.max_events && now_ms - oldest.time_ms > limits_.max_age_ms;
+    bool expired =
+        events_.size() > limits_.max_events && now_ms - oldest.time_ms > limits_.max_age_ms;
     if (!over_bytes && !expired) break;
     bytes_ -= oldest.frame->size();
     events_.pop_front();

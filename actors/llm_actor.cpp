@@ -61,9 +61,9 @@ void finish(llm_self* self, std::uint64_t id, llm::call_result& r) {
   gen.attempts = r.attempts;
   gen.llm_ms = r.duration_ms;
   gen.fallback_reason = reason;
-  gen.thoughts.insert(gen.thoughts.begin(),
-                      "The language model is unavailable (" + reason.substr(0, 120) +
-                          "); answering with the built-in provider");
+  gen.thoughts.insert(gen.thoughts.begin(), "The language model is unavailable (" +
+                                                reason.substr(0, 120) +
+                                                "); answering with the built-in provider");
   call.promise.deliver(std::move(gen));
 }
 
@@ -92,9 +92,10 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg)
              protocol::chart_type type) -> caf::result<analytics::generation> {
         auto& st = self->state;
         if (!st.client) return builtin(payload, type, "builtin");
+        // Before make_response_promise(), which takes the sender over.
+        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
         auto promise = self->make_response_promise();
         auto id = ++st.next_id;
-        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
         auto me = caf::actor_cast<caf::actor>(self);
         llm::call c;
         c.body = llm::request_body(st.cfg->llm_model, payload, type);

@@ -128,8 +128,8 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
       if ((*st.workers)[i].address() != msg.source) continue;
       log::warn("render", "render worker died; starting a new one",
                 {{"reason", caf::to_string(msg.reason)}});
-      (*st.workers)[i] = self->system().spawn<caf::detached>(render_worker,
-                                                          make_renderer(st.options));
+      (*st.workers)[i] =
+          self->system().spawn<caf::detached>(render_worker, make_renderer(st.options));
       self->monitor((*st.workers)[i]);
     }
   });

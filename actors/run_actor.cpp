@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "actors/chart_spec_for.hpp"
 #include "actors/messages.hpp"
 #include "core/log.hpp"
 
@@ -113,20 +114,6 @@ class json_object {
   rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
 };
 
-render::chart_spec make_spec(const run_state& st) {
-  render::chart_spec spec;
-  spec.type = st.plan.type;
-  spec.title = st.gen.title;
-  spec.x_label = st.gen.x_label;
-  spec.y_label = st.gen.y_label;
-  spec.data = st.gen.data;
-  spec.theme = st.input.payload.theme;
-  spec.format = st.input.payload.format;
-  spec.width = st.input.payload.width;
-  spec.height = st.input.payload.height;
-  return spec;
-}
-
 void complete(run_self* self, render::render_output& image) {
   auto& st = self->state;
   auto& payload = st.input.payload;
@@ -172,7 +159,8 @@ void render_step(run_self* self) {
                              .done(),
                          0.6);
   auto timeout = std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s);
-  self->request(st.svc.renderer, timeout, render_atom::value, st.input.user_id, make_spec(st))
+  self->request(st.svc.renderer, timeout, render_atom::value, st.input.user_id,
+                chart_spec_for(st.gen, st.plan.type, st.input.payload))
       .then(
           [self, call](render::render_output& image) {
             auto max_bytes =

@@ -37,7 +37,7 @@ struct session_state {
   std::string user_id;
   services svc;
   std::unique_ptr<emitter> events;
-  std::vector<connection_info> conns;  // oldest first
+  std::vector<connection_info> conns;                // oldest first
   std::unordered_map<std::string, active_run> runs;  // by run_id
   std::unordered_map<std::string, std::string> run_by_correlation;
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
@@ -46,14 +46,16 @@ struct session_state {
 
 using session_self = caf::stateful_actor<session_state>;
 
-std::int64_t now_ms() { return protocol::now_unix_ms(); }
+std::int64_t now_ms() {
+  return protocol::now_unix_ms();
+}
 
 void send_error(session_self* self, conn_id conn, error_code code, std::string message,
                 const std::string& correlation_id) {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   protocol::protocol_error e{code, std::move(message), correlation_id};
-  self->state.svc.out->send(conn,
-                            std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
+  self->state.svc.out->send(
+      conn, std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
 }
 
 void schedule_idle_check(session_self* self) {
@@ -78,10 +80,18 @@ void forget_run(session_self* self, const std::string& run_id) {
 void count_completion(session_self* self, protocol::run_status status) {
   auto& s = *self->state.svc.stats;
   switch (status) {
-    case protocol::run_status::success: s.runs_succeeded++; break;
-    case protocol::run_status::error: s.runs_failed++; break;
-    case protocol::run_status::cancelled: s.runs_cancelled++; break;
-    case protocol::run_status::timeout: s.runs_timed_out++; break;
+    case protocol::run_status::success:
+      s.runs_succeeded++;
+      break;
+    case protocol::run_status::error:
+      s.runs_failed++;
+      break;
+    case protocol::run_status::cancelled:
+      s.runs_cancelled++;
+      break;
+    case protocol::run_status::timeout:
+      s.runs_timed_out++;
+      break;
   }
 }
 
@@ -102,8 +112,8 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
     st.events->emit(run.id, event_type::agent_thinking,
                     protocol::thinking_data(protocol::thinking_stage::planning, message, 1.0), now);
   st.events->emit(run.id, event_type::agent_completed,
-                  protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
-                                                   code, message),
+                  protocol::completed_failure_data(
+                      status, static_cast<double>(now - run.started_ms), code, message),
                   now);
   st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
@@ -253,8 +263,7 @@ caf::message_handler common_handlers(session_self* self) {
         auto it = st.run_by_correlation.find(correlation_id);
         if (it == st.run_by_correlation.end())
           return send_error(self, conn, error_code::not_found,
-                            "no running run has correlation_id " + correlation_id,
-                            correlation_id);
+                            "no running run has correlation_id " + correlation_id, correlation_id);
         std::string run_id = it->second;
         end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
                 "the run was cancelled by the client");

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "actors/chart_spec_for.hpp"
 #include "analytics/builtin_llm.hpp"
 #include "protocol/chart_types.hpp"
 #include "render/renderer.hpp"
@@ -17,10 +18,14 @@ int run_gallery_command(const std::vector<std::string>& args) {
   int width = 800;
   int height = 500;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--all") all = true;
-    else if (args[i] == "--out" && i + 1 < args.size()) out_dir = args[++i];
-    else if (args[i] == "--width" && i + 1 < args.size()) width = std::stoi(args[++i]);
-    else if (args[i] == "--height" && i + 1 < args.size()) height = std::stoi(args[++i]);
+    if (args[i] == "--all")
+      all = true;
+    else if (args[i] == "--out" && i + 1 < args.size())
+      out_dir = args[++i];
+    else if (args[i] == "--width" && i + 1 < args.size())
+      width = std::stoi(args[++i]);
+    else if (args[i] == "--height" && i + 1 < args.size())
+      height = std::stoi(args[++i]);
     else {
       std::cerr << "usage: agentwire render --all --out DIR [--width W] [--height H]\n";
       return 2;
@@ -44,15 +49,10 @@ int run_gallery_command(const std::vector<std::string>& args) {
     payload.content = "Show " + std::string(protocol::to_string(type)) + " of monthly sales";
     auto gen = analytics::builtin_generate(payload, type);
     for (auto format : {protocol::image_format::png, protocol::image_format::svg}) {
-      render::chart_spec spec;
-      spec.type = type;
-      spec.title = gen.title;
-      spec.x_label = gen.x_label;
-      spec.y_label = gen.y_label;
-      spec.data = gen.data;
-      spec.format = format;
-      spec.width = width;
-      spec.height = height;
+      payload.format = format;
+      payload.width = width;
+      payload.height = height;
+      auto spec = actors::chart_spec_for(gen, type, payload);
       auto out = renderer.render(spec);
       std::string name = std::string(protocol::to_string(type)) +
                          (format == protocol::image_format::png ? ".png" : ".svg");

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/chart_spec_for.hpp"
 #include "actors/messages.hpp"
 #include "actors/render_pool.hpp"
 #include "analytics/builtin_llm.hpp"
@@ -21,12 +22,16 @@ int run_render_bench(const std::vector<std::string>& args) {
   auto format = protocol::image_format::png;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : ""; };
-    if (args[i] == "--bench") charts = std::atoi(value().c_str());
-    else if (args[i] == "--pool") pool = std::atoi(value().c_str());
-    else if (args[i] == "--width") width = std::atoi(value().c_str());
-    else if (args[i] == "--height") height = std::atoi(value().c_str());
-    else if (args[i] == "--format") format = value() == "svg" ? protocol::image_format::svg
-                                                            : protocol::image_format::png;
+    if (args[i] == "--bench")
+      charts = std::atoi(value().c_str());
+    else if (args[i] == "--pool")
+      pool = std::atoi(value().c_str());
+    else if (args[i] == "--width")
+      width = std::atoi(value().c_str());
+    else if (args[i] == "--height")
+      height = std::atoi(value().c_str());
+    else if (args[i] == "--format")
+      format = value() == "svg" ? protocol::image_format::svg : protocol::image_format::png;
     else {
       std::cerr << "usage: agentwire render --bench N [--pool P] [--width W] [--height H]"
                    " [--format png|svg]\n";
@@ -45,14 +50,10 @@ int run_render_bench(const std::vector<std::string>& args) {
   protocol::analytics_payload payload;
   payload.content = "Show quarterly revenue growth for 2024";
   auto gen = analytics::builtin_generate(payload, protocol::chart_type::bar_chart_vertical);
-  render::chart_spec spec;
-  spec.type = protocol::chart_type::bar_chart_vertical;
-  spec.x_label = gen.x_label;
-  spec.y_label = gen.y_label;
-  spec.data = gen.data;
-  spec.format = format;
-  spec.width = width;
-  spec.height = height;
+  payload.format = format;
+  payload.width = width;
+  payload.height = height;
+  auto spec = actors::chart_spec_for(gen, protocol::chart_type::bar_chart_vertical, payload);
 
   caf::scoped_actor self{system};
   // Warm up every gnuplot process first: start-up is not what is measured.
@@ -75,10 +76,11 @@ int run_render_bench(const std::vector<std::string>& args) {
     bytes += out.bytes.size();
   });
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("render pool: %d charts (%dx%d %s) with %d gnuplot processes in %.2f s: %.1f charts/s"
-              ", %d ok, %.1f KB average\n",
-              charts, width, height, format == protocol::image_format::png ? "png" : "svg", pool,
-              secs, charts / secs, ok, ok ? bytes / 1024.0 / ok : 0.0);
+  std::printf(
+      "render pool: %d charts (%dx%d %s) with %d gnuplot processes in %.2f s: %.1f charts/s"
+      ", %d ok, %.1f KB average\n",
+      charts, width, height, format == protocol::image_format::png ? "png" : "svg", pool, secs,
+      charts / secs, ok, ok ? bytes / 1024.0 / ok : 0.0);
   caf::anon_send_exit(renderer, caf::exit_reason::user_shutdown);
   return ok == charts ? 0 : 1;
 }

@@ -12,10 +12,14 @@ std::atomic<int> g_level{static_cast<int>(level::info)};
 
 const char* level_name(level l) {
   switch (l) {
-    case level::debug: return "debug";
-    case level::info: return "info";
-    case level::warn: return "warn";
-    case level::error: return "error";
+    case level::debug:
+      return "debug";
+    case level::info:
+      return "info";
+    case level::warn:
+      return "warn";
+    case level::error:
+      return "error";
   }
   return "info";
 }
@@ -24,11 +28,21 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -58,15 +72,24 @@ void append_time(std::string& out) {
 
 }  // namespace
 
-void set_level(level l) { g_level.store(static_cast<int>(l)); }
-level current_level() { return static_cast<level>(g_level.load(std::memory_order_relaxed)); }
+void set_level(level l) {
+  g_level.store(static_cast<int>(l));
+}
+level current_level() {
+  return static_cast<level>(g_level.load(std::memory_order_relaxed));
+}
 
 bool parse_level(std::string_view s, level* out) {
-  if (s == "debug") *out = level::debug;
-  else if (s == "info") *out = level::info;
-  else if (s == "warn" || s == "warning") *out = level::warn;
-  else if (s == "error") *out = level::error;
-  else return false;
+  if (s == "debug")
+    *out = level::debug;
+  else if (s == "info")
+    *out = level::info;
+  else if (s == "warn" || s == "warning")
+    *out = level::warn;
+  else if (s == "error")
+    *out = level::error;
+  else
+    return false;
   return true;
 }
 

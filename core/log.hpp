@@ -20,7 +20,9 @@ using field = std::pair<std::string_view, std::string_view>;
 void write(level l, std::string_view component, std::string_view msg,
            std::initializer_list<field> fields = {});
 
-inline bool enabled(level l) { return l >= current_level(); }
+inline bool enabled(level l) {
+  return l >= current_level();
+}
 
 inline void debug(std::string_view c, std::string_view m, std::initializer_list<field> f = {}) {
   if (enabled(level::debug)) write(level::debug, c, m, f);

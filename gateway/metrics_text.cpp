@@ -55,10 +55,13 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   family(out, "agentwire_active_runs", "gauge", "Runs in flight.");
   sample(out, "agentwire_active_runs", static_cast<double>(c.active_runs.load()));
   family(out, "agentwire_runs_total", "counter", "Finished runs by status.");
-  sample(out, "agentwire_runs_total{status=\"success\"}", static_cast<double>(c.runs_succeeded.load()));
+  sample(out, "agentwire_runs_total{status=\"success\"}",
+         static_cast<double>(c.runs_succeeded.load()));
   sample(out, "agentwire_runs_total{status=\"error\"}", static_cast<double>(c.runs_failed.load()));
-  sample(out, "agentwire_runs_total{status=\"cancelled\"}", static_cast<double>(c.runs_cancelled.load()));
-  sample(out, "agentwire_runs_total{status=\"timeout\"}", static_cast<double>(c.runs_timed_out.load()));
+  sample(out, "agentwire_runs_total{status=\"cancelled\"}",
+         static_cast<double>(c.runs_cancelled.load()));
+  sample(out, "agentwire_runs_total{status=\"timeout\"}",
+         static_cast<double>(c.runs_timed_out.load()));
   family(out, "agentwire_runs_started_total", "counter", "Accepted runs.");
   sample(out, "agentwire_runs_started_total", static_cast<double>(c.runs_started.load()));
   family(out, "agentwire_events_sent_total", "counter", "Events emitted, by type.");
@@ -72,11 +75,13 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
     auto n = c.errors_by_code[i].load();
     if (n == 0) continue;
     auto code = protocol::to_string(static_cast<protocol::error_code>(i));
-    sample(out, "agentwire_errors_total{code=\"" + std::string(code) + "\"}", static_cast<double>(n));
+    sample(out, "agentwire_errors_total{code=\"" + std::string(code) + "\"}",
+           static_cast<double>(n));
   }
   family(out, "agentwire_slow_consumer_closes_total", "counter",
          "Connections closed 4002 for an over-full send queue.");
-  sample(out, "agentwire_slow_consumer_closes_total", static_cast<double>(c.slow_consumer_closes.load()));
+  sample(out, "agentwire_slow_consumer_closes_total",
+         static_cast<double>(c.slow_consumer_closes.load()));
   family(out, "agentwire_charts_cached", "gauge", "Images held for GET /charts/{id}.");
   sample(out, "agentwire_charts_cached", static_cast<double>(g.charts_cached));
   family(out, "agentwire_chart_cache_bytes", "gauge", "Bytes of those images.");
@@ -85,7 +90,8 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
                    "From the emitter to the socket write, in milliseconds.", c.event_delivery_ms);
   histogram_family(out, "agentwire_run_duration_ms", "Run duration, in milliseconds.",
                    c.run_duration_ms);
-  histogram_family(out, "agentwire_render_ms", "gnuplot render time, in milliseconds.", c.render_ms);
+  histogram_family(out, "agentwire_render_ms", "gnuplot render time, in milliseconds.",
+                   c.render_ms);
   return out;
 }
 

@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <list>
-#include <unordered_set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <asio.hpp>
 #include <caf/all.hpp>
@@ -52,7 +52,9 @@ using ws_server = websocketpp::server<ws_config>;
 using connection_ptr = ws_server::connection_ptr;
 using hdl_t = websocketpp::connection_hdl;
 
-std::int64_t now_ms() { return protocol::now_unix_ms(); }
+std::int64_t now_ms() {
+  return protocol::now_unix_ms();
+}
 
 }  // namespace
 
@@ -116,9 +118,7 @@ struct server::impl : actors::outbox {
   // ---- Asio thread only below
   // Frames go straight to websocketpp while its queue is short; otherwise they
   // wait in `pending` and the pump feeds them as the client reads.
-  std::size_t high_water() const {
-    return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4;
-  }
+  std::size_t high_water() const { return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4; }
 
   void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
     auto it = conns.find(conn);
@@ -196,7 +196,8 @@ struct server::impl : actors::outbox {
                 {{"status", std::to_string(static_cast<int>(status))}, {"why", why}});
       return false;
     };
-    if (stopping) return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
+    if (stopping)
+      return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
     auto parsed = parse_handshake(con->get_resource());
     if (!parsed.ok) return refuse(websocketpp::http::status_code::bad_request, parsed.error);
     if (static_cast<int>(conns.size()) >= cfg->max_total_connections)
@@ -331,7 +332,8 @@ struct server::impl : actors::outbox {
       h.active_connections = static_cast<std::int64_t>(conns.size());
       h.active_users = static_cast<std::int64_t>(users.size());
       h.active_runs = svc.stats->active_runs.load();
-      h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      h.uptime_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       return respond(websocketpp::http::status_code::ok, "application/json", health_json(h));
     }
     std::string user;
@@ -481,8 +483,9 @@ struct server::impl : actors::outbox {
       if (!e) shutdown();
     });
     schedule_heartbeat();
-    log::info("gateway", "listening",
-              {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
+    log::info(
+        "gateway", "listening",
+        {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
     io.run();
     for (auto& [user, entry] : users)
       caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);
@@ -497,8 +500,12 @@ server::server(caf::actor_system& system, std::shared_ptr<const core::config> cf
 
 server::~server() = default;
 
-actors::outbox& server::outbox() { return *impl_; }
+actors::outbox& server::outbox() {
+  return *impl_;
+}
 
-int server::run(const actors::services& svc) { return impl_->run(svc); }
+int server::run(const actors::services& svc) {
+  return impl_->run(svc);
+}
 
 }  // namespace aw::gateway

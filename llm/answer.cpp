@@ -1,5 +1,6 @@
 #include "llm/answer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -87,24 +88,25 @@ void read_labels(const rapidjson::Value& doc, model_answer& a) {
   }
 }
 
-// Lines labels and numbers up: labels missing for numbers are made up, extra
-// labels dropped, and indexes whose number is unusable in `columns` removed.
+// Lines labels and numbers up: the labels name the points (numbers beyond them
+// are dropped; labels are made up when the model gave none), and a point whose
+// number is unusable in any column is removed with its label.
 void align(model_answer& a, std::vector<std::vector<std::optional<double>>>& columns) {
-  std::size_t n = 0;
-  for (const auto& c : columns) n = std::max(n, c.size());
-  if (n == 0) return;
-  if (a.labels.size() > n) {
-    a.repairs.push_back("extra labels dropped");
-    a.labels.resize(n);
+  std::size_t longest = 0;
+  for (const auto& c : columns) longest = std::max(longest, c.size());
+  if (longest == 0) {
+    a.labels.clear();
+    return;
   }
-  while (a.labels.size() < n) {
-    a.labels.push_back("Item " + std::to_string(a.labels.size() + 1));
-    a.repairs.push_back("missing label added");
+  if (a.labels.empty()) {
+    a.repairs.push_back("labels made up");
+    for (std::size_t i = 0; i < longest; ++i) a.labels.push_back("Item " + std::to_string(i + 1));
   }
+  const std::size_t n = a.labels.size();
   for (auto& c : columns)
-    if (c.size() < n) {
-      a.repairs.push_back("short series padded");
-      c.resize(n);  // nullopt: dropped below
+    if (c.size() != n) {
+      a.repairs.push_back(c.size() > n ? "extra values dropped" : "missing values dropped");
+      c.resize(n);  // missing ones are nullopt: dropped below
     }
   std::vector<std::string> labels;
   std::vector<std::vector<std::optional<double>>> kept(columns.size());
@@ -222,7 +224,8 @@ analytics::generation build_generation(const protocol::analytics_payload& payloa
   if (!answer.y_label.empty()) g.y_label = answer.y_label;
   g.stats = analytics::compute_statistics(analytics::headline_values(g.data));
   g.series_stats.clear();
-  for (const auto& s : g.data.series) g.series_stats.push_back(analytics::compute_statistics(s.values));
+  for (const auto& s : g.data.series)
+    g.series_stats.push_back(analytics::compute_statistics(s.values));
   // Texts of the model describe the model's numbers (or the user's): keep them
   // unless the data they describe was replaced by builtin synthetic data.
   bool texts_match = model_data || payload.data.has_value();

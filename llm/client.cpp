@@ -104,7 +104,8 @@ void global_init() {
 
 client::client(client_options options) : options_(std::move(options)) {
   global_init();
-  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
   policy_.max_retries = options_.max_retries;
   int n = std::max(1, options_.concurrency);
   for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
@@ -180,7 +181,8 @@ call_result client::run(void* handle, const call& job) {
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min(options_.timeout_s, 10)));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                     static_cast<long>(std::min(options_.timeout_s, 10)));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_s));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);

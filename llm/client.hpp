@@ -21,16 +21,16 @@ struct client_options {
   std::string base_url = "https://api.openai.com/v1";
   std::string api_key;  // never logged
   std::string model = "gpt-4o-mini";
-  int timeout_s = 30;   // per attempt
+  int timeout_s = 30;  // per attempt
   int max_retries = 3;
   int concurrency = 4;
 };
 
 struct call_result {
   bool ok = false;
-  std::string content;     // the model's whole answer text
-  std::string error;       // why it failed (no secrets)
-  int http_status = 0;     // of the last attempt
+  std::string content;  // the model's whole answer text
+  std::string error;    // why it failed (no secrets)
+  int http_status = 0;  // of the last attempt
   int tokens_in = 0;
   int tokens_out = 0;
   bool usage_reported = false;  // false: tokens are estimates
@@ -39,9 +39,9 @@ struct call_result {
 };
 
 struct call {
-  std::string body;                                  // the request JSON
-  std::function<void(std::string)> on_partial;       // batched streamed text (worker thread)
-  std::function<void(call_result)> on_done;          // exactly once (worker thread)
+  std::string body;                             // the request JSON
+  std::function<void(std::string)> on_partial;  // batched streamed text (worker thread)
+  std::function<void(call_result)> on_done;     // exactly once (worker thread)
 };
 
 class client {
@@ -63,7 +63,7 @@ class client {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<call> queue_;
-  bool stop_ = false;                 // guarded by mutex_
+  bool stop_ = false;                  // guarded by mutex_
   std::atomic<bool> aborting_{false};  // read by transfers in progress
   std::vector<std::thread> workers_;
 };

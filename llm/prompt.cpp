@@ -24,14 +24,15 @@ void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_vie
 }
 
 std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_type type) {
-  std::string out = "Request: " + p.content + "\nPlanned chart type: " +
-                    std::string(protocol::to_string(type)) + "\n";
+  std::string out = "Request: " + p.content +
+                    "\nPlanned chart type: " + std::string(protocol::to_string(type)) + "\n";
   if (!p.data) {
     out += "Invent plausible sample data for the request.\n";
     return out;
   }
-  out += "The user supplied the data below. Do not change it: return it as given and write "
-         "only the title, axis labels, insights and narrative about it.\nlabels:";
+  out +=
+      "The user supplied the data below. Do not change it: return it as given and write "
+      "only the title, axis labels, insights and narrative about it.\nlabels:";
   const auto& d = p.data;
   for (std::size_t i = 0; i < d->labels.size() && i < max_prompt_points; ++i)
     out += (i ? ", " : " ") + d->labels[i];
@@ -120,6 +121,8 @@ std::optional<stream_chunk> parse_chunk(std::string_view data) {
   return c;
 }
 
-int estimate_tokens(std::size_t bytes) { return static_cast<int>((bytes + 3) / 4); }
+int estimate_tokens(std::size_t bytes) {
+  return static_cast<int>((bytes + 3) / 4);
+}
 
 }  // namespace aw::llm

@@ -15,9 +15,9 @@ std::string request_body(const std::string& model, const protocol::analytics_pay
                          protocol::chart_type type);
 
 struct stream_chunk {
-  std::string content;                  // choices[0].delta.content
-  bool finished = false;                // choices[0].finish_reason set
-  std::optional<int> prompt_tokens;     // usage (last chunk with include_usage)
+  std::string content;               // choices[0].delta.content
+  bool finished = false;             // choices[0].finish_reason set
+  std::optional<int> prompt_tokens;  // usage (last chunk with include_usage)
   std::optional<int> completion_tokens;
 };
 

@@ -9,9 +9,9 @@
 namespace aw::llm {
 
 struct attempt_outcome {
-  int http_status = 0;              // 0: no HTTP answer (connection error, timeout)
-  bool transport_error = false;     // connect/read failure, timeout, stream cut short
-  std::optional<int> retry_after_s; // the Retry-After header, in seconds
+  int http_status = 0;               // 0: no HTTP answer (connection error, timeout)
+  bool transport_error = false;      // connect/read failure, timeout, stream cut short
+  std::optional<int> retry_after_s;  // the Retry-After header, in seconds
 };
 
 // 429, 5xx and transport errors are worth retrying; other 4xx are not.

@@ -29,7 +29,8 @@ void sse_parser::line(std::string_view l) {
   if (l.front() == ':') return;  // comment / keep-alive
   auto colon = l.find(':');
   std::string_view field = l.substr(0, colon);
-  std::string_view value = colon == std::string_view::npos ? std::string_view() : l.substr(colon + 1);
+  std::string_view value =
+      colon == std::string_view::npos ? std::string_view() : l.substr(colon + 1);
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   if (field != "data") return;  // event:, id:, retry: are not used by chat completions
   if (has_data_) data_.push_back('\n');

@@ -20,7 +20,7 @@ class sse_parser {
   // The stream ended: dispatch an event that lacked its final blank line.
   void finish();
 
-  bool done() const { return done_; }             // "[DONE]" seen
+  bool done() const { return done_; }  // "[DONE]" seen
   std::size_t buffered() const { return line_.size() + data_.size(); }
 
  private:

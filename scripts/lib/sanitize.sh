@@ -25,6 +25,9 @@ if [ ${#targets[@]} -eq 0 ]; then
     area="$(basename "$dir")"
     if compgen -G "$dir*.cpp" >/dev/null; then targets+=("${area}_tests"); fi
   done
+  # The end-to-end tests too: they start the sanitized agentwire binary, and
+  # its own reports are copied into the test's output (server_process.cpp).
+  targets+=(e2e_tests)
 fi
 if [ ${#targets[@]} -eq 0 ]; then
   aw_log "sanitize: no unit test targets found"

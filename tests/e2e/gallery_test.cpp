@@ -16,8 +16,7 @@
 using namespace aw::test;
 
 TEST_CASE("the gallery command renders all 23 types as readable PNG and well-formed SVG") {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("aw-gallery-" + std::to_string(getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("aw-gallery-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::string cmd = agentwire_binary() + " render --all --width 640 --height 400 --out " +
                     dir.string() + " > /dev/null 2>&1";

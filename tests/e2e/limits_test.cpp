@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "e2e/run_helpers.hpp"
 #include "support/raw_ws.hpp"
@@ -56,8 +57,8 @@ std::string hanging_gnuplot() {
 }  // namespace
 
 TEST_CASE("a run over CHART_GENERATION_TIMEOUT_S ends with status timeout, its tools closed") {
-  auto server = start({"GNUPLOT_PATH=" + hanging_gnuplot(), "CHART_GENERATION_TIMEOUT_S=5",
-                       "MAX_RUNS_PER_USER=2"});
+  auto server = start(
+      {"GNUPLOT_PATH=" + hanging_gnuplot(), "CHART_GENERATION_TIMEOUT_S=5", "MAX_RUNS_PER_USER=2"});
   auto c = open_user(*server, "tim");
   c->send(request_json("t-1", "Show monthly revenue"));
   c->send(request_json("t-2", "Show monthly revenue"));
@@ -91,7 +92,8 @@ TEST_CASE("the rate limit answers RATE_LIMITED past RATE_LIMIT_REQUESTS") {
   CHECK(run_events(c->frames(), "r-3").empty());
 }
 
-TEST_CASE("connection limits: the oldest of a user is closed 4000, the node answers 503 when full") {
+TEST_CASE(
+    "connection limits: the oldest of a user is closed 4000, the node answers 503 when full") {
   auto server = start({"MAX_CONNECTIONS_PER_USER=2", "MAX_TOTAL_CONNECTIONS=3"});
   auto a = open_user(*server, "cap");
   auto b = open_user(*server, "cap");
@@ -110,8 +112,8 @@ TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the sa
   const std::string secret = "test-secret-123";
   auto server = start({"AUTH_SECRET=" + secret});
   auto mint = [&](const std::string& user, int ttl) {
-    std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " +
-                      user + " --ttl " + std::to_string(ttl);
+    std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user +
+                      " --ttl " + std::to_string(ttl);
     FILE* p = popen(cmd.c_str(), "r");
     char buf[1024] = {0};
     std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
@@ -171,8 +173,8 @@ TEST_CASE("a connection with no traffic and no pong is closed 4001 after STALE_T
 }
 
 TEST_CASE("a client that stops reading is closed 4002 while another user's runs stay fast") {
-  auto server = start({"MAX_SEND_QUEUE_BYTES=65536", "RATE_LIMIT_REQUESTS=1000",
-                       "MAX_RUNS_PER_USER=50"});
+  auto server =
+      start({"MAX_SEND_QUEUE_BYTES=65536", "RATE_LIMIT_REQUESTS=1000", "MAX_RUNS_PER_USER=50"});
   raw_ws slow(server->port(), "/ws?user_id=slowpoke&session_id=s1", 4096);
   REQUIRE(slow.ok());
   // Each completed run carries a large image; the slow client reads none of them.
@@ -186,4 +188,59 @@ TEST_CASE("a client that stops reading is closed 4002 while another user's runs 
   CHECK(slow.read_until_close(std::chrono::seconds(60)) == 4002);
   fast->send(request_json("f-2", "Show monthly revenue again"));
   REQUIRE(fast->wait_for([](const auto& f) { return completed(f, "f-2"); }));
+}
+
+TEST_CASE("a user with no connection and no run is forgotten after EVENT_BUFFER_S") {
+  auto server = start({"EVENT_BUFFER_S=10"});
+  {
+    auto c = open_user(*server, "leaver");
+    c->send(request_json("l-1", "Show monthly revenue"));
+    REQUIRE(c->wait_for([](const auto& f) { return completed(f, "l-1"); }));
+  }
+  auto users = [&] {
+    std::string body, type;
+    http_get(server->port(), "/health", &body, &type);
+    auto at = body.find("\"active_users\":");
+    return at == std::string::npos ? -1 : std::atoi(body.c_str() + at + 15);
+  };
+  // Bounded: the session retires 10 s after the last connection closed.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Polls the observable condition (no event tells a client about it).
+  while (users() != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(users() == 0);
+  // Coming back after that is a new history: a new epoch, last_seq 0.
+  auto back = open_user(*server, "leaver");
+  CHECK(back->frames().front()["last_seq"].GetInt64() == 0);
+}
+
+TEST_CASE("ALLOWED_ORIGINS refuses other browser origins with 403") {
+  auto server = start({"ALLOWED_ORIGINS=https://chat.example.com"});
+  raw_ws good(server->port(), "/ws?user_id=o1&session_id=s", 0, "https://chat.example.com");
+  CHECK(good.ok());
+  raw_ws bad(server->port(), "/ws?user_id=o2&session_id=s", 0, "https://evil.example.com");
+  CHECK(!bad.ok());
+  CHECK(bad.status() == 403);
+}
+
+TEST_CASE("an image over MAX_CHART_SIZE_MB ends the run with RENDER_FAILED") {
+  auto server = start({"MAX_CHART_SIZE_MB=1"});
+  auto c = open_user(*server, "big");
+  std::string points = "[";
+  for (int i = 0; i < 10000; ++i)
+    points += (i ? "," : "") + std::string("{\"x\":") + std::to_string(i) +
+              ",\"y\":" + std::to_string((i * 7919) % 1000) + "}";
+  points += "]";
+  c->send(request_json("big-1", "Plot every point",
+                       "\"chart_preference\":\"scatter_plot\",\"format\":\"svg\","
+                       "\"width\":4000,\"height\":4000,\"data\":{\"points\":" + points + "}"));
+  REQUIRE(c->wait_for([](const auto& f) { return completed(f, "big-1"); }, std::chrono::seconds(60)));
+  auto frames = c->frames();
+  CHECK(check_run(frames, "big-1") == "");
+  const auto* done = completion(frames, "big-1");
+  REQUIRE(done);
+  CHECK(std::string((*done)["status"].GetString()) == "error");
+  CHECK(std::string((*done)["error"]["code"].GetString()) == "RENDER_FAILED");
+  CHECK(std::string((*done)["error"]["message"].GetString()).find("MAX_CHART_SIZE_MB") !=
+        std::string::npos);
 }

@@ -22,7 +22,8 @@ bool completed(const std::vector<frame>& frames, const std::string& cid) {
 std::string check_run(const std::vector<frame>& frames, const std::string& cid) {
   auto events = run_events(frames, cid);
   if (events.empty()) return cid + ": no events";
-  if (events.front()->type() != "agent_started") return cid + ": first is " + events.front()->type();
+  if (events.front()->type() != "agent_started")
+    return cid + ": first is " + events.front()->type();
   if (events.back()->type() != "agent_completed") return cid + ": last is " + events.back()->type();
   int started = 0, completed_count = 0, thinking = 0;
   std::map<std::string, std::string> open_tools;

@@ -49,7 +49,8 @@ TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses u
   auto a2 = open(*server, "alice", "s2");
   auto b1 = open(*server, "bob", "s1");
 
-  a1->send(request_json("a-1", "Show quarterly revenue growth for 2024", "\"width\":640,\"height\":400"));
+  a1->send(request_json("a-1", "Show quarterly revenue growth for 2024",
+                        "\"width\":640,\"height\":400"));
   b1->send(request_json("b-1", "Show monthly signups", "\"chart_preference\":\"line_chart\""));
   a2->send(request_json("a-2", "Share of sales by region", "\"chart_preference\":\"pie_chart\""));
   b1->send(request_json("b-2", "Weekly orders", "\"chart_preference\":\"bar_chart_horizontal\""));
@@ -109,10 +110,12 @@ TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses u
 
 TEST_CASE("the handshake refuses bad ids with HTTP 400 and accepts the path form") {
   auto server = start_server();
-  std::vector<std::string> bad_urls = {
-      "/ws?user_id=bad%20user&session_id=s", "/ws?session_id=s", "/ws?user_id=&session_id=s",
-      "/ws?user_id=u&session_id=a%2Fb",      "/ws/bad%20user/s",
-      "/ws?user_id=" + std::string(129, 'u') + "&session_id=s"};
+  std::vector<std::string> bad_urls = {"/ws?user_id=bad%20user&session_id=s",
+                                       "/ws?session_id=s",
+                                       "/ws?user_id=&session_id=s",
+                                       "/ws?user_id=u&session_id=a%2Fb",
+                                       "/ws/bad%20user/s",
+                                       "/ws?user_id=" + std::string(129, 'u') + "&session_id=s"};
   for (const auto& bad : bad_urls) {
     int status = 0;
     auto c = ws_client::connect(server->url(bad), &status);

@@ -81,8 +81,9 @@ function stream(res, mode, text, withUsage) {
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
-    res.writeHead(200, {'Content-Type': 'application/json'});
-    return res.end(JSON.stringify(counts));
+    const text = JSON.stringify(counts);
+    res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
+    return res.end(text);
   }
   let body = '';
   req.on('data', d => { body += d; });

@@ -6,11 +6,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace aw::test {
 
-raw_ws::raw_ws(int port, const std::string& resource, int receive_buffer) {
+raw_ws::raw_ws(int port, const std::string& resource, int receive_buffer,
+               const std::string& origin) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return;
   if (receive_buffer > 0)
@@ -23,9 +25,11 @@ raw_ws::raw_ws(int port, const std::string& resource, int receive_buffer) {
     close(fd);
     return;
   }
-  std::string req = "GET " + resource +
-                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  std::string req =
+      "GET " + resource +
+      " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                    (origin.empty() ? "" : "Origin: " + origin + "\r\n") + "\r\n";
   if (write(fd, req.data(), req.size()) != static_cast<ssize_t>(req.size())) {
     close(fd);
     return;
@@ -36,6 +40,7 @@ raw_ws::raw_ws(int port, const std::string& resource, int receive_buffer) {
     if (read(fd, &c, 1) != 1) break;
     head.push_back(c);
   }
+  if (head.size() >= 12) status_ = std::atoi(head.c_str() + 9);
   if (head.compare(0, 12, "HTTP/1.1 101") != 0) {
     close(fd);
     return;
@@ -79,7 +84,8 @@ int raw_ws::read_until_close(std::chrono::milliseconds timeout) {
       std::size_t header = 2;
       if (len == 126) {
         if (buffered_.size() < 4) break;
-        len = (static_cast<unsigned char>(buffered_[2]) << 8) | static_cast<unsigned char>(buffered_[3]);
+        len = (static_cast<unsigned char>(buffered_[2]) << 8) |
+              static_cast<unsigned char>(buffered_[3]);
         header = 4;
       } else if (len == 127) {
         if (buffered_.size() < 10) break;

@@ -11,9 +11,11 @@ namespace aw::test {
 class raw_ws {
  public:
   // Connects and upgrades; `receive_buffer` > 0 shrinks SO_RCVBUF first.
-  raw_ws(int port, const std::string& resource, int receive_buffer = 0);
+  raw_ws(int port, const std::string& resource, int receive_buffer = 0,
+         const std::string& origin = "");
   ~raw_ws();
   bool ok() const { return fd_ >= 0; }
+  int status() const { return status_; }  // the handshake's HTTP status
 
   // Sends one masked text frame.
   bool send_text(const std::string& text);
@@ -24,6 +26,7 @@ class raw_ws {
 
  private:
   int fd_ = -1;
+  int status_ = 0;
   std::string buffered_;
 };
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <regex>
 
@@ -12,7 +13,9 @@ extern char** environ;
 
 namespace aw::test {
 
-std::string agentwire_binary() { return AGENTWIRE_BIN; }
+std::string agentwire_binary() {
+  return AGENTWIRE_BIN;
+}
 
 server_process::server_process(std::vector<std::string> env, std::vector<std::string> args) {
   int fds[2];
@@ -44,6 +47,11 @@ server_process::server_process(std::vector<std::string> env, std::vector<std::st
 server_process::~server_process() {
   stop();
   if (reader_.joinable()) reader_.join();
+  // Under the sanitizer build, the server's own reports must not go unseen.
+  if (log_.find("ERROR: AddressSanitizer") != std::string::npos ||
+      log_.find("ERROR: LeakSanitizer") != std::string::npos ||
+      log_.find("runtime error:") != std::string::npos)
+    std::fprintf(stderr, "--- agentwire server log with a sanitizer report:\n%s\n", log_.c_str());
   if (stderr_fd_ >= 0) close(stderr_fd_);
 }
 

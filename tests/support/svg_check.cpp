@@ -55,8 +55,10 @@ std::string check_svg(const std::string& s) {
     if (name.empty()) return "bad tag";
     if (root_closed) return "more than one root element";
     if (root.empty()) root = name;
-    if (inner.back() != '/') stack.push_back(name);
-    else if (stack.empty()) root_closed = true;
+    if (inner.back() != '/')
+      stack.push_back(name);
+    else if (stack.empty())
+      root_closed = true;
   }
   if (root.empty()) return "no root element";
   if (!stack.empty()) return "unclosed <" + stack.back() + ">";

@@ -25,9 +25,9 @@ class ws_client {
   ~ws_client();
 
   // Connects and waits for the handshake. On refusal, returns null and sets *http_status.
-  static std::unique_ptr<ws_client> connect(const std::string& url, int* http_status = nullptr,
-                                            std::chrono::milliseconds timeout =
-                                                std::chrono::seconds(10));
+  static std::unique_ptr<ws_client> connect(
+      const std::string& url, int* http_status = nullptr,
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   void send(const std::string& text);
   void close(int code = 1000);

@@ -11,7 +11,9 @@ using namespace aw::actors;
 
 namespace {
 
-frame_ptr frame_of(std::size_t bytes) { return std::make_shared<const std::string>(bytes, 'x'); }
+frame_ptr frame_of(std::size_t bytes) {
+  return std::make_shared<const std::string>(bytes, 'x');
+}
 
 // Records what the emitter would have put on each connection.
 struct recording_outbox : outbox {
