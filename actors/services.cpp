@@ -19,7 +19,7 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
   svc.out = out;
   svc.stats = std::make_shared<counters>();
   svc.charts = std::make_shared<chart_store>(static_cast<std::size_t>(cfg->chart_cache_mb) << 20);
-  svc.planner = system.spawn(planner_actor);
+  svc.planner = system.spawn(planner_actor, cfg);
   svc.llm = system.spawn(llm_actor, cfg);
   int pool = cfg->render_pool_size > 0
                  ? cfg->render_pool_size

@@ -9,23 +9,11 @@ load="$2"
 
 work="$(mktemp -d /tmp/agentwire-load-short.XXXXXX)"
 log="$work/server.log"
-env PORT=0 HOST=127.0.0.1 "$bin" 2>"$log" &
-server=$!
-cleanup() {
-  kill -TERM "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Wait (bounded) for the "listening" line that carries the port.
-line="$(timeout 30 tail -n +1 -f "$log" | grep -m1 '"msg":"listening"' || true)"
-port="$(sed -n 's/.*"port":"\([0-9]*\)".*/\1/p' <<<"$line")"
-if [ -z "$port" ]; then
-  echo "server did not start:" >&2
-  cat "$log" >&2
-  exit 1
-fi
+source "$(dirname "$0")/../../scripts/lib/server.sh"
+trap 'aw_stop_server || true; rm -rf "$work"' EXIT
+aw_start_server "$bin" "$log"
+port="$AW_SERVER_PORT"
+server="$AW_SERVER_PID"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -59,16 +47,11 @@ for f in latency_cdf throughput p99_completed server_rss; do
   [ "$sig" = "89504e470d0a1a0a" ] || fail "$png does not start with the PNG signature ($sig)"
 done
 
-# The server is still up and stops on SIGTERM (a watchdog bounds the wait).
+# The server is still up and stops on SIGTERM (aw_stop_server bounds the wait).
 kill -0 "$server" 2>/dev/null || fail "server died during the run"
-kill -TERM "$server"
 set +e
-timeout 30 tail --pid="$server" -f /dev/null
-stopped=$?
-[ $stopped -eq 0 ] || kill -KILL "$server" 2>/dev/null
-wait "$server"
+aw_stop_server
 src=$?
 set -e
-[ $stopped -eq 0 ] || fail "server did not stop within 30 s of SIGTERM"
-[ "$src" -eq 0 ] || fail "server exited with status $src after SIGTERM"
+[ "$src" -eq 0 ] || fail "server did not stop cleanly within 30 s of SIGTERM (status $src)"
 echo "OK: 60 runs, 0 violations, 0 lost, plots written (server exit status $src)"

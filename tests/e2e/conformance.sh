@@ -27,26 +27,11 @@ mkdir -p "$client"
   fi
 ) 9>"$client.lock"
 
+source "$(dirname "$0")/../../scripts/lib/server.sh"
 log="$(mktemp /tmp/agentwire-conformance.XXXXXX.log)"
-env PORT=0 HOST=127.0.0.1 "$@" "$bin" 2>"$log" &
-server=$!
-cleanup() {
-  kill -TERM "$server" 2>/dev/null || true
-  # Bounded: the server must stop within 30 s of SIGTERM.
-  timeout 30 tail --pid="$server" -f /dev/null || kill -KILL "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -f "$log"
-}
-trap cleanup EXIT
-
-# Wait (bounded) for the "listening" line that carries the port.
-line="$(timeout 30 tail -n +1 -f "$log" | grep -m1 '"msg":"listening"' || true)"
-port="$(sed -n 's/.*"port":"\([0-9]*\)".*/\1/p' <<<"$line")"
-if [ -z "$port" ]; then
-  echo "server did not start:" >&2
-  cat "$log" >&2
-  exit 1
-fi
+trap 'aw_stop_server || true; rm -f "$log"' EXIT
+aw_start_server "$bin" "$log" "$@"
+port="$AW_SERVER_PORT"
 
 set +e
 node "$client/accept.js" --url "ws://127.0.0.1:$port" --only "$checks"

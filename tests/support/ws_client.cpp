@@ -30,22 +30,26 @@ struct ws_client::impl {
   bool closed = false;
   int close_code = 0;
   int http_status = 0;
+  bool io_done = false;  // run() returned: no handler holds a connection any more
 };
 
 ws_client::ws_client(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 ws_client::~ws_client() {
-  {
-    std::unique_lock<std::mutex> lock(impl_->mutex);
-    bool open = impl_->opened && !impl_->closed;
-    lock.unlock();
-    if (open) {
-      websocketpp::lib::error_code ec;
-      impl_->client.close(impl_->hdl, websocketpp::close::status::normal, "", ec);
-      wait_closed(std::chrono::seconds(2));
-    }
+  std::unique_lock<std::mutex> lock(impl_->mutex);
+  bool open = impl_->opened && !impl_->closed;
+  lock.unlock();
+  if (open) {
+    websocketpp::lib::error_code ec;
+    impl_->client.close(impl_->hdl, websocketpp::close::status::normal, "", ec);
   }
-  impl_->client.stop();
+  // Let run() finish on its own: stopping the io_service with handlers still
+  // queued would free the sockets after the io_service (use after free).
+  lock.lock();
+  bool done =
+      impl_->changed.wait_for(lock, std::chrono::seconds(5), [this] { return impl_->io_done; });
+  lock.unlock();
+  if (!done) impl_->client.stop();
   if (impl_->io_thread.joinable()) impl_->io_thread.join();
 }
 
@@ -91,7 +95,12 @@ std::unique_ptr<ws_client> ws_client::connect(const std::string& url, int* http_
   con->set_max_message_size(256u << 20);
   raw->hdl = con->get_handle();
   raw->client.connect(con);
-  raw->io_thread = std::thread([raw] { raw->client.run(); });
+  raw->io_thread = std::thread([raw] {
+    raw->client.run();
+    std::lock_guard<std::mutex> g(raw->mutex);
+    raw->io_done = true;
+    raw->changed.notify_all();
+  });
   std::unique_lock<std::mutex> lock(raw->mutex);
   raw->changed.wait_for(lock, timeout, [raw] { return raw->opened || raw->failed || raw->closed; });
   bool ok = raw->opened;
