@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/ids.hpp"
+#include "core/log.hpp"
 
 namespace aw::actors {
 
@@ -30,6 +31,12 @@ void emitter::emit(const run_identity& run, protocol::event_type type, std::stri
   auto frame = std::make_shared<const std::string>(protocol::write_event(env, data_json));
   log_.append(env.seq, now_ms, frame);
   if (!conns_.empty()) out_->send_all(conns_, std::move(frame));
+  if (log::enabled(log::level::debug))
+    log::debug("emitter", "event",
+               {{"user", user_id_},
+                {"run", run.run_id},
+                {"event", protocol::to_string(type)},
+                {"seq", std::to_string(env.seq)}});
   stats_->events_sent.fetch_add(1, std::memory_order_relaxed);
   stats_->events_by_type[static_cast<std::size_t>(type)].fetch_add(1, std::memory_order_relaxed);
 }

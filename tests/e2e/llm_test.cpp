@@ -61,7 +61,9 @@ void run_once(std::vector<std::string> env, const std::string& content, run_resu
   for (const auto* f : run_events(out.frames, "c-1")) {
     const auto& data = (*f)["data"];
     if (f->type() == "agent_completed") out.done = &data;
-    bool llm_step = str(data["tool"]) == "generate_data" || str(data["tool"]) == "prepare_data";
+    // Only tool events have "tool" (RapidJSON asserts on a missing member in debug builds).
+    std::string tool = data.HasMember("tool") ? str(data["tool"]) : "";
+    bool llm_step = tool == "generate_data" || tool == "prepare_data";
     if (f->type() == "tool_completed" && llm_step) out.llm_tool = &data;
     if (f->type() == "agent_thinking" && data.HasMember("partial") && data["partial"].GetBool()) {
       ++out.partials;

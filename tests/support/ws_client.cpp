@@ -95,6 +95,7 @@ std::unique_ptr<ws_client> ws_client::connect(const std::string& url, int* http_
   con->set_max_message_size(256u << 20);
   raw->hdl = con->get_handle();
   raw->client.connect(con);
+  con.reset();  // the client owns it now; it must not outlive the client's io_service
   raw->io_thread = std::thread([raw] {
     raw->client.run();
     std::lock_guard<std::mutex> g(raw->mutex);
