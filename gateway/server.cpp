@@ -1,499 +1,344 @@
 #include "gateway/server.hpp"
 
-#include <chrono>
-#include <list>
-#include <unordered_map>
-#include <unordered_set>
-
-#include <asio.hpp>
-#include <caf/all.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
-#include <websocketpp/server.hpp>
-
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
 #include "gateway/handshake.hpp"
 #include "gateway/http_routes.hpp"
-#include "gateway/metrics_text.hpp"
+#include "gateway/server_impl.hpp"
 #include "protocol/parse.hpp"
-#include "protocol/server_messages.hpp"
 
 namespace aw::gateway {
-namespace {
 
-// Per-connection data lives in the connection object itself.
-struct connection_data {
-  actors::conn_id id = 0;
-  std::string user_id;
-  std::string session_id;
-  std::int64_t last_seq = -1;  // -1: no resume asked at the handshake
-  std::string epoch;
-  caf::actor session;
-  std::int64_t last_seen_ms = 0;
-  // Frames waiting for websocketpp's own queue to drain: a replay being
-  // streamed, and live events queued behind it. Only live bytes count against
-  // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
-  // A list, not a deque: an empty std::list allocates nothing, and most
-  // connections never queue (10,000 idle connections, TOOLCHAIN.md).
-  std::list<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
-  std::size_t pending_live_bytes = 0;
-};
-
-struct ws_config : websocketpp::config::asio {
-  typedef ws_config type;
-  // A small read buffer keeps idle connections cheap (TOOLCHAIN.md).
-  static const size_t connection_read_buffer_size = 1024;
-  typedef connection_data connection_base;
-};
-
-using ws_server = websocketpp::server<ws_config>;
-using connection_ptr = ws_server::connection_ptr;
-using hdl_t = websocketpp::connection_hdl;
-
-std::int64_t now_ms() {
-  return protocol::now_unix_ms();
+// ---- outbox: called from actor threads, executed on the Asio thread
+void server::impl::send(actors::conn_id conn, actors::frame_ptr frame) {
+  asio::post(io, [this, conn, frame = std::move(frame)] { write(conn, frame, true); });
 }
 
-}  // namespace
+void server::impl::send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) {
+  auto posted = std::chrono::steady_clock::now();
+  asio::post(io, [this, targets, frame = std::move(frame), posted] {
+    for (auto conn : targets) write(conn, frame, true);
+    svc.stats->event_delivery_ms.observe(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - posted)
+            .count());
+  });
+}
 
-struct server::impl : actors::outbox {
-  caf::actor_system& system;
-  std::shared_ptr<const core::config> cfg;
-  actors::services svc;
-  asio::io_service io;
-  ws_server endpoint;
-  asio::signal_set signals{io, SIGINT, SIGTERM};
-  asio::steady_timer heartbeat{io};
-  asio::steady_timer pump_timer{io};
-  asio::steady_timer drain_timer{io};
-  std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
-  bool pump_scheduled = false;
-  std::unordered_map<actors::conn_id, connection_ptr> conns;
-  struct user_entry {
-    caf::actor session;
-    int connections = 0;
-  };
-  std::unordered_map<std::string, user_entry> users;
-  actors::conn_id next_id = 0;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  bool stopping = false;
+void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) {
+  asio::post(io, [this, conn, frames = std::move(frames)] {
+    for (const auto& f : frames) write(conn, f, false);
+  });
+}
 
-  impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
-      : system(sys), cfg(std::move(c)) {}
+void server::impl::close(actors::conn_id conn, std::uint16_t code, std::string reason) {
+  asio::post(io, [this, conn, code, reason = std::move(reason)] {
+    if (auto it = conns.find(conn); it != conns.end()) close_connection(it->second, code, reason);
+  });
+}
 
-  // ---- outbox: called from actor threads, executed on the Asio thread
-  void send(actors::conn_id conn, actors::frame_ptr frame) override {
-    asio::post(io, [this, conn, frame = std::move(frame)] { write(conn, frame, true); });
-  }
-  void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override {
-    auto posted = std::chrono::steady_clock::now();
-    asio::post(io, [this, targets, frame = std::move(frame), posted] {
-      for (auto conn : targets) write(conn, frame, true);
-      svc.stats->event_delivery_ms.observe(
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - posted)
-              .count());
-    });
-  }
-  void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override {
-    asio::post(io, [this, conn, frames = std::move(frames)] {
-      for (const auto& f : frames) write(conn, f, false);
-    });
-  }
-  void close(actors::conn_id conn, std::uint16_t code, std::string reason) override {
-    asio::post(io, [this, conn, code, reason = std::move(reason)] {
-      if (auto it = conns.find(conn); it != conns.end()) close_connection(it->second, code, reason);
-    });
-  }
-  void retire(const std::string& user_id, caf::actor session) override {
-    asio::post(io, [this, user_id, session = std::move(session)] {
-      auto it = users.find(user_id);
-      if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
-      users.erase(it);
-      caf::anon_send(session, actors::retire_atom::value);
-    });
-  }
+void server::impl::retire(const std::string& user_id, caf::actor session) {
+  asio::post(io, [this, user_id, session = std::move(session)] {
+    auto it = users.find(user_id);
+    if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
+    users.erase(it);
+    caf::anon_send(session, actors::retire_atom::value);
+  });
+}
 
-  // ---- Asio thread only below
-  // Frames go straight to websocketpp while its queue is short; otherwise they
-  // wait in `pending` and the pump feeds them as the client reads.
-  std::size_t high_water() const { return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4; }
+void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
+  auto it = conns.find(conn);
+  if (it == conns.end()) return;
+  auto& con = it->second;
+  if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
+    con->send(*frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
+    return;
+  }
+  con->pending.emplace_back(frame, live);
+  if (live) con->pending_live_bytes += frame->size();
+  if (over_send_limit(con)) return;
+  pumping.insert(conn);
+  schedule_pump();
+}
 
-  void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
-    auto it = conns.find(conn);
-    if (it == conns.end()) return;
-    auto& con = it->second;
-    if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
-      con->send(*frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
-      return;
+bool server::impl::over_send_limit(const connection_ptr& con) {
+  std::size_t queued = con->get_buffered_amount() + con->pending_live_bytes;
+  if (queued <= static_cast<std::size_t>(cfg->max_send_queue_bytes)) return false;
+  log::warn("gateway", "slow consumer closed",
+            {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
+  svc.stats->slow_consumer_closes++;
+  con->pending.clear();
+  con->pending_live_bytes = 0;
+  pumping.erase(con->id);
+  close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
+  return true;
+}
+
+void server::impl::schedule_pump() {
+  if (pump_scheduled) return;
+  pump_scheduled = true;
+  pump_timer.expires_after(std::chrono::milliseconds(5));
+  pump_timer.async_wait([this](const asio::error_code&) {
+    pump_scheduled = false;
+    pump();
+  });
+}
+
+void server::impl::pump() {
+  for (auto it = pumping.begin(); it != pumping.end();) {
+    auto found = conns.find(*it);
+    if (found == conns.end()) {
+      it = pumping.erase(it);
+      continue;
     }
-    con->pending.emplace_back(frame, live);
-    if (live) con->pending_live_bytes += frame->size();
-    if (over_send_limit(con)) return;
-    pumping.insert(conn);
-    schedule_pump();
+    auto& con = found->second;
+    while (!con->pending.empty() && con->get_buffered_amount() < high_water()) {
+      auto [frame, live] = std::move(con->pending.front());
+      con->pending.pop_front();
+      if (live) con->pending_live_bytes -= frame->size();
+      con->send(*frame, websocketpp::frame::opcode::text);
+    }
+    it = con->pending.empty() ? pumping.erase(it) : std::next(it);
   }
+  if (!pumping.empty()) schedule_pump();
+}
 
-  bool over_send_limit(const connection_ptr& con) {
-    std::size_t queued = con->get_buffered_amount() + con->pending_live_bytes;
-    if (queued <= static_cast<std::size_t>(cfg->max_send_queue_bytes)) return false;
-    log::warn("gateway", "slow consumer closed",
-              {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
-    svc.stats->slow_consumer_closes++;
-    con->pending.clear();
-    con->pending_live_bytes = 0;
-    pumping.erase(con->id);
-    close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
-    return true;
+void server::impl::close_connection(const connection_ptr& con, std::uint16_t code,
+                                    const std::string& reason) {
+  websocketpp::lib::error_code ec;
+  con->close(code, reason, ec);
+}
+
+void server::impl::send_now(const connection_ptr& con, const std::string& frame) {
+  con->send(frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
+}
+
+bool server::impl::on_validate(hdl_t hdl) {
+  auto con = endpoint.get_con_from_hdl(hdl);
+  auto refuse = [&](websocketpp::http::status_code::value status, const std::string& why) {
+    con->set_status(status);
+    con->set_body(error_json(why));
+    con->replace_header("Content-Type", "application/json");
+    log::info("gateway", "handshake refused",
+              {{"status", std::to_string(static_cast<int>(status))}, {"why", why}});
+    return false;
+  };
+  if (stopping) return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
+  auto parsed = parse_handshake(con->get_resource());
+  if (!parsed.ok) return refuse(websocketpp::http::status_code::bad_request, parsed.error);
+  if (static_cast<int>(conns.size()) >= cfg->max_total_connections)
+    return refuse(websocketpp::http::status_code::service_unavailable,
+                  "over MAX_TOTAL_CONNECTIONS");
+  if (!origin_allowed(con->get_request_header("Origin")))
+    return refuse(websocketpp::http::status_code::forbidden, "origin not allowed");
+  if (!cfg->auth_secret.empty()) {
+    auto check = auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000);
+    if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
+    if (!auth::user_matches(check, parsed.ok->user_id))
+      return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
   }
+  con->user_id = parsed.ok->user_id;
+  con->session_id = parsed.ok->session_id;
+  con->last_seq = parsed.ok->last_seq ? static_cast<std::int64_t>(*parsed.ok->last_seq) : -1;
+  con->epoch = parsed.ok->epoch;
+  return true;
+}
 
-  void schedule_pump() {
-    if (pump_scheduled) return;
-    pump_scheduled = true;
-    pump_timer.expires_after(std::chrono::milliseconds(5));
-    pump_timer.async_wait([this](const asio::error_code&) {
-      pump_scheduled = false;
-      pump();
-    });
+void server::impl::on_open(hdl_t hdl) {
+  auto con = endpoint.get_con_from_hdl(hdl);
+  con->id = ++next_id;
+  con->last_seen_ms = now_ms();
+  conns.emplace(con->id, con);
+  auto& user = users[con->user_id];
+  if (!user.session) user.session = actors::spawn_session(system, svc, con->user_id);
+  user.connections++;
+  con->session = user.session;
+  caf::anon_send(con->session, actors::connect_atom::value, con->id, con->session_id, con->last_seq,
+                 con->epoch);
+  log::debug("gateway", "connection open",
+             {{"user", con->user_id}, {"conn", std::to_string(con->id)}});
+}
+
+void server::impl::on_close(hdl_t hdl) {
+  auto con = endpoint.get_con_from_hdl(hdl);
+  if (con->id == 0 || conns.erase(con->id) == 0) return;
+  pumping.erase(con->id);
+  con->pending.clear();
+  caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
+  if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
+  log::debug("gateway", "connection closed",
+             {{"user", con->user_id},
+              {"conn", std::to_string(con->id)},
+              {"code", std::to_string(con->get_remote_close_code())}});
+}
+
+void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
+  auto con = endpoint.get_con_from_hdl(hdl);
+  con->last_seen_ms = now_ms();
+  auto reply_error = [&](const protocol::protocol_error& e) {
+    svc.stats->errors_by_code[static_cast<std::size_t>(e.code)]++;
+    send_now(con, protocol::write_error(e, now_ms()));
+  };
+  if (msg->get_payload().size() > static_cast<std::size_t>(cfg->max_message_bytes)) {
+    log::info("gateway", "frame over MAX_MESSAGE_BYTES",
+              {{"user", con->user_id}, {"bytes", std::to_string(msg->get_payload().size())}});
+    return close_connection(con, websocketpp::close::status::message_too_big,
+                            "frame over MAX_MESSAGE_BYTES");
   }
+  if (msg->get_opcode() != websocketpp::frame::opcode::text)
+    return reply_error({protocol::error_code::invalid_json, "frames must be JSON text", ""});
+  auto parsed = protocol::parse_client_message(msg->get_payload());
+  if (auto* err = std::get_if<protocol::protocol_error>(&parsed)) return reply_error(*err);
+  auto& message = std::get<protocol::client_message>(parsed);
+  std::visit(
+      [&](auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, protocol::ping_request>) {
+          send_now(con, protocol::write_pong(now_ms()));
+        } else if constexpr (std::is_same_v<T, protocol::analytics_request>) {
+          caf::anon_send(con->session, actors::request_atom::value, con->id, std::move(m));
+        } else if constexpr (std::is_same_v<T, protocol::cancel_request>) {
+          caf::anon_send(con->session, actors::cancel_atom::value, con->id, m.correlation_id);
+        } else if constexpr (std::is_same_v<T, protocol::resume_request>) {
+          caf::anon_send(con->session, actors::resume_atom::value, con->id, m.last_seq);
+        }
+        // ack: accepted and ignored; the buffer is kept by time and count.
+      },
+      message);
+}
 
-  void pump() {
-    for (auto it = pumping.begin(); it != pumping.end();) {
-      auto found = conns.find(*it);
-      if (found == conns.end()) {
-        it = pumping.erase(it);
+// WebSocket pings every heartbeat_s; a connection silent for STALE_TIMEOUT_S is closed 4001.
+void server::impl::schedule_heartbeat() {
+  heartbeat.expires_after(std::chrono::seconds(cfg->heartbeat_s));
+  heartbeat.async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping) return;
+    auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
+    for (auto& [id, con] : conns) {
+      if (con->last_seen_ms < stale_before) {
+        close_connection(con, 4001, "stale: no traffic and no pong");
         continue;
       }
-      auto& con = found->second;
-      while (!con->pending.empty() && con->get_buffered_amount() < high_water()) {
-        auto [frame, live] = std::move(con->pending.front());
-        con->pending.pop_front();
-        if (live) con->pending_live_bytes -= frame->size();
-        con->send(*frame, websocketpp::frame::opcode::text);
-      }
-      it = con->pending.empty() ? pumping.erase(it) : std::next(it);
+      websocketpp::lib::error_code ping_ec;
+      con->ping("", ping_ec);
     }
-    if (!pumping.empty()) schedule_pump();
-  }
-
-  void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason) {
-    websocketpp::lib::error_code ec;
-    con->close(code, reason, ec);
-  }
-
-  void send_now(const connection_ptr& con, const std::string& frame) {
-    con->send(frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
-  }
-
-  bool on_validate(hdl_t hdl) {
-    auto con = endpoint.get_con_from_hdl(hdl);
-    auto refuse = [&](websocketpp::http::status_code::value status, const std::string& why) {
-      con->set_status(status);
-      con->set_body(error_json(why));
-      con->replace_header("Content-Type", "application/json");
-      log::info("gateway", "handshake refused",
-                {{"status", std::to_string(static_cast<int>(status))}, {"why", why}});
-      return false;
-    };
-    if (stopping)
-      return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
-    auto parsed = parse_handshake(con->get_resource());
-    if (!parsed.ok) return refuse(websocketpp::http::status_code::bad_request, parsed.error);
-    if (static_cast<int>(conns.size()) >= cfg->max_total_connections)
-      return refuse(websocketpp::http::status_code::service_unavailable,
-                    "over MAX_TOTAL_CONNECTIONS");
-    if (!origin_allowed(con->get_request_header("Origin")))
-      return refuse(websocketpp::http::status_code::forbidden, "origin not allowed");
-    if (!cfg->auth_secret.empty()) {
-      auto check = auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000);
-      if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
-      if (!auth::user_matches(check, parsed.ok->user_id))
-        return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
-    }
-    con->user_id = parsed.ok->user_id;
-    con->session_id = parsed.ok->session_id;
-    con->last_seq = parsed.ok->last_seq ? static_cast<std::int64_t>(*parsed.ok->last_seq) : -1;
-    con->epoch = parsed.ok->epoch;
-    return true;
-  }
-
-  // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
-  // other clients may not, and those are let through.
-  bool origin_allowed(const std::string& origin) const {
-    if (cfg->allowed_origins.empty() || origin.empty()) return true;
-    std::string_view list = cfg->allowed_origins;
-    while (!list.empty()) {
-      auto comma = list.find(',');
-      std::string_view item = list.substr(0, comma);
-      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-      while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-      if (item == origin || item == "*") return true;
-      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    }
-    return false;
-  }
-
-  // With AUTH_SECRET set, HTTP needs "Authorization: Bearer <token>"; returns
-  // the token's user, or "" after answering 401.
-  std::string http_user(const connection_ptr& con) {
-    auto token = auth::bearer_token(con->get_request_header("Authorization"));
-    auto check = auth::verify_hs256(cfg->auth_secret, token ? *token : "", now_ms() / 1000);
-    if (check.ok) return check.subject;
-    con->set_status(websocketpp::http::status_code::unauthorized);
-    con->replace_header("Content-Type", "application/json");
-    con->replace_header("WWW-Authenticate", "Bearer");
-    con->set_body(error_json(check.error));
-    return "";
-  }
-
-  void on_open(hdl_t hdl) {
-    auto con = endpoint.get_con_from_hdl(hdl);
-    con->id = ++next_id;
-    con->last_seen_ms = now_ms();
-    conns.emplace(con->id, con);
-    auto& user = users[con->user_id];
-    if (!user.session) user.session = actors::spawn_session(system, svc, con->user_id);
-    user.connections++;
-    con->session = user.session;
-    caf::anon_send(con->session, actors::connect_atom::value, con->id, con->session_id,
-                   con->last_seq, con->epoch);
-    log::debug("gateway", "connection open",
-               {{"user", con->user_id}, {"conn", std::to_string(con->id)}});
-  }
-
-  void on_close(hdl_t hdl) {
-    auto con = endpoint.get_con_from_hdl(hdl);
-    if (con->id == 0 || conns.erase(con->id) == 0) return;
-    pumping.erase(con->id);
-    con->pending.clear();
-    caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
-    if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
-    log::debug("gateway", "connection closed",
-               {{"user", con->user_id},
-                {"conn", std::to_string(con->id)},
-                {"code", std::to_string(con->get_remote_close_code())}});
-  }
-
-  void on_message(hdl_t hdl, ws_server::message_ptr msg) {
-    auto con = endpoint.get_con_from_hdl(hdl);
-    con->last_seen_ms = now_ms();
-    auto reply_error = [&](const protocol::protocol_error& e) {
-      svc.stats->errors_by_code[static_cast<std::size_t>(e.code)]++;
-      send_now(con, protocol::write_error(e, now_ms()));
-    };
-    if (msg->get_payload().size() > static_cast<std::size_t>(cfg->max_message_bytes)) {
-      log::info("gateway", "frame over MAX_MESSAGE_BYTES",
-                {{"user", con->user_id}, {"bytes", std::to_string(msg->get_payload().size())}});
-      return close_connection(con, websocketpp::close::status::message_too_big,
-                              "frame over MAX_MESSAGE_BYTES");
-    }
-    if (msg->get_opcode() != websocketpp::frame::opcode::text)
-      return reply_error({protocol::error_code::invalid_json, "frames must be JSON text", ""});
-    auto parsed = protocol::parse_client_message(msg->get_payload());
-    if (auto* err = std::get_if<protocol::protocol_error>(&parsed)) return reply_error(*err);
-    auto& message = std::get<protocol::client_message>(parsed);
-    std::visit(
-        [&](auto& m) {
-          using T = std::decay_t<decltype(m)>;
-          if constexpr (std::is_same_v<T, protocol::ping_request>) {
-            send_now(con, protocol::write_pong(now_ms()));
-          } else if constexpr (std::is_same_v<T, protocol::analytics_request>) {
-            caf::anon_send(con->session, actors::request_atom::value, con->id, std::move(m));
-          } else if constexpr (std::is_same_v<T, protocol::cancel_request>) {
-            caf::anon_send(con->session, actors::cancel_atom::value, con->id, m.correlation_id);
-          } else if constexpr (std::is_same_v<T, protocol::resume_request>) {
-            caf::anon_send(con->session, actors::resume_atom::value, con->id, m.last_seq);
-          }
-          // ack: accepted and ignored; the buffer is kept by time and count.
-        },
-        message);
-  }
-
-  void on_pong(hdl_t hdl, std::string) { endpoint.get_con_from_hdl(hdl)->last_seen_ms = now_ms(); }
-
-  void on_http(hdl_t hdl) {
-    auto con = endpoint.get_con_from_hdl(hdl);
-    const auto& req = con->get_request();
-    std::string resource = con->get_resource();
-    std::string path = resource.substr(0, resource.find('?'));
-    auto respond = [&](websocketpp::http::status_code::value status, const std::string& type,
-                       const std::string& body) {
-      con->set_status(status);
-      con->replace_header("Content-Type", type);
-      con->set_body(body);
-    };
-    if (req.get_method() != "GET" && req.get_method() != "HEAD")
-      return respond(websocketpp::http::status_code::method_not_allowed, "application/json",
-                     error_json("only GET is served"));
-    if (path == "/health") {
-      health_figures h;
-      h.node = cfg->node_id;
-      h.active_connections = static_cast<std::int64_t>(conns.size());
-      h.active_users = static_cast<std::int64_t>(users.size());
-      h.active_runs = svc.stats->active_runs.load();
-      h.uptime_s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      return respond(websocketpp::http::status_code::ok, "application/json", health_json(h));
-    }
-    std::string user;
-    if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
-    if (path == "/metrics") {
-      gauges g;
-      g.connections = static_cast<std::int64_t>(conns.size());
-      g.users = static_cast<std::int64_t>(users.size());
-      g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
-      g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
-      return respond(websocketpp::http::status_code::ok, "text/plain; version=0.0.4",
-                     metrics_text(*svc.stats, g));
-    }
-    if (std::string id = chart_id_from_path(path); !id.empty()) {
-      auto chart = svc.charts->get(id);
-      if (chart && (user.empty() || chart->owner == user)) {
-        con->replace_header("Cache-Control", "private, max-age=86400, immutable");
-        return respond(websocketpp::http::status_code::ok, chart->content_type, *chart->bytes);
-      }
-      return respond(websocketpp::http::status_code::not_found, "application/json",
-                     error_json("no chart " + id));
-    }
-    respond(websocketpp::http::status_code::not_found, "application/json",
-            error_json("not found: " + path));
-  }
-
-  // WebSocket pings every heartbeat_s; a connection silent for STALE_TIMEOUT_S is closed 4001.
-  void schedule_heartbeat() {
-    heartbeat.expires_after(std::chrono::seconds(cfg->heartbeat_s));
-    heartbeat.async_wait([this](const asio::error_code& ec) {
-      if (ec || stopping) return;
-      auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
-      for (auto& [id, con] : conns) {
-        if (con->last_seen_ms < stale_before) {
-          close_connection(con, 4001, "stale: no traffic and no pong");
-          continue;
-        }
-        websocketpp::lib::error_code ping_ec;
-        con->ping("", ping_ec);
-      }
-      schedule_heartbeat();
-    });
-  }
-
-  // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
-  // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
-  void shutdown() {
-    if (stopping) return;
-    stopping = true;
-    log::info("gateway", "draining",
-              {{"connections", std::to_string(conns.size())},
-               {"runs", std::to_string(svc.stats->active_runs.load())}});
-    websocketpp::lib::error_code ec;
-    endpoint.stop_listening(ec);
-    heartbeat.cancel();
-    for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
-    wait_for_runs(deadline, false);
-  }
-
-  // Checks the run gauge until it reaches zero or the deadline passes.
-  void wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced) {
-    if (svc.stats->active_runs.load() == 0) {
-      // Posted, so that events already queued for the sockets go out first.
-      asio::post(io, [this] { close_all(); });
-      return;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      if (!forced) {
-        log::warn("gateway", "drain time is up; ending the remaining runs",
-                  {{"runs", std::to_string(svc.stats->active_runs.load())}});
-        for (auto& [user, entry] : users)
-          caf::anon_send(entry.session, actors::shutdown_atom::value);
-        return wait_for_runs(std::chrono::steady_clock::now() + std::chrono::seconds(2), true);
-      }
-      asio::post(io, [this] { close_all(); });
-      return;
-    }
-    drain_timer.expires_after(std::chrono::milliseconds(20));
-    drain_timer.async_wait([this, deadline, forced](const asio::error_code& e) {
-      if (!e) wait_for_runs(deadline, forced);
-    });
-  }
-
-  void close_all() {
-    log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
-    for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    wait_for_closes(deadline);
-  }
-
-  void wait_for_closes(std::chrono::steady_clock::time_point deadline) {
-    if (conns.empty() || std::chrono::steady_clock::now() >= deadline) {
-      io.stop();
-      return;
-    }
-    drain_timer.expires_after(std::chrono::milliseconds(20));
-    drain_timer.async_wait([this, deadline](const asio::error_code& e) {
-      if (!e) wait_for_closes(deadline);
-    });
-  }
-
-  int run(const actors::services& services) {
-    svc = services;
-    endpoint.clear_access_channels(websocketpp::log::alevel::all);
-    endpoint.clear_error_channels(websocketpp::log::elevel::all);
-    endpoint.init_asio(&io);
-    endpoint.set_reuse_addr(true);
-    // websocketpp stops reading at its own limit and the close never completes
-    // (the client sees 1006), so it gets head-room and on_message enforces
-    // MAX_MESSAGE_BYTES with a proper 1009 close.
-    endpoint.set_max_message_size(static_cast<std::size_t>(cfg->max_message_bytes) * 2 + 65536);
-    endpoint.set_validate_handler([this](hdl_t h) { return on_validate(h); });
-    endpoint.set_open_handler([this](hdl_t h) { on_open(h); });
-    endpoint.set_close_handler([this](hdl_t h) { on_close(h); });
-    endpoint.set_message_handler([this](hdl_t h, ws_server::message_ptr m) { on_message(h, m); });
-    endpoint.set_pong_handler([this](hdl_t h, std::string p) {
-      on_pong(h, std::move(p));
-      return;
-    });
-    endpoint.set_http_handler([this](hdl_t h) { on_http(h); });
-    // Events are small frames that must go out at once: no Nagle delay.
-    // (After the TCP accept: the socket does not exist before it.)
-    endpoint.set_tcp_post_init_handler([this](hdl_t h) {
-      asio::error_code ignored;
-      endpoint.get_con_from_hdl(h)->get_raw_socket().set_option(asio::ip::tcp::no_delay(true),
-                                                                ignored);
-    });
-
-    asio::error_code ec;
-    auto address = asio::ip::make_address(cfg->host, ec);
-    if (ec) {
-      log::error("gateway", "bad HOST", {{"host", cfg->host}, {"error", ec.message()}});
-      return 2;
-    }
-    websocketpp::lib::error_code wec;
-    endpoint.listen(asio::ip::tcp::endpoint(address, static_cast<unsigned short>(cfg->port)), wec);
-    if (wec) {
-      log::error("gateway", "cannot listen",
-                 {{"port", std::to_string(cfg->port)}, {"error", wec.message()}});
-      return 1;
-    }
-    asio::error_code lec;
-    auto local = endpoint.get_local_endpoint(lec);
-    endpoint.start_accept();
-    signals.async_wait([this](const asio::error_code& e, int sig) {
-      if (!e) shutdown();
-    });
     schedule_heartbeat();
-    log::info(
-        "gateway", "listening",
-        {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
-    io.run();
-    for (auto& [user, entry] : users)
-      caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);
-    users.clear();
-    log::info("gateway", "stopped");
-    return 0;
+  });
+}
+
+// SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
+// DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
+void server::impl::shutdown() {
+  if (stopping) return;
+  stopping = true;
+  log::info("gateway", "draining",
+            {{"connections", std::to_string(conns.size())},
+             {"runs", std::to_string(svc.stats->active_runs.load())}});
+  websocketpp::lib::error_code ec;
+  endpoint.stop_listening(ec);
+  heartbeat.cancel();
+  for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
+  wait_for_runs(deadline, false);
+}
+
+// Checks the run gauge until it reaches zero or the deadline passes.
+void server::impl::wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced) {
+  if (svc.stats->active_runs.load() == 0) {
+    // Posted, so that events already queued for the sockets go out first.
+    asio::post(io, [this] { close_all(); });
+    return;
   }
-};
+  if (std::chrono::steady_clock::now() >= deadline) {
+    if (!forced) {
+      log::warn("gateway", "drain time is up; ending the remaining runs",
+                {{"runs", std::to_string(svc.stats->active_runs.load())}});
+      for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::shutdown_atom::value);
+      return wait_for_runs(std::chrono::steady_clock::now() + std::chrono::seconds(2), true);
+    }
+    asio::post(io, [this] { close_all(); });
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(20));
+  drain_timer.async_wait([this, deadline, forced](const asio::error_code& e) {
+    if (!e) wait_for_runs(deadline, forced);
+  });
+}
+
+void server::impl::close_all() {
+  log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
+  for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  wait_for_closes(deadline);
+}
+
+void server::impl::wait_for_closes(std::chrono::steady_clock::time_point deadline) {
+  if (conns.empty() || std::chrono::steady_clock::now() >= deadline) {
+    io.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(20));
+  drain_timer.async_wait([this, deadline](const asio::error_code& e) {
+    if (!e) wait_for_closes(deadline);
+  });
+}
+
+int server::impl::run(const actors::services& services) {
+  svc = services;
+  endpoint.clear_access_channels(websocketpp::log::alevel::all);
+  endpoint.clear_error_channels(websocketpp::log::elevel::all);
+  endpoint.init_asio(&io);
+  endpoint.set_reuse_addr(true);
+  // websocketpp stops reading at its own limit and the close never completes
+  // (the client sees 1006), so it gets head-room and on_message enforces
+  // MAX_MESSAGE_BYTES with a proper 1009 close.
+  endpoint.set_max_message_size(static_cast<std::size_t>(cfg->max_message_bytes) * 2 + 65536);
+  endpoint.set_validate_handler([this](hdl_t h) { return on_validate(h); });
+  endpoint.set_open_handler([this](hdl_t h) { on_open(h); });
+  endpoint.set_close_handler([this](hdl_t h) { on_close(h); });
+  endpoint.set_message_handler([this](hdl_t h, ws_server::message_ptr m) { on_message(h, m); });
+  endpoint.set_pong_handler([this](hdl_t h, std::string p) {
+    on_pong(h, std::move(p));
+    return;
+  });
+  endpoint.set_http_handler([this](hdl_t h) { on_http(h); });
+  // Events are small frames that must go out at once: no Nagle delay.
+  // (After the TCP accept: the socket does not exist before it.)
+  endpoint.set_tcp_post_init_handler([this](hdl_t h) {
+    asio::error_code ignored;
+    endpoint.get_con_from_hdl(h)->get_raw_socket().set_option(asio::ip::tcp::no_delay(true),
+                                                              ignored);
+  });
+
+  asio::error_code ec;
+  auto address = asio::ip::make_address(cfg->host, ec);
+  if (ec) {
+    log::error("gateway", "bad HOST", {{"host", cfg->host}, {"error", ec.message()}});
+    return 2;
+  }
+  websocketpp::lib::error_code wec;
+  endpoint.listen(asio::ip::tcp::endpoint(address, static_cast<unsigned short>(cfg->port)), wec);
+  if (wec) {
+    log::error("gateway", "cannot listen",
+               {{"port", std::to_string(cfg->port)}, {"error", wec.message()}});
+    return 1;
+  }
+  asio::error_code lec;
+  auto local = endpoint.get_local_endpoint(lec);
+  endpoint.start_accept();
+  signals.async_wait([this](const asio::error_code& e, int sig) {
+    if (!e) shutdown();
+  });
+  schedule_heartbeat();
+  log::info("gateway", "listening",
+            {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
+  io.run();
+  for (auto& [user, entry] : users)
+    caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);
+  users.clear();
+  log::info("gateway", "stopped");
+  return 0;
+}
 
 server::server(caf::actor_system& system, std::shared_ptr<const core::config> cfg)
     : impl_(std::make_unique<impl>(system, std::move(cfg))) {}

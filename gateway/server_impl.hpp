@@ -1,0 +1,121 @@
+// The gateway's private parts, shared by its two translation units:
+// server.cpp (connections, frames, send queues, lifecycle) and
+// server_http.cpp (plain HTTP routes and HTTP auth). Not for other folders.
+#pragma once
+
+#include <chrono>
+#include <list>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <asio.hpp>
+#include <caf/all.hpp>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+#include "gateway/server.hpp"
+#include "protocol/server_messages.hpp"
+
+namespace aw::gateway {
+
+// Per-connection data lives in the connection object itself.
+struct connection_data {
+  actors::conn_id id = 0;
+  std::string user_id;
+  std::string session_id;
+  std::int64_t last_seq = -1;  // -1: no resume asked at the handshake
+  std::string epoch;
+  caf::actor session;
+  std::int64_t last_seen_ms = 0;
+  // Frames waiting for websocketpp's own queue to drain: a replay being
+  // streamed, and live events queued behind it. Only live bytes count against
+  // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
+  // A list, not a deque: an empty std::list allocates nothing, and most
+  // connections never queue (10,000 idle connections, TOOLCHAIN.md).
+  std::list<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
+  std::size_t pending_live_bytes = 0;
+};
+
+struct ws_config : websocketpp::config::asio {
+  typedef ws_config type;
+  // A small read buffer keeps idle connections cheap (TOOLCHAIN.md).
+  static const size_t connection_read_buffer_size = 1024;
+  typedef connection_data connection_base;
+};
+
+using ws_server = websocketpp::server<ws_config>;
+using connection_ptr = ws_server::connection_ptr;
+using hdl_t = websocketpp::connection_hdl;
+
+inline std::int64_t now_ms() {
+  return protocol::now_unix_ms();
+}
+
+struct server::impl : actors::outbox {
+  caf::actor_system& system;
+  std::shared_ptr<const core::config> cfg;
+  actors::services svc;
+  asio::io_service io;
+  ws_server endpoint;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  asio::steady_timer heartbeat{io};
+  asio::steady_timer pump_timer{io};
+  asio::steady_timer drain_timer{io};
+  std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
+  bool pump_scheduled = false;
+  std::unordered_map<actors::conn_id, connection_ptr> conns;
+  struct user_entry {
+    caf::actor session;
+    int connections = 0;
+  };
+  std::unordered_map<std::string, user_entry> users;
+  actors::conn_id next_id = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bool stopping = false;
+
+  impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
+      : system(sys), cfg(std::move(c)) {}
+
+  // ---- Asio thread only below
+  // Frames go straight to websocketpp while its queue is short; otherwise they
+  // wait in `pending` and the pump feeds them as the client reads.
+  std::size_t high_water() const { return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4; }
+
+  void on_pong(hdl_t hdl, std::string) { endpoint.get_con_from_hdl(hdl)->last_seen_ms = now_ms(); }
+
+  // ---- outbox: called from actor threads, executed on the Asio thread
+  void send(actors::conn_id conn, actors::frame_ptr frame) override;
+  void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override;
+  void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override;
+  void close(actors::conn_id conn, std::uint16_t code, std::string reason) override;
+  void retire(const std::string& user_id, caf::actor session) override;
+  void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live);
+  bool over_send_limit(const connection_ptr& con);
+  void schedule_pump();
+  void pump();
+  void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason);
+  void send_now(const connection_ptr& con, const std::string& frame);
+  bool on_validate(hdl_t hdl);
+  // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
+  // other clients may not, and those are let through.
+  bool origin_allowed(const std::string& origin) const;
+  // With AUTH_SECRET set, HTTP needs "Authorization: Bearer <token>"; returns
+  // the token's user, or "" after answering 401.
+  std::string http_user(const connection_ptr& con);
+  void on_open(hdl_t hdl);
+  void on_close(hdl_t hdl);
+  void on_message(hdl_t hdl, ws_server::message_ptr msg);
+  void on_http(hdl_t hdl);
+  // WebSocket pings every heartbeat_s; a connection silent for STALE_TIMEOUT_S is closed 4001.
+  void schedule_heartbeat();
+  // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
+  // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
+  void shutdown();
+  // Checks the run gauge until it reaches zero or the deadline passes.
+  void wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced);
+  void close_all();
+  void wait_for_closes(std::chrono::steady_clock::time_point deadline);
+  int run(const actors::services& services);
+};
+
+}  // namespace aw::gateway
