@@ -48,9 +48,12 @@ void server::impl::retire(const std::string& user_id, caf::actor session) {
 }
 
 void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
-  auto it = conns.find(conn);
-  if (it == conns.end()) return;
-  auto& con = it->second;
+  if (auto it = conns.find(conn); it != conns.end()) enqueue(it->second, frame, live);
+}
+
+// Every frame, the gateway's own replies included, goes through here, so the
+// send-queue limit covers a client that sends pings but never reads.
+void server::impl::enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live) {
   if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
     con->send(*frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
     return;
@@ -58,7 +61,7 @@ void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, b
   con->pending.emplace_back(frame, live);
   if (live) con->pending_live_bytes += frame->size();
   if (over_send_limit(con)) return;
-  pumping.insert(conn);
+  pumping.insert(con->id);
   schedule_pump();
 }
 
@@ -108,10 +111,6 @@ void server::impl::close_connection(const connection_ptr& con, std::uint16_t cod
                                     const std::string& reason) {
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);
-}
-
-void server::impl::send_now(const connection_ptr& con, const std::string& frame) {
-  con->send(frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
 }
 
 bool server::impl::on_validate(hdl_t hdl) {
@@ -178,7 +177,7 @@ void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
   con->last_seen_ms = now_ms();
   auto reply_error = [&](const protocol::protocol_error& e) {
     svc.stats->errors_by_code[static_cast<std::size_t>(e.code)]++;
-    send_now(con, protocol::write_error(e, now_ms()));
+    enqueue(con, std::make_shared<const std::string>(protocol::write_error(e, now_ms())), true);
   };
   if (msg->get_payload().size() > static_cast<std::size_t>(cfg->max_message_bytes)) {
     log::info("gateway", "frame over MAX_MESSAGE_BYTES",
@@ -195,7 +194,7 @@ void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
       [&](auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, protocol::ping_request>) {
-          send_now(con, protocol::write_pong(now_ms()));
+          enqueue(con, std::make_shared<const std::string>(protocol::write_pong(now_ms())), true);
         } else if constexpr (std::is_same_v<T, protocol::analytics_request>) {
           caf::anon_send(con->session, actors::request_atom::value, con->id, std::move(m));
         } else if constexpr (std::is_same_v<T, protocol::cancel_request>) {

@@ -90,11 +90,11 @@ struct server::impl : actors::outbox {
   void close(actors::conn_id conn, std::uint16_t code, std::string reason) override;
   void retire(const std::string& user_id, caf::actor session) override;
   void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live);
+  void enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live);
   bool over_send_limit(const connection_ptr& con);
   void schedule_pump();
   void pump();
   void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason);
-  void send_now(const connection_ptr& con, const std::string& frame);
   bool on_validate(hdl_t hdl);
   // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
   // other clients may not, and those are let through.

@@ -235,8 +235,10 @@ TEST_CASE("an image over MAX_CHART_SIZE_MB ends the run with RENDER_FAILED") {
   points += "]";
   c->send(request_json("big-1", "Plot every point",
                        "\"chart_preference\":\"scatter_plot\",\"format\":\"svg\","
-                       "\"width\":4000,\"height\":4000,\"data\":{\"points\":" + points + "}"));
-  REQUIRE(c->wait_for([](const auto& f) { return completed(f, "big-1"); }, std::chrono::seconds(60)));
+                       "\"width\":4000,\"height\":4000,\"data\":{\"points\":" +
+                           points + "}"));
+  REQUIRE(
+      c->wait_for([](const auto& f) { return completed(f, "big-1"); }, std::chrono::seconds(60)));
   auto frames = c->frames();
   CHECK(check_run(frames, "big-1") == "");
   const auto* done = completion(frames, "big-1");
@@ -245,4 +247,14 @@ TEST_CASE("an image over MAX_CHART_SIZE_MB ends the run with RENDER_FAILED") {
   CHECK(std::string((*done)["error"]["code"].GetString()) == "RENDER_FAILED");
   CHECK(std::string((*done)["error"]["message"].GetString()).find("MAX_CHART_SIZE_MB") !=
         std::string::npos);
+}
+
+TEST_CASE("a client that sends pings but never reads is closed 4002 too") {
+  auto server = start({"MAX_SEND_QUEUE_BYTES=65536"});
+  raw_ws flood(server->port(), "/ws?user_id=pinger&session_id=s1", 4096);
+  REQUIRE(flood.ok());
+  // Pongs pile up far beyond the kernel's socket buffers; the limit must hold.
+  for (int i = 0; i < 150000 && flood.send_text(R"({"type":"ping"})"); ++i) {
+  }
+  CHECK(flood.read_until_close(std::chrono::seconds(60)) == 4002);
 }
