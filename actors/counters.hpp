@@ -37,7 +37,6 @@ struct counters {
   std::atomic<std::int64_t> runs_failed{0};
   std::atomic<std::int64_t> runs_cancelled{0};
   std::atomic<std::int64_t> runs_timed_out{0};
-  std::atomic<std::int64_t> events_sent{0};
   std::array<std::atomic<std::int64_t>, event_type_count> events_by_type{};
   std::array<std::atomic<std::int64_t>, error_code_slots> errors_by_code{};  // by error_code
   std::atomic<std::int64_t> slow_consumer_closes{0};

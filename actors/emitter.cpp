@@ -37,7 +37,6 @@ void emitter::emit(const run_identity& run, protocol::event_type type, std::stri
                 {"run", run.run_id},
                 {"event", protocol::to_string(type)},
                 {"seq", std::to_string(env.seq)}});
-  stats_->events_sent.fetch_add(1, std::memory_order_relaxed);
   stats_->events_by_type[static_cast<std::size_t>(type)].fetch_add(1, std::memory_order_relaxed);
 }
 

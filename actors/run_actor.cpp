@@ -65,9 +65,7 @@ void finish_tool(run_self* self, const tool_call& call, bool success,
 void fail(run_self* self, const tool_call& call, protocol::error_code code,
           const std::string& message) {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
-  std::string result = "{\"error\":" + std::string("\"") + std::string(protocol::to_string(code)) +
-                       "\"}";
-  finish_tool(self, call, false, result);
+  finish_tool(self, call, false, protocol::tool_error_result(code));
   emit(self, event_type::agent_completed,
        protocol::completed_failure_data(protocol::run_status::error,
                                         elapsed_ms(self->state.started_ms), code, message),

@@ -95,6 +95,15 @@ void count_completion(session_self* self, protocol::run_status status) {
   }
 }
 
+// A run must not leave a tool open: each gets its tool_completed (error).
+void close_open_tools(session_state& st, active_run& run, error_code code, std::int64_t now) {
+  std::string result = protocol::tool_error_result(code);
+  for (const auto& [call_id, tool] : run.open_tools)
+    st.events->emit(run.id, event_type::tool_completed,
+                    protocol::tool_completed_data(tool, call_id, false, 0, result), now);
+  run.open_tools.clear();
+}
+
 // Ends a run that did not end by itself: closes its open tools, emits its one
 // agent_completed and stops its actor.
 void end_run(session_self* self, const std::string& run_id, protocol::run_status status,
@@ -104,10 +113,7 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   if (it == st.runs.end()) return;
   auto& run = it->second;
   auto now = now_ms();
-  std::string result = "{\"error\":\"" + std::string(protocol::to_string(code)) + "\"}";
-  for (const auto& [call_id, tool] : run.open_tools)
-    st.events->emit(run.id, event_type::tool_completed,
-                    protocol::tool_completed_data(tool, call_id, false, 0, result), now);
+  close_open_tools(st, run, code, now);
   if (run.thoughts == 0)
     st.events->emit(run.id, event_type::agent_thinking,
                     protocol::thinking_data(protocol::thinking_stage::planning, message, 1.0), now);
@@ -132,14 +138,8 @@ void on_run_event(session_self* self, run_event& ev) {
   if (ev.type == event_type::tool_executing) run.open_tools.emplace(ev.tool_call_id, ev.tool);
   if (ev.type == event_type::tool_completed) run.open_tools.erase(ev.tool_call_id);
   if (ev.type == event_type::agent_thinking) run.thoughts++;
-  if (ev.type == event_type::agent_completed && !run.open_tools.empty()) {
-    // A run must not leave a tool open; close them before its completion.
-    std::string result = "{\"error\":\"GENERATION_FAILED\"}";
-    for (const auto& [call_id, tool] : run.open_tools)
-      st.events->emit(run.id, event_type::tool_completed,
-                      protocol::tool_completed_data(tool, call_id, false, 0, result), now_ms());
-    run.open_tools.clear();
-  }
+  if (ev.type == event_type::agent_completed)
+    close_open_tools(st, run, error_code::generation_failed, now_ms());
   st.events->emit(run.id, ev.type, ev.data_json, now_ms());
   if (ev.type == event_type::agent_completed) {
     count_completion(self, ev.status);

@@ -150,6 +150,16 @@ std::string tool_completed_data(std::string_view tool, std::string_view tool_cal
   return take(buffer);
 }
 
+std::string tool_error_result(error_code code) {
+  rapidjson::StringBuffer buffer;
+  json_write::writer w(buffer);
+  w.StartObject();
+  w.Key("error");
+  write_string(w, to_string(code));
+  w.EndObject();
+  return take(buffer);
+}
+
 std::string completed_success_data(double duration_ms, std::string_view response_json) {
   rapidjson::StringBuffer buffer(nullptr, 128 + response_json.size());
   json_write::writer w(buffer);

@@ -69,6 +69,8 @@ std::string tool_executing_data(std::string_view tool, std::string_view tool_cal
                                 std::string_view args_json, double progress);
 std::string tool_completed_data(std::string_view tool, std::string_view tool_call_id, bool success,
                                 double duration_ms, std::string_view result_json);
+// The `result` of a tool call that failed: {"error":"RENDER_FAILED"}.
+std::string tool_error_result(error_code code);
 std::string completed_success_data(double duration_ms, std::string_view response_json);
 std::string completed_failure_data(run_status status, double duration_ms, error_code code,
                                    std::string_view message);

@@ -3,7 +3,7 @@
 #include <png.h>
 
 #include <cstring>
-#include <set>
+#include <unordered_set>
 #include <vector>
 
 namespace aw::test {
@@ -25,12 +25,12 @@ png_info decode_png(const std::string& bytes) {
     return info;
   }
   info.ok = true;
-  info.width = image.width;
-  info.height = image.height;
-  std::set<std::uint32_t> colours;
-  for (std::size_t i = 0; i + 3 < pixels.size() && colours.size() < 256; i += 4 * 7) {
-    std::uint32_t c = (std::uint32_t(pixels[i]) << 24) | (std::uint32_t(pixels[i + 1]) << 16) |
-                      (std::uint32_t(pixels[i + 2]) << 8) | pixels[i + 3];
+  info.width = static_cast<int>(image.width);
+  info.height = static_cast<int>(image.height);
+  std::unordered_set<std::uint32_t> colours;
+  for (std::size_t i = 0; i + 3 < pixels.size() && colours.size() < 10000; i += 4) {
+    std::uint32_t c;
+    std::memcpy(&c, &pixels[i], 4);
     colours.insert(c);
   }
   info.distinct_colours = colours.size();

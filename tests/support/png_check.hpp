@@ -8,9 +8,9 @@ namespace aw::test {
 struct png_info {
   bool ok = false;
   std::string error;
-  unsigned width = 0;
-  unsigned height = 0;
-  std::size_t distinct_colours = 0;  // counted up to 256
+  int width = 0;
+  int height = 0;
+  std::size_t distinct_colours = 0;  // counted up to 10,000
 };
 
 png_info decode_png(const std::string& bytes);

@@ -242,3 +242,9 @@ TEST_CASE("non-finite numbers are written as null") {
 
 }  // namespace
 }  // namespace aw::protocol
+
+TEST_CASE("a failed tool's result names the error code") {
+  using namespace aw::protocol;
+  CHECK(tool_error_result(error_code::render_failed) == R"({"error":"RENDER_FAILED"})");
+  CHECK(tool_error_result(error_code::cancelled) == R"({"error":"CANCELLED"})");
+}

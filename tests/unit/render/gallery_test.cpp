@@ -23,7 +23,7 @@ void save(const std::string& name, const std::string& bytes) {
 void check_png(const render_output& out, int width, int height) {
   REQUIRE_MESSAGE(out.ok, out.error);
   auto png = test::decode_png(out.bytes);
-  REQUIRE_MESSAGE(png.decoded, png.error);
+  REQUIRE_MESSAGE(png.ok, png.error);
   CHECK(out.bytes.compare(0, 8, "\x89PNG\r\n\x1a\n") == 0);
   CHECK(png.width == width);
   CHECK(png.height == height);
