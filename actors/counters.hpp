@@ -43,6 +43,17 @@ struct counters {
   histogram run_duration_ms{{50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000}};
   histogram render_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 5000}};
   histogram event_delivery_ms{{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 1000}};
+  histogram llm_ms{{1, 5, 25, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
+  // history store (issue #8): written by the history writer, read by /metrics and /health
+  histogram store_write_ms{{0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000, 5000}};
+  std::atomic<std::int64_t> store_writes{0};          // rows written
+  std::atomic<std::int64_t> store_write_failures{0};  // failed batches (retried)
+  std::atomic<std::int64_t> store_dropped{0};         // rows dropped: queue full while down
+  std::atomic<bool> store_up{true};                   // last write or ping succeeded
+  // cluster (issue #6): worker nodes seen live by this gateway
+  std::atomic<std::int64_t> workers_live{0};
+  std::atomic<std::int64_t> worker_lost_steps{0};     // steps whose worker died mid-step
+  std::atomic<std::int64_t> worker_retried_steps{0};  // ... and were retried on another
 };
 
 }  // namespace aw::actors

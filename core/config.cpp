@@ -124,6 +124,27 @@ const std::vector<option>& options() {
               true),
       str_opt("ALLOWED_ORIGINS", "--allowed-origins", "comma-separated Origin allow-list",
               &config::allowed_origins),
+      str_opt("DATA_DIR", "--data-dir", "directory for the SQLite history and chart files",
+              &config::data_dir),
+      str_opt("STORE_URL", "--store-url",
+              "history store: empty for SQLite under DATA_DIR, or postgresql://user@host/db",
+              &config::store_url, true),
+      int_opt("RETENTION_DAYS", "--retention-days",
+              "history and chart files older than this many days are removed", 1, 36500,
+              &config::retention_days),
+      str_opt("CORS_ORIGINS", "--cors-origins",
+              "comma-separated origins allowed to call the HTTP API from a browser (* for any)",
+              &config::cors_origins),
+      str_opt("ROLE", "--role", "all (one process) | gateway | worker", &config::role),
+      str_opt("WORKERS", "--workers", "gateway: comma-separated host:port of worker nodes",
+              &config::workers),
+      int_opt("WORKER_PORT", "--listen", "worker: TCP port to publish its actors on", 0, 65535,
+              &config::worker_port),
+      str_opt("WORKER_HOST", "--worker-host", "worker: address to publish its actors on",
+              &config::worker_host),
+      int_opt("WORKER_TIMEOUT_S", "--worker-timeout-s",
+              "seconds without a heartbeat after which a worker node counts as lost", 1, 300,
+              &config::worker_timeout_s),
       str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error", &config::log_level),
   };
   return all;
@@ -196,6 +217,16 @@ void validate(config& cfg, std::vector<std::string>& errors) {
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)
     errors.push_back("NODE_ID: must be 1..64 characters");
   if (cfg.host.empty()) errors.push_back("HOST: must not be empty");
+  if (cfg.role != "all" && cfg.role != "gateway" && cfg.role != "worker")
+    errors.push_back("ROLE: '" + cfg.role + "' is not one of all, gateway, worker");
+  if (cfg.role == "gateway" && cfg.workers.empty())
+    errors.push_back("WORKERS: a gateway needs at least one worker (--workers host:port,...)");
+  if (cfg.role == "worker" && cfg.worker_port == 0)
+    errors.push_back("WORKER_PORT: a worker needs a port to publish on (--listen PORT)");
+  if (cfg.data_dir.empty()) errors.push_back("DATA_DIR: must not be empty");
+  if (!cfg.store_url.empty() && cfg.store_url.rfind("postgresql://", 0) != 0 &&
+      cfg.store_url.rfind("postgres://", 0) != 0 && cfg.store_url.rfind("sqlite:", 0) != 0)
+    errors.push_back("STORE_URL: must start with postgresql://, postgres:// or sqlite:");
   if (cfg.port != 0 && cfg.port < 1024)
     errors.push_back("PORT: " + std::to_string(cfg.port) + " is out of range 1024..65535 (or 0)");
 }

@@ -47,6 +47,17 @@ struct config {
   // security
   std::string auth_secret;       // empty: no auth (development default)
   std::string allowed_origins;   // comma-separated; empty: any
+  // history and charts (issue #8)
+  std::string data_dir = "./data";   // SQLite file and chart files live here
+  std::string store_url;             // empty: SQLite under DATA_DIR; postgresql://... for clusters
+  int retention_days = 30;           // history rows and chart files older than this are removed
+  std::string cors_origins;          // comma-separated origins allowed by CORS; "*" any; empty: none
+  // cluster (issue #6)
+  std::string role = "all";          // all | gateway | worker
+  std::string workers;               // gateway: comma-separated host:port of worker nodes
+  int worker_port = 0;               // worker: port its actors are published on (--listen)
+  std::string worker_host = "127.0.0.1";  // worker: address the published actors bind to
+  int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
   // logs
   std::string log_level = "info";
 };

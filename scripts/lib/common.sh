@@ -11,6 +11,14 @@ AW_APT_PACKAGES=(
   libboost-iostreams-dev libboost-filesystem-dev
   doctest-dev libpng-dev libssl-dev libcurl4-openssl-dev
   clang libclang-rt-14-dev
+  libsqlite3-dev libpq-dev
+)
+
+# Only the test suite needs these (scripts/test adds them): a real PostgreSQL
+# server for the store tests, Chromium for the browser test, nginx for
+# `nginx -t` on the deploy config.
+AW_TEST_APT_PACKAGES=(
+  postgresql chromium nginx-light
 )
 
 aw_log() { echo "[agentwire] $*" >&2; }
