@@ -88,12 +88,12 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg)
                {"fallback", st.cfg->llm_fallback}});
   }
   return {
-      [self](generate_atom, protocol::analytics_payload& payload,
-             protocol::chart_type type) -> caf::result<analytics::generation> {
+      [self](generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
+             caf::actor& stream_to) -> caf::result<analytics::generation> {
         auto& st = self->state;
         if (!st.client) return builtin(payload, type, "builtin");
-        // Before make_response_promise(), which takes the sender over.
-        auto requester = caf::actor_cast<caf::actor>(self->current_sender());
+        // Streamed text goes to the run itself, which may be on another node.
+        auto requester = std::move(stream_to);
         auto promise = self->make_response_promise();
         auto id = ++st.next_id;
         auto me = caf::actor_cast<caf::actor>(self);

@@ -26,9 +26,9 @@ struct llm_state {
   std::unordered_map<std::uint64_t, pending_call> pending;
 };
 
-// (generate_atom, analytics_payload, chart_type) -> generation
+// (generate_atom, analytics_payload, chart_type, caf::actor stream_to) -> generation
 // builtin: computed inline (local and fast). openai: the call goes to the
-// client's worker threads; streamed text goes to the requester as
+// client's worker threads; streamed text goes to `stream_to` (the run) as
 // (llm_partial_atom, std::string); the reply is delivered when the call ends,
 // from the model, from the builtin fallback, or as an error (LLM_FALLBACK=none).
 caf::behavior llm_actor(caf::stateful_actor<llm_state>* self,

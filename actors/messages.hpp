@@ -3,7 +3,6 @@
 
 #include <string>
 
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
@@ -13,6 +12,7 @@
 #include "protocol/server_messages.hpp"
 #include "render/chart_spec.hpp"
 #include "render/renderer.hpp"
+#include "actors/wire_types.hpp"
 
 namespace aw::actors {
 
@@ -32,10 +32,16 @@ using run_timeout_atom = caf::atom_constant<caf::atom("runtimeout")>;
 using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
 // run -> workers
 using plan_atom = caf::atom_constant<caf::atom("plan")>;
-using generate_atom = caf::atom_constant<caf::atom("generate")>;
+using generate_atom = caf::atom_constant<caf::atom("generate")>;  // + stream_to actor
 using render_atom = caf::atom_constant<caf::atom("render")>;
 // LLM -> run: a batch of streamed model text, (llm_partial_atom, std::string)
 using llm_partial_atom = caf::atom_constant<caf::atom("llmpartial")>;
+// gateway -> worker node: (hello_atom, cluster version, gateway node) and
+// (heartbeat_atom) -> active steps on that worker
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+// dispatcher -> itself: try to connect to the workers that are not live
+using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 // LLM worker thread -> LLM actor: a model call ended
 using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
 
@@ -57,23 +63,3 @@ typename Inspector::result_type inspect(Inspector& f, run_event& x) {
 
 }  // namespace aw::actors
 
-namespace aw::analytics {
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, chart_plan& x) {
-  return f(caf::meta::type_name("chart_plan"), x.type, x.type_from_user, x.reasoning, x.steps);
-}
-}  // namespace aw::analytics
-
-namespace aw::render {
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, render_output& x) {
-  return f(caf::meta::type_name("render_output"), x.ok, x.bytes, x.error, x.duration_ms);
-}
-}  // namespace aw::render
-
-// Local-only for now: these nested types have no inspect overloads yet, so
-// they cannot cross nodes.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::protocol::analytics_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::protocol::analytics_payload)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::analytics::generation)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::render::chart_spec)

@@ -2,12 +2,14 @@
 
 #include <chrono>
 
-#include <caf/all.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <caf/all.hpp>
 
 #include "actors/chart_spec_for.hpp"
+#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
+#include "actors/step_timeouts.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
@@ -17,18 +19,19 @@ using run_self = caf::stateful_actor<run_state>;
 using protocol::event_type;
 using protocol::thinking_stage;
 
-constexpr auto plan_timeout = std::chrono::seconds(10);
-constexpr auto llm_timeout = std::chrono::seconds(60);
+std::int64_t now_ms() {
+  return protocol::now_unix_ms();
+}
 
-std::int64_t now_ms() { return protocol::now_unix_ms(); }
-
-double elapsed_ms(std::int64_t since) { return static_cast<double>(now_ms() - since); }
+double elapsed_ms(std::int64_t since) {
+  return static_cast<double>(now_ms() - since);
+}
 
 void emit(run_self* self, event_type type, std::string data_json, std::string tool = {},
           std::string tool_call_id = {},
           protocol::run_status status = protocol::run_status::success) {
-  run_event ev{self->state.input.run_id, type, std::move(data_json), std::move(tool),
-               std::move(tool_call_id), status};
+  run_event ev{self->state.input.run_id, type,  std::move(data_json), std::move(tool),
+               std::move(tool_call_id),  status};
   self->send(self->state.session, emit_atom::value, std::move(ev));
 }
 
@@ -76,6 +79,17 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
              {"code", protocol::to_string(code)},
              {"error", message}});
   self->quit();
+}
+
+// A step that failed: WORKER_LOST when its worker node died (cluster mode),
+// else `code` with what the step's actor said.
+void step_failed(run_self* self, const tool_call& call, protocol::error_code code,
+                 const std::string& what, const caf::error& err) {
+  if (is_worker_lost(err))
+    return fail(self, call, protocol::error_code::worker_lost,
+                err.context().match_element<std::string>(0) ? err.context().get_as<std::string>(0)
+                                                            : caf::to_string(err));
+  fail(self, call, code, what + caf::to_string(err));
 }
 
 // Small JSON objects for tool args/results.
@@ -156,13 +170,11 @@ void render_step(run_self* self) {
                              .str("theme", payload.theme.name)
                              .done(),
                          0.6);
-  auto timeout = std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s);
-  self->request(st.svc.renderer, timeout, render_atom::value, st.input.user_id,
+  self->request(st.svc.renderer, render_timeout(*st.svc.cfg), render_atom::value, st.input.user_id,
                 chart_spec_for(st.gen, st.plan.type, st.input.payload))
       .then(
           [self, call](render::render_output& image) {
-            auto max_bytes =
-                static_cast<std::size_t>(self->state.svc.cfg->max_chart_size_mb) << 20;
+            auto max_bytes = static_cast<std::size_t>(self->state.svc.cfg->max_chart_size_mb) << 20;
             if (!image.ok)
               return fail(self, call, protocol::error_code::render_failed, image.error);
             if (image.bytes.size() > max_bytes)
@@ -178,8 +190,8 @@ void render_step(run_self* self) {
             complete(self, image);
           },
           [self, call](caf::error& err) {
-            fail(self, call, protocol::error_code::render_failed,
-                 "the renderer did not answer: " + caf::to_string(err));
+            step_failed(self, call, protocol::error_code::render_failed,
+                        "the renderer did not answer: ", err);
           });
 }
 
@@ -197,10 +209,8 @@ void generate_step(run_self* self) {
                              .done(),
                          0.3);
   st.generating = true;
-  // Retries and backoff happen inside the LLM actor; the session's run timeout
-  // (CHART_GENERATION_TIMEOUT_S) bounds the whole run anyway.
-  auto timeout = std::max(llm_timeout, std::chrono::seconds(cfg.chart_generation_timeout_s + 5));
-  self->request(st.svc.llm, timeout, generate_atom::value, st.input.payload, st.plan.type)
+  self->request(st.svc.llm, generate_timeout(cfg), generate_atom::value, st.input.payload,
+                st.plan.type, caf::actor_cast<caf::actor>(self))
       .then(
           [self, call](analytics::generation& gen) {
             auto& st = self->state;
@@ -229,8 +239,8 @@ void generate_step(run_self* self) {
           },
           [self, call](caf::error& err) {
             self->state.generating = false;
-            fail(self, call, protocol::error_code::llm_unavailable,
-                 "the language model did not answer: " + caf::to_string(err));
+            step_failed(self, call, protocol::error_code::llm_unavailable,
+                        "the language model did not answer: ", err);
           });
 }
 
@@ -245,7 +255,7 @@ void plan_step(run_self* self) {
                payload.chart_preference ? protocol::to_string(*payload.chart_preference) : "")
           .done(),
       0.1);
-  self->request(st.svc.planner, plan_timeout, plan_atom::value, payload)
+  self->request(st.svc.planner, plan_timeout(*st.svc.cfg), plan_atom::value, payload)
       .then(
           [self, call](analytics::chart_plan& plan) {
             auto& st = self->state;
@@ -259,8 +269,8 @@ void plan_step(run_self* self) {
             generate_step(self);
           },
           [self, call](caf::error& err) {
-            fail(self, call, protocol::error_code::generation_failed,
-                 "the planner did not answer: " + caf::to_string(err));
+            step_failed(self, call, protocol::error_code::generation_failed,
+                        "the planner did not answer: ", err);
           });
 }
 

@@ -8,6 +8,7 @@
 #include "actors/llm_actor.hpp"
 #include "actors/planner_actor.hpp"
 #include "actors/render_pool.hpp"
+#include "actors/worker_dispatcher.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
@@ -19,17 +20,25 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
   svc.out = out;
   svc.stats = std::make_shared<counters>();
   svc.charts = std::make_shared<chart_store>(static_cast<std::size_t>(cfg->chart_cache_mb) << 20);
-  svc.planner = system.spawn(planner_actor, cfg);
-  svc.llm = system.spawn(llm_actor, cfg);
-  int pool = cfg->render_pool_size > 0
-                 ? cfg->render_pool_size
-                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  render::renderer_options options;
-  options.gnuplot_path = cfg->gnuplot_path;
-  options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
-  svc.renderer = spawn_render_pool(system, pool, options,
-                                   static_cast<std::size_t>(cfg->render_cache_mb) << 20);
-  log::info("actors", "services started", {{"render_pool", std::to_string(pool)}});
+  if (cfg->role == "gateway") {
+    // Steps run on worker nodes; the dispatcher stands in for all three.
+    auto dispatcher = system.spawn(worker_dispatcher, cfg, svc.stats);
+    svc.planner = svc.llm = svc.renderer = dispatcher;
+    log::info("actors", "services started", {{"role", cfg->role}});
+  } else {
+    svc.planner = system.spawn(planner_actor, cfg);
+    svc.llm = system.spawn(llm_actor, cfg);
+    int pool = cfg->render_pool_size > 0
+                   ? cfg->render_pool_size
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    render::renderer_options options;
+    options.gnuplot_path = cfg->gnuplot_path;
+    options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
+    svc.renderer = spawn_render_pool(system, pool, options,
+                                     static_cast<std::size_t>(cfg->render_cache_mb) << 20);
+    log::info("actors", "services started",
+              {{"role", cfg->role}, {"render_pool", std::to_string(pool)}});
+  }
   return svc;
 }
 

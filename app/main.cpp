@@ -12,10 +12,12 @@
 
 #include <caf/all.hpp>
 
+#include "actors/cluster.hpp"
 #include "actors/services.hpp"
 #include "app/gallery.hpp"
 #include "app/render_bench.hpp"
 #include "app/token_command.hpp"
+#include "app/worker_node.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "gateway/server.hpp"
@@ -50,6 +52,17 @@ int serve(const std::vector<std::string>& args) {
   // Work sharing wakes an idle worker at once; work stealing lets idle workers
   // sleep between polls (up to 10 ms), which showed as tail latency on events.
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (cfg->role != "all") aw::actors::configure_cluster(caf_cfg, cfg->worker_timeout_s);
+  if (cfg->role == "worker") {
+    // Blocked before CAF starts its threads, so only sigwait sees them.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    caf::actor_system system{caf_cfg};
+    return aw::app::run_worker(system, cfg, stop_signals);
+  }
   caf::actor_system system{caf_cfg};
 
   int code = 0;
@@ -71,8 +84,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() > 1 && args[0] == "render" && args[1] == "--bench")
     return aw::app::run_render_bench(std::vector<std::string>(args.begin() + 1, args.end()));
-  if (!args.empty() && args[0] == "render") return aw::app::run_gallery_command(
-      std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "render")
+    return aw::app::run_gallery_command(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "token")
     return aw::app::run_token_command(std::vector<std::string>(args.begin() + 1, args.end()));
   return serve(args);

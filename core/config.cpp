@@ -198,6 +198,19 @@ void apply(const option& opt, const std::string& raw, const std::string& source,
   opt.set_int(cfg, v);
 }
 
+// "" when every comma-separated item of `list` is host:port.
+std::string first_bad_worker_address(const std::string& list) {
+  for (const auto& item : split_worker_addresses(list)) {
+    auto colon = item.rfind(':');
+    if (colon == std::string::npos || colon == 0) return item;
+    auto port = item.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos ||
+        std::stoi(port) < 1 || std::stoi(port) > 65535)
+      return item;
+  }
+  return "";
+}
+
 void validate(config& cfg, std::vector<std::string>& errors) {
   if (cfg.log_level != "debug" && cfg.log_level != "info" && cfg.log_level != "warn" &&
       cfg.log_level != "error")
@@ -221,8 +234,11 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("ROLE: '" + cfg.role + "' is not one of all, gateway, worker");
   if (cfg.role == "gateway" && cfg.workers.empty())
     errors.push_back("WORKERS: a gateway needs at least one worker (--workers host:port,...)");
-  if (cfg.role == "worker" && cfg.worker_port == 0)
-    errors.push_back("WORKER_PORT: a worker needs a port to publish on (--listen PORT)");
+  if (cfg.role == "gateway") {
+    std::string bad = first_bad_worker_address(cfg.workers);
+    if (!bad.empty())
+      errors.push_back("WORKERS: '" + bad + "' is not host:port (port 1..65535)");
+  }
   if (cfg.data_dir.empty()) errors.push_back("DATA_DIR: must not be empty");
   if (!cfg.store_url.empty() && cfg.store_url.rfind("postgresql://", 0) != 0 &&
       cfg.store_url.rfind("postgres://", 0) != 0 && cfg.store_url.rfind("sqlite:", 0) != 0)
@@ -232,6 +248,17 @@ void validate(config& cfg, std::vector<std::string>& errors) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_worker_addresses(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item = trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
 
 config_result load_config(const std::vector<std::string>& args, const std::string& env_file) {
   config_result result;

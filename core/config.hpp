@@ -55,7 +55,7 @@ struct config {
   // cluster (issue #6)
   std::string role = "all";          // all | gateway | worker
   std::string workers;               // gateway: comma-separated host:port of worker nodes
-  int worker_port = 0;               // worker: port its actors are published on (--listen)
+  int worker_port = 9100;            // worker: port its actors are published on (0: any free)
   std::string worker_host = "127.0.0.1";  // worker: address the published actors bind to
   int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
   // logs
@@ -70,6 +70,9 @@ struct config_result {
 
 // argv excludes the program name and any subcommand.
 config_result load_config(const std::vector<std::string>& args, const std::string& env_file = ".env");
+
+// WORKERS ("host:port,host:port") as a list, blanks dropped.
+std::vector<std::string> split_worker_addresses(const std::string& list);
 
 // The text of `agentwire --help`.
 std::string config_help();

@@ -80,6 +80,35 @@ bool server_process::wait_listening(std::chrono::milliseconds timeout) {
   return changed_.wait_for(lock, timeout, [this] { return port_ != 0 || eof_; }) && port_ != 0;
 }
 
+namespace {
+int count_in(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+}  // namespace
+
+bool server_process::wait_log(const std::string& needle, int count,
+                              std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return count_in(log_, needle) >= count || eof_; }) &&
+         count_in(log_, needle) >= count;
+}
+
+int server_process::log_count(const std::string& needle) const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return count_in(log_, needle);
+}
+
+void server_process::kill_hard() {
+  if (pid_ <= 0 || exited_) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exited_ = true;
+}
+
 std::string server_process::url(const std::string& path) const {
   return "ws://127.0.0.1:" + std::to_string(port_) + path;
 }

@@ -28,6 +28,14 @@ class server_process {
   std::string url(const std::string& path = "/ws") const;
   std::string log() const;
 
+  // True when the log holds `needle` at least `count` times within `timeout`.
+  bool wait_log(const std::string& needle, int count = 1,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  int log_count(const std::string& needle) const;
+
+  // kill -9, as a crash would; reaps the process.
+  void kill_hard();
+
   // Sends SIGTERM and waits for the exit status (-1 on timeout, then SIGKILL).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 

@@ -1,0 +1,307 @@
+#include "actors/worker_dispatcher.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/cluster.hpp"
+#include "actors/messages.hpp"
+#include "actors/step_timeouts.hpp"
+#include "core/log.hpp"
+#include "protocol/server_messages.hpp"
+
+namespace aw::actors {
+namespace {
+
+using dispatcher_self = caf::stateful_actor<dispatcher_state>;
+
+constexpr auto tick = std::chrono::seconds(1);
+constexpr auto connect_timeout = std::chrono::seconds(5);
+constexpr int max_attempts = 2;  // a step whose worker dies is retried once
+
+std::int64_t now_ms() {
+  return protocol::now_unix_ms();
+}
+
+std::int64_t backoff_ms(int failures) {
+  return std::min<std::int64_t>(5000, std::int64_t{250} << std::min(failures, 5));
+}
+
+// The text a cluster error or a remote error carries, else CAF's rendering.
+std::string error_text(const caf::error& err) {
+  const auto& context = err.context();
+  if (context.size() == 1 && context.match_element<std::string>(0))
+    return context.get_as<std::string>(0);
+  return caf::to_string(err);
+}
+
+// The live worker with the fewest steps from this gateway, then the fewest
+// reported by the worker itself (other gateways' steps); ties go round-robin.
+std::optional<std::size_t> pick_worker(dispatcher_state& st, std::optional<std::size_t> avoid) {
+  std::optional<std::size_t> best;
+  auto n = st.workers.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    auto i = (st.round_robin + k) % n;
+    const auto& w = st.workers[i];
+    if (!w.live() || (avoid && *avoid == i)) continue;
+    if (!best) {
+      best = i;
+      continue;
+    }
+    const auto& b = st.workers[*best];
+    if (std::make_pair(w.in_flight, w.reported_active) <
+        std::make_pair(b.in_flight, b.reported_active))
+      best = i;
+  }
+  if (best) st.round_robin = *best + 1;
+  return best;
+}
+
+void fail_step(dispatcher_self* self, std::uint64_t id, const std::string& why) {
+  auto it = self->state.steps.find(id);
+  if (it == self->state.steps.end()) return;
+  it->second.promise.deliver(make_error(cluster_error::worker_lost, why));
+  self->state.steps.erase(it);
+}
+
+// Sends the step to a live worker other than `avoid`; with none, fails it.
+void start_attempt(dispatcher_self* self, std::uint64_t id, std::optional<std::size_t> avoid) {
+  auto& st = self->state;
+  auto it = st.steps.find(id);
+  if (it == st.steps.end()) return;
+  auto& step = it->second;
+  auto w = pick_worker(st, avoid);
+  if (!w) {
+    return fail_step(self, id,
+                     std::string("the ") + step.what +
+                         (step.attempts == 0 ? " step found no live worker node"
+                                             : " step lost its worker node and no other is live"));
+  }
+  if (step.attempts > 0) st.stats->worker_retried_steps.fetch_add(1, std::memory_order_relaxed);
+  step.worker = *w;
+  step.attempts++;
+  step.attempt = ++st.next_attempt;
+  st.workers[*w].in_flight++;
+  step.send(*w, step.attempt);
+}
+
+// The step's worker is gone (or refused it as gone): once more elsewhere.
+void retry_or_fail(dispatcher_self* self, std::uint64_t id, std::size_t lost_worker) {
+  auto& st = self->state;
+  auto it = st.steps.find(id);
+  if (it == st.steps.end()) return;
+  st.stats->worker_lost_steps.fetch_add(1, std::memory_order_relaxed);
+  if (it->second.attempts >= max_attempts)
+    return fail_step(self, id,
+                     std::string("the ") + it->second.what + " step lost its worker node twice (" +
+                         st.workers[lost_worker].address + ")");
+  start_attempt(self, id, lost_worker);
+}
+
+void worker_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
+  auto& st = self->state;
+  auto& w = st.workers[i];
+  if (!w.live()) return;
+  log::warn("cluster", "worker lost",
+            {{"worker", w.address},
+             {"node", w.node},
+             {"error", why},
+             {"steps_in_flight", std::to_string(w.in_flight)}});
+  self->demonitor(w.front);
+  w.front = nullptr;
+  w.incarnation++;
+  w.in_flight = 0;
+  w.reported_active = 0;
+  w.failures = 0;
+  w.next_attempt_ms = now_ms();  // it may be back at once (a restart)
+  st.stats->workers_live.fetch_sub(1, std::memory_order_relaxed);
+  std::vector<std::uint64_t> orphans;
+  for (const auto& [id, step] : st.steps)
+    if (step.worker == i) orphans.push_back(id);
+  for (auto id : orphans) retry_or_fail(self, id, i);
+}
+
+template <class Reply>
+void on_answer(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, Reply& reply) {
+  auto& st = self->state;
+  auto it = st.steps.find(id);
+  if (it == st.steps.end() || it->second.attempt != attempt) return;  // answered or moved on
+  auto& w = st.workers[it->second.worker];
+  w.in_flight = std::max(0, w.in_flight - 1);
+  w.steps_done++;
+  it->second.promise.deliver(std::move(reply));
+  st.steps.erase(it);
+}
+
+void on_failure(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, caf::error& err) {
+  auto& st = self->state;
+  auto it = st.steps.find(id);
+  if (it == st.steps.end() || it->second.attempt != attempt) return;
+  auto worker = it->second.worker;
+  auto& w = st.workers[worker];
+  w.in_flight = std::max(0, w.in_flight - 1);
+  // The worker's proxy bounced the request: the node is going away.
+  if (err == caf::sec::request_receiver_down) return retry_or_fail(self, id, worker);
+  // Anything else is the step's own answer (a timeout, LLM_UNAVAILABLE, ...).
+  it->second.promise.deliver(std::move(err));
+  st.steps.erase(it);
+}
+
+// Registers the step and sends it; the request is built again for a retry.
+template <class Reply, class... Ts>
+caf::delegated<Reply> dispatch(dispatcher_self* self, const char* what,
+                               std::chrono::seconds timeout, Ts&&... xs) {
+  auto& st = self->state;
+  auto id = ++st.next_step;
+  dispatched_step step;
+  step.promise = self->make_response_promise();
+  step.what = what;
+  step.send = [self, id, timeout, xs...](std::size_t w, std::uint64_t attempt) {
+    self->request(self->state.workers[w].front, timeout, xs...)
+        .then([self, id, attempt](Reply& reply) { on_answer(self, id, attempt, reply); },
+              [self, id, attempt](caf::error& err) { on_failure(self, id, attempt, err); });
+  };
+  st.steps.emplace(id, std::move(step));
+  start_attempt(self, id, std::nullopt);
+  return {};
+}
+
+void connect_failed(dispatcher_self* self, std::size_t i, const std::string& why, bool refused) {
+  auto& w = self->state.workers[i];
+  w.connecting = false;
+  w.failures++;
+  w.next_attempt_ms = now_ms() + backoff_ms(w.failures);
+  // A refusal is a misconfiguration and always said; an absent worker only
+  // on the first failure and then every ~minute, not every attempt.
+  if (refused)
+    log::error("cluster", "worker refused this gateway", {{"worker", w.address}, {"error", why}});
+  else if (w.failures == 1 || w.failures % 12 == 0)
+    log::warn("cluster", "worker not reachable, retrying",
+              {{"worker", w.address}, {"error", why}, {"attempts", std::to_string(w.failures)}});
+}
+
+void greet(dispatcher_self* self, std::size_t i, caf::actor front) {
+  const auto& cfg = *self->state.cfg;
+  self->request(front, connect_timeout, hello_atom::value, cluster_version(), cfg.node_id)
+      .then(
+          [self, i, front](std::uint32_t version, std::string& node) {
+            auto& st = self->state;
+            auto& w = st.workers[i];
+            if (version != cluster_version())
+              return connect_failed(self, i,
+                                    "cluster protocol version " + std::to_string(version) +
+                                        " differs from this gateway's " +
+                                        std::to_string(cluster_version()),
+                                    true);
+            w.connecting = false;
+            w.failures = 0;
+            w.front = front;
+            w.node = std::move(node);
+            self->monitor(front);
+            st.stats->workers_live.fetch_add(1, std::memory_order_relaxed);
+            log::info("cluster", "worker connected", {{"worker", w.address}, {"node", w.node}});
+          },
+          [self, i](caf::error& err) {
+            bool refused = err.category() == caf::atom("awcluster");
+            connect_failed(self, i, error_text(err), refused);
+          });
+}
+
+void connect_missing(dispatcher_self* self) {
+  auto& st = self->state;
+  auto now = now_ms();
+  auto mm = self->home_system().middleman().actor_handle();
+  for (std::size_t i = 0; i < st.workers.size(); ++i) {
+    auto& w = st.workers[i];
+    if (w.live() || w.connecting || now < w.next_attempt_ms) continue;
+    w.connecting = true;
+    self->request(mm, connect_timeout, caf::connect_atom::value, w.host, w.port)
+        .then(
+            [self, i](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
+              auto front = caf::actor_cast<caf::actor>(ptr);
+              if (!front) return connect_failed(self, i, "no actor is published there", false);
+              greet(self, i, std::move(front));
+            },
+            [self, i](caf::error& err) { connect_failed(self, i, caf::to_string(err), false); });
+  }
+}
+
+void heartbeat(dispatcher_self* self) {
+  auto& st = self->state;
+  auto timeout = std::chrono::seconds(st.cfg->worker_timeout_s);
+  for (std::size_t i = 0; i < st.workers.size(); ++i) {
+    auto& w = st.workers[i];
+    if (!w.live()) continue;
+    auto incarnation = w.incarnation;
+    self->request(w.front, timeout, heartbeat_atom::value)
+        .then(
+            [self, i, incarnation](std::int64_t active) {
+              auto& w = self->state.workers[i];
+              if (w.incarnation == incarnation) w.reported_active = active;
+            },
+            [self, i, incarnation](caf::error& err) {
+              if (self->state.workers[i].incarnation != incarnation) return;
+              worker_lost(self, i, "no heartbeat answer: " + caf::to_string(err));
+            });
+  }
+}
+
+std::vector<worker_link> parse_workers(const std::string& list) {
+  std::vector<worker_link> out;
+  for (const auto& item : core::split_worker_addresses(list)) {
+    auto colon = item.rfind(':');
+    worker_link w;
+    w.address = item;
+    w.host = item.substr(0, colon);
+    if (w.host.size() > 2 && w.host.front() == '[' && w.host.back() == ']')
+      w.host = w.host.substr(1, w.host.size() - 2);  // [::1]:9100
+    w.port = static_cast<std::uint16_t>(std::stoi(item.substr(colon + 1)));
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
+caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
+                                std::shared_ptr<const core::config> cfg,
+                                std::shared_ptr<counters> stats) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.stats = std::move(stats);
+  st.workers = parse_workers(st.cfg->workers);
+  log::info("cluster", "gateway dispatching to workers", {{"workers", st.cfg->workers}});
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& workers = self->state.workers;
+    for (std::size_t i = 0; i < workers.size(); ++i)
+      if (workers[i].live() && workers[i].front.address() == dm.source)
+        worker_lost(self, i, "node down: " + caf::to_string(dm.reason));
+  });
+  self->send(self, reconnect_atom::value);
+  const auto& c = *self->state.cfg;
+  return {
+      [self, &c](plan_atom a, protocol::analytics_payload& payload) {
+        return dispatch<analytics::chart_plan>(self, "plan", plan_timeout(c), a,
+                                               std::move(payload));
+      },
+      [self, &c](generate_atom a, protocol::analytics_payload& payload, protocol::chart_type type,
+                 caf::actor& stream_to) {
+        return dispatch<analytics::generation>(self, "generate", generate_timeout(c), a,
+                                               std::move(payload), type, std::move(stream_to));
+      },
+      [self, &c](render_atom a, std::string& user, render::chart_spec& spec) {
+        return dispatch<render::render_output>(self, "render", render_timeout(c), a,
+                                               std::move(user), std::move(spec));
+      },
+      [self](reconnect_atom) {
+        connect_missing(self);
+        heartbeat(self);
+        self->delayed_send(self, tick, reconnect_atom::value);
+      },
+  };
+}
+
+}  // namespace aw::actors

@@ -1,0 +1,70 @@
+// The gateway's side of a cluster: it keeps one link per worker node listed in
+// WORKERS (connecting with backoff to those not up yet or lost, greeting each
+// with the cluster protocol version, heartbeating the live ones) and sends
+// each step of a run to the least-loaded live worker. It answers the same
+// messages as the local planner, LLM actor and render pool, so a run does not
+// know whether its steps run here or on another node.
+//
+// When a worker dies mid-step, the step goes once more to another live
+// worker; with none, it fails at once with WORKER_LOST (cluster_error).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/counters.hpp"
+#include "core/config.hpp"
+
+namespace aw::actors {
+
+struct worker_link {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string address;  // host:port, as configured
+  caf::actor front;     // set while live
+  std::string node;     // the worker's NODE_ID
+  bool connecting = false;
+  std::uint64_t incarnation = 0;  // bumps on every loss: late answers of a lost link are dropped
+  int failures = 0;               // consecutive failed connects, for the backoff
+  std::int64_t next_attempt_ms = 0;
+  int in_flight = 0;                 // steps this gateway has on it now
+  std::int64_t reported_active = 0;  // steps the worker runs for all gateways (last heartbeat)
+  std::int64_t steps_done = 0;
+  bool live() const { return static_cast<bool>(front); }
+};
+
+struct dispatched_step {
+  caf::response_promise promise;
+  const char* what = "";  // plan | generate | render, for logs and errors
+  std::function<void(std::size_t worker, std::uint64_t attempt)> send;  // issues the request
+  std::size_t worker = 0;
+  int attempts = 0;
+  std::uint64_t attempt = 0;  // id of the attempt whose answer counts
+};
+
+struct dispatcher_state {
+  std::shared_ptr<const core::config> cfg;
+  std::shared_ptr<counters> stats;
+  std::vector<worker_link> workers;
+  std::unordered_map<std::uint64_t, dispatched_step> steps;
+  std::uint64_t next_step = 0;
+  std::uint64_t next_attempt = 0;
+  std::size_t round_robin = 0;
+  static inline const char* name = "worker_dispatcher";
+};
+
+caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
+                                std::shared_ptr<const core::config> cfg,
+                                std::shared_ptr<counters> stats);
+
+}  // namespace aw::actors
