@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -35,9 +36,11 @@ std::unique_ptr<server_process> start_worker(const std::string& node, int port =
   return w;
 }
 
-std::unique_ptr<server_process> start_gateway(const std::string& workers) {
-  auto gw = std::make_unique<server_process>(
-      std::vector<std::string>{"ROLE=gateway", "WORKERS=" + workers, "NODE_ID=gw-test"});
+std::unique_ptr<server_process> start_gateway(const std::string& workers,
+                                              std::vector<std::string> extra = {}) {
+  std::vector<std::string> env{"ROLE=gateway", "WORKERS=" + workers, "NODE_ID=gw-test"};
+  env.insert(env.end(), extra.begin(), extra.end());
+  auto gw = std::make_unique<server_process>(env);
   REQUIRE_MESSAGE(gw->wait_listening(), gw->log());
   return gw;
 }
@@ -233,4 +236,34 @@ TEST_CASE("cluster: a worker of another cluster protocol version is refused on b
   auto runs_load = send_load(*gw, "g", 1, 1);
   auto runs = finish_load(runs_load);
   CHECK(runs.at(0).code == "WORKER_LOST");
+}
+
+TEST_CASE(
+    "cluster: a frozen worker (SIGSTOP) is declared lost by heartbeat, and used again after "
+    "SIGCONT") {
+  auto w1 = start_worker("frozen");
+  auto w2 = start_worker("steady");
+  auto gw = start_gateway(address(*w1) + "," + address(*w2), {"WORKER_TIMEOUT_S=2"});
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\"", 2), gw->log());
+
+  // Its sockets stay open: only the missing heartbeat answers can tell.
+  w1->send_signal(SIGSTOP);
+  auto load = send_load(*gw, "h", 10, 2);
+  auto stopped_at = clock_type::now();
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker lost\"", 1, std::chrono::seconds(15)), gw->log());
+  auto noticed_ms =
+      std::chrono::duration<double, std::milli>(clock_type::now() - stopped_at).count();
+  auto runs = finish_load(load);
+  CHECK(count_status(runs, "success") == 20);  // its steps were retried on the other worker
+  MESSAGE("frozen worker noticed after " << noticed_ms << " ms (WORKER_TIMEOUT_S=2), slowest run "
+                                         << max_duration(runs) << " ms");
+
+  w1->send_signal(SIGCONT);
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\"", 3, std::chrono::seconds(20)),
+                  gw->log());
+  w2->kill_hard();
+  REQUIRE(gw->wait_log("\"msg\":\"worker lost\"", 2));
+  auto after = send_load(*gw, "i", 2, 2);
+  auto after_runs = finish_load(after);
+  CHECK(count_status(after_runs, "success") == 4);
 }

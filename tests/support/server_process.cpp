@@ -92,8 +92,9 @@ int count_in(const std::string& text, const std::string& needle) {
 bool server_process::wait_log(const std::string& needle, int count,
                               std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] { return count_in(log_, needle) >= count || eof_; }) &&
-         count_in(log_, needle) >= count;
+  return changed_.wait_for(lock, timeout, [&] {
+    return count_in(log_, needle) >= count || eof_;
+  }) && count_in(log_, needle) >= count;
 }
 
 int server_process::log_count(const std::string& needle) const {
@@ -107,6 +108,10 @@ void server_process::kill_hard() {
   int status = 0;
   waitpid(pid_, &status, 0);
   exited_ = true;
+}
+
+void server_process::send_signal(int sig) {
+  if (pid_ > 0 && !exited_) kill(pid_, sig);
 }
 
 std::string server_process::url(const std::string& path) const {

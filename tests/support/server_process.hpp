@@ -35,6 +35,8 @@ class server_process {
 
   // kill -9, as a crash would; reaps the process.
   void kill_hard();
+  // Any other signal (SIGSTOP / SIGCONT to freeze a node without closing its sockets).
+  void send_signal(int sig);
 
   // Sends SIGTERM and waits for the exit status (-1 on timeout, then SIGKILL).
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(20));
