@@ -27,7 +27,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   done
   # The end-to-end tests too: they start the sanitized agentwire binary, and
   # its own reports are copied into the test's output (server_process.cpp).
-  targets+=(e2e_tests)
+  targets+=(e2e_tests cluster_tests)
 fi
 if [ ${#targets[@]} -eq 0 ]; then
   aw_log "sanitize: no unit test targets found"

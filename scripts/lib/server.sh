@@ -6,6 +6,13 @@
 aw_start_server() {
   local bin="$1" log="$2"
   shift 2
+  # History and chart files go to a fresh directory (removed by aw_stop_server)
+  # unless the caller names one.
+  AW_SERVER_DATA_DIR=""
+  if ! printf '%s\n' "$@" | grep -q '^DATA_DIR='; then
+    AW_SERVER_DATA_DIR="$(mktemp -d /tmp/agentwire-data.XXXXXX)"
+    set -- "DATA_DIR=$AW_SERVER_DATA_DIR" "$@"
+  fi
   env PORT=0 HOST=127.0.0.1 "$@" "$bin" 2>"$log" &
   AW_SERVER_PID=$!
   # Bounded wait for the "listening" log line, which carries the port.
@@ -30,5 +37,6 @@ aw_stop_server() {
   fi
   wait "$AW_SERVER_PID" 2>/dev/null || status=$?
   AW_SERVER_PID=""
+  if [ -n "${AW_SERVER_DATA_DIR:-}" ]; then rm -rf "$AW_SERVER_DATA_DIR"; AW_SERVER_DATA_DIR=""; fi
   return $status
 }
