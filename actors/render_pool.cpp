@@ -1,5 +1,6 @@
 #include "actors/render_pool.hpp"
 
+#include <atomic>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -15,19 +16,38 @@ namespace aw::actors {
 namespace {
 
 // A worker blocks while gnuplot draws; that is why it is detached (own thread).
+// Whether one worker's gnuplot runs, counted into counters::render_workers_up
+// (GET /health); shared with the worker's exit hook, which outlives its state.
+struct liveness {
+  std::shared_ptr<counters> stats;
+  std::atomic<bool> up{false};
+  void set(bool now) {
+    if (stats && up.exchange(now) != now) stats->render_workers_up += now ? 1 : -1;
+  }
+};
+
 struct worker_state {
   std::shared_ptr<render::chart_renderer> renderer;
+  std::shared_ptr<liveness> alive;
 };
 
 caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
-                            std::shared_ptr<render::chart_renderer> renderer) {
+                            std::shared_ptr<render::chart_renderer> renderer,
+                            std::shared_ptr<counters> stats) {
   self->state.renderer = std::move(renderer);
+  self->state.alive = std::make_shared<liveness>();
+  self->state.alive->stats = std::move(stats);
+  self->attach_functor([alive = self->state.alive](const caf::error&) { alive->set(false); });
   std::string error;
-  if (!self->state.renderer->start(&error))
+  bool started = self->state.renderer->start(&error);
+  if (!started)
     log::error("render", "gnuplot did not start; renders will retry", {{"error", error}});
+  self->state.alive->set(started);
   return {
       [self](render_atom, const render::chart_spec& spec) -> render::render_output {
-        return self->state.renderer->render(spec);
+        auto out = self->state.renderer->render(spec);
+        self->state.alive->set(self->state.renderer->gnuplot_pid() >= 0);
+        return out;
       },
   };
 }
@@ -43,6 +63,7 @@ struct output_size {
 
 struct pool_state {
   render::renderer_options options;
+  std::shared_ptr<counters> stats;                   // may be null
   std::shared_ptr<std::vector<caf::actor>> workers;  // shared with the exit hook below
   std::vector<bool> busy;
   std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
@@ -112,8 +133,10 @@ void dispatch(pool_actor* self) {
 }
 
 caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
-                          render::renderer_options options, std::size_t cache_bytes) {
+                          render::renderer_options options, std::size_t cache_bytes,
+                          std::shared_ptr<counters> stats) {
   self->state.options = options;
+  self->state.stats = stats;
   self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
   self->state.workers = std::make_shared<std::vector<caf::actor>>(std::move(workers));
   self->state.busy.assign(self->state.workers->size(), false);
@@ -129,7 +152,7 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
       log::warn("render", "render worker died; starting a new one",
                 {{"reason", caf::to_string(msg.reason)}});
       (*st.workers)[i] =
-          self->system().spawn<caf::detached>(render_worker, make_renderer(st.options));
+          self->system().spawn<caf::detached>(render_worker, make_renderer(st.options), st.stats);
       self->monitor((*st.workers)[i]);
     }
   });
@@ -159,11 +182,13 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
 }  // namespace
 
 caf::actor spawn_render_pool(caf::actor_system& system, int size,
-                             const render::renderer_options& options, std::size_t cache_bytes) {
+                             const render::renderer_options& options, std::size_t cache_bytes,
+                             std::shared_ptr<counters> stats) {
+  if (stats) stats->render_workers = size;
   std::vector<caf::actor> workers;
   for (int i = 0; i < size; ++i)
-    workers.push_back(system.spawn<caf::detached>(render_worker, make_renderer(options)));
-  return system.spawn(render_pool, std::move(workers), options, cache_bytes);
+    workers.push_back(system.spawn<caf::detached>(render_worker, make_renderer(options), stats));
+  return system.spawn(render_pool, std::move(workers), options, cache_bytes, std::move(stats));
 }
 
 }  // namespace aw::actors

@@ -10,6 +10,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/counters.hpp"
 #include "render/renderer.hpp"
 
 namespace aw::actors {
@@ -17,8 +18,10 @@ namespace aw::actors {
 // (render_atom, std::string user_id, chart_spec) -> render_output
 // Each of the `size` workers starts its gnuplot on its own thread. Rendered images are kept
 // (up to `cache_bytes`) by everything that affects them, so an identical
-// request is answered without drawing again.
+// request is answered without drawing again. With `stats`, the pool keeps
+// render_workers and render_workers_up (whose gnuplot runs) up to date.
 caf::actor spawn_render_pool(caf::actor_system& system, int size,
-                             const render::renderer_options& options, std::size_t cache_bytes);
+                             const render::renderer_options& options, std::size_t cache_bytes,
+                             std::shared_ptr<counters> stats = nullptr);
 
 }  // namespace aw::actors

@@ -216,6 +216,7 @@ void generate_step(run_self* self) {
             auto& st = self->state;
             st.generating = false;
             st.gen = std::move(gen);
+            st.svc.stats->llm_ms.observe(st.gen.llm_ms);
             json_object result;
             result.str("title", st.gen.title)
                 .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/history_writer.hpp"
 #include "actors/llm_actor.hpp"
 #include "actors/planner_actor.hpp"
 #include "actors/render_pool.hpp"
@@ -35,10 +36,15 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
     options.gnuplot_path = cfg->gnuplot_path;
     options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
     svc.renderer = spawn_render_pool(system, pool, options,
-                                     static_cast<std::size_t>(cfg->render_cache_mb) << 20);
+                                     static_cast<std::size_t>(cfg->render_cache_mb) << 20,
+                                     svc.stats);
     log::info("actors", "services started",
               {{"role", cfg->role}, {"render_pool", std::to_string(pool)}});
   }
+  // History (issue #8) is kept where sessions run, not on worker nodes. The
+  // writer stops with the planner, which every shutdown path stops.
+  if (cfg->role != "worker")
+    svc.history = spawn_history_writer(system, *cfg, svc.stats, svc.planner);
   return svc;
 }
 

@@ -17,13 +17,14 @@ struct services {
   caf::actor planner;
   caf::actor llm;
   caf::actor renderer;  // the render pool's dispatcher
+  caf::actor history;   // the history writer (actors/history_writer.hpp); null on workers
   std::shared_ptr<chart_store> charts;
   std::shared_ptr<counters> stats;
   std::shared_ptr<const core::config> cfg;
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
 };
 
-// Spawns planner, LLM and the render pool.
+// Spawns planner, LLM, the render pool and the history writer.
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                         outbox* out);
 

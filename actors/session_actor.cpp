@@ -7,6 +7,8 @@
 #include <caf/all.hpp>
 
 #include "actors/emitter.hpp"
+#include "actors/history_record.hpp"
+#include "actors/history_writer.hpp"  // the history_write message
 #include "actors/ids.hpp"
 #include "actors/messages.hpp"
 #include "actors/run_actor.hpp"
@@ -95,6 +97,11 @@ void count_completion(session_self* self, protocol::run_status status) {
   }
 }
 
+// History (issue #8): the writer is a detached actor; this only sends.
+void record(session_self* self, store::history_write w) {
+  if (self->state.svc.history) self->send(self->state.svc.history, std::move(w));
+}
+
 // A run must not leave a tool open: each gets its tool_completed (error).
 void close_open_tools(session_state& st, active_run& run, error_code code, std::int64_t now) {
   std::string result = protocol::tool_error_result(code);
@@ -117,10 +124,10 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   if (run.thoughts == 0)
     st.events->emit(run.id, event_type::agent_thinking,
                     protocol::thinking_data(protocol::thinking_stage::planning, message, 1.0), now);
-  st.events->emit(run.id, event_type::agent_completed,
-                  protocol::completed_failure_data(
-                      status, static_cast<double>(now - run.started_ms), code, message),
-                  now);
+  auto data = protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
+                                               code, message);
+  st.events->emit(run.id, event_type::agent_completed, data, now);
+  record(self, history_completed(st.user_id, run.id, now, status, data));
   st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
   log::info("session", "run ended",
@@ -142,6 +149,7 @@ void on_run_event(session_self* self, run_event& ev) {
     close_open_tools(st, run, error_code::generation_failed, now_ms());
   st.events->emit(run.id, ev.type, ev.data_json, now_ms());
   if (ev.type == event_type::agent_completed) {
+    record(self, history_completed(st.user_id, run.id, now_ms(), ev.status, ev.data_json));
     count_completion(self, ev.status);
     st.svc.stats->run_duration_ms.observe(static_cast<double>(now_ms() - run.started_ms));
     forget_run(self, ev.run_id);
@@ -197,6 +205,7 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   // first whatever happens next, even a cancel that arrives at once.
   st.events->emit(run.id, event_type::agent_started,
                   protocol::started_data(agent_name, req.payload.content), now);
+  record(self, history_started(st.user_id, run.id, now, req.payload));
   st.events->emit(run.id, event_type::agent_thinking,
                   protocol::thinking_data(protocol::thinking_stage::planning,
                                           "Reading the request and choosing how to show it", 0.05),

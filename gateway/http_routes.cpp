@@ -3,16 +3,28 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <vector>
+
+#include "actors/chart_store.hpp"
+#include "gateway/handshake.hpp"
+#include "protocol/parse.hpp"
+
 namespace aw::gateway {
 
 constexpr const char* service_version = "0.1.0";
+
+std::string health_status(const health_figures& h) {
+  bool render_ok = h.render_workers == 0 || h.render_workers_up > 0;
+  bool cluster_ok = h.cluster_workers == 0 || h.cluster_workers_live > 0;
+  return h.store_up && render_ok && cluster_ok ? "healthy" : "degraded";
+}
 
 std::string health_json(const health_figures& h) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
   w.Key("status");
-  w.String("healthy");
+  w.String(health_status(h).c_str());
   w.Key("service");
   w.String("agentwire");
   w.Key("version");
@@ -27,6 +39,29 @@ std::string health_json(const health_figures& h) {
   w.Int64(h.active_runs);
   w.Key("uptime_s");
   w.Double(h.uptime_s);
+  w.Key("store");
+  w.StartObject();
+  w.Key("backend");
+  w.String(h.store_backend.c_str());
+  w.Key("up");
+  w.Bool(h.store_up);
+  w.EndObject();
+  w.Key("render_pool");
+  w.StartObject();
+  w.Key("workers");
+  w.Int64(h.render_workers);
+  w.Key("up");
+  w.Int64(h.render_workers_up);
+  w.EndObject();
+  if (h.cluster_workers > 0) {
+    w.Key("worker_nodes");
+    w.StartObject();
+    w.Key("configured");
+    w.Int64(h.cluster_workers);
+    w.Key("live");
+    w.Int64(h.cluster_workers_live);
+    w.EndObject();
+  }
   w.EndObject();
   return buf.GetString();
 }
@@ -41,17 +76,107 @@ std::string error_json(const std::string& message) {
   return buf.GetString();
 }
 
+http_answer json_error(int status, const std::string& message) {
+  http_answer a;
+  a.status = status;
+  a.body = error_json(message);
+  return a;
+}
+
 std::string chart_id_from_path(const std::string& path) {
   const std::string prefix = "/charts/";
   if (path.compare(0, prefix.size(), prefix) != 0) return "";
   std::string id = path.substr(prefix.size());
-  if (id.empty() || id.size() > 100) return "";
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return "";
+  return actors::is_chart_id(id) ? id : "";
+}
+
+http_answer chart_answer(const std::string& id, const actors::stored_chart* chart,
+                         const std::string& user, const std::string& if_none_match) {
+  if (!chart || (!user.empty() && chart->owner != user)) return json_error(404, "no chart " + id);
+  http_answer a;
+  std::string etag = "\"" + id + "\"";
+  a.headers.emplace_back("Cache-Control", "private, max-age=86400, immutable");
+  a.headers.emplace_back("ETag", etag);
+  if (!if_none_match.empty() &&
+      (if_none_match == "*" || if_none_match.find(etag) != std::string::npos)) {
+    a.status = 304;
+    return a;
   }
-  return id;
+  a.content_type = chart->content_type;
+  a.body = *chart->bytes;
+  return a;
+}
+
+namespace {
+
+// A decimal integer of at most 15 digits (no sign), so it fits a JSON number exactly.
+bool parse_count(const std::string& s, std::int64_t* out) {
+  if (s.empty() || s.size() > 15) return false;
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+history_route parse_history_route(std::string_view path, std::string_view query) {
+  history_route r;
+  constexpr std::string_view prefix = "/conversations/";
+  if (path.substr(0, prefix.size()) != prefix) return r;
+  std::string_view rest = path.substr(prefix.size());
+  std::vector<std::string_view> segments;  // at most 4: one more than any route has
+  while (segments.size() < 4) {
+    auto slash = rest.find('/');
+    segments.push_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    rest = rest.substr(slash + 1);
+  }
+  std::size_t count = segments.size();
+  if (count == 1) {
+    r.what = history_route::kind::conversations;
+  } else if (count == 3 && segments[2] == "messages") {
+    r.what = history_route::kind::messages;
+  } else {
+    return r;
+  }
+  auto id = [&](std::string_view raw, const char* name, std::string* out) {
+    if (raw.size() > 3 * 128 || !url_decode(raw, false, out) || !protocol::is_valid_id(*out)) {
+      r.error = std::string(name) + " must be 1..128 chars of [A-Za-z0-9_.:@-]";
+      return false;
+    }
+    return true;
+  };
+  if (!id(segments[0], "user_id", &r.user_id)) return r;
+  if (r.what == history_route::kind::messages &&
+      !id(segments[1], "conversation_id", &r.conversation_id))
+    return r;
+  bool ok = true;
+  auto params = parse_query(query, &ok);
+  if (!ok) {
+    r.error = "malformed query string";
+    return r;
+  }
+  if (auto it = params.find("limit"); it != params.end()) {
+    std::int64_t v = 0;
+    if (!parse_count(it->second, &v) || v < 1 || v > history_max_limit) {
+      r.error = "limit must be an integer 1.." + std::to_string(history_max_limit);
+      return r;
+    }
+    r.limit = static_cast<int>(v);
+  }
+  if (auto it = params.find("before"); it != params.end()) {
+    std::int64_t v = 0;
+    if (!parse_count(it->second, &v)) {
+      r.error = "before must be a time in milliseconds since 1970 (an integer >= 0)";
+      return r;
+    }
+    r.before_ms = v;
+  }
+  return r;
 }
 
 }  // namespace aw::gateway

@@ -27,6 +27,16 @@ void sample(std::string& out, const std::string& name, double value) {
   out += buf;
 }
 
+void gauge(std::string& out, const char* name, const char* help, double value) {
+  family(out, name, "gauge", help);
+  sample(out, name, value);
+}
+
+void counter(std::string& out, const char* name, const char* help, double value) {
+  family(out, name, "counter", help);
+  sample(out, name, value);
+}
+
 void histogram_family(std::string& out, const char* name, const char* help,
                       const actors::histogram& h) {
   family(out, name, "histogram", help);
@@ -92,6 +102,36 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
                    c.run_duration_ms);
   histogram_family(out, "agentwire_render_ms", "gnuplot render time, in milliseconds.",
                    c.render_ms);
+  histogram_family(out, "agentwire_llm_ms",
+                   "Time to generate a run's data and text, in milliseconds.", c.llm_ms);
+  histogram_family(out, "agentwire_store_write_ms",
+                   "History store write (one batch, one transaction), in milliseconds.",
+                   c.store_write_ms);
+  gauge(out, "agentwire_store_up", "1 when the history store answers writes and pings.",
+        g.store_up ? 1 : 0);
+  counter(out, "agentwire_store_writes_total", "History rows written.",
+          static_cast<double>(c.store_writes.load()));
+  counter(out, "agentwire_store_write_failures_total", "History batches that failed (retried).",
+          static_cast<double>(c.store_write_failures.load()));
+  counter(out, "agentwire_store_dropped_total", "History rows dropped while the store was down.",
+          static_cast<double>(c.store_dropped.load()));
+  gauge(out, "agentwire_render_workers", "Render workers (gnuplot processes) in the local pool.",
+        static_cast<double>(c.render_workers.load()));
+  gauge(out, "agentwire_render_workers_up", "Render workers whose gnuplot is running.",
+        static_cast<double>(c.render_workers_up.load()));
+  gauge(out, "agentwire_workers_live", "Worker nodes this gateway sees live.",
+        static_cast<double>(c.workers_live.load()));
+  counter(out, "agentwire_worker_lost_steps_total", "Steps whose worker node died mid-step.",
+          static_cast<double>(c.worker_lost_steps.load()));
+  counter(out, "agentwire_worker_retried_steps_total", "Lost steps retried on another worker.",
+          static_cast<double>(c.worker_retried_steps.load()));
+  counter(out, "agentwire_chart_files_written_total", "Chart images written under DATA_DIR/charts.",
+          static_cast<double>(g.chart_files_written));
+  counter(out, "agentwire_chart_file_failures_total",
+          "Chart images not written to disk (error or full queue).",
+          static_cast<double>(g.chart_file_failures));
+  gauge(out, "agentwire_http_queue", "HTTP requests waiting for a query worker.",
+        static_cast<double>(g.http_queue));
   return out;
 }
 

@@ -13,6 +13,10 @@ struct gauges {
   std::int64_t users = 0;
   std::int64_t charts_cached = 0;
   std::int64_t chart_bytes = 0;
+  std::int64_t chart_files_written = 0;
+  std::int64_t chart_file_failures = 0;
+  bool store_up = false;  // the writer's last write and the gateway's last ping both succeeded
+  std::int64_t http_queue = 0;  // HTTP jobs waiting for a query worker
 };
 
 std::string metrics_text(const actors::counters& c, const gauges& g);

@@ -34,7 +34,10 @@ void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_p
 
 void server::impl::close(actors::conn_id conn, std::uint16_t code, std::string reason) {
   asio::post(io, [this, conn, code, reason = std::move(reason)] {
-    if (auto it = conns.find(conn); it != conns.end()) close_connection(it->second, code, reason);
+    if (auto it = conns.find(conn); it != conns.end())
+      close_connection(it->second, code, reason);
+    else
+      agui_close(conn, code, reason);  // an AG-UI stream (server_agui.cpp)
   });
 }
 
@@ -48,7 +51,10 @@ void server::impl::retire(const std::string& user_id, caf::actor session) {
 }
 
 void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
-  if (auto it = conns.find(conn); it != conns.end()) enqueue(it->second, frame, live);
+  if (auto it = conns.find(conn); it != conns.end())
+    enqueue(it->second, frame, live);
+  else
+    agui_deliver(conn, frame);  // an AG-UI stream (server_agui.cpp)
 }
 
 // Every frame, the gateway's own replies included, goes through here, so the
@@ -267,12 +273,13 @@ void server::impl::wait_for_runs(std::chrono::steady_clock::time_point deadline,
 void server::impl::close_all() {
   log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
   for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
+  agui_end_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   wait_for_closes(deadline);
 }
 
 void server::impl::wait_for_closes(std::chrono::steady_clock::time_point deadline) {
-  if (conns.empty() || std::chrono::steady_clock::now() >= deadline) {
+  if ((conns.empty() && agui_streams.empty()) || std::chrono::steady_clock::now() >= deadline) {
     io.stop();
     return;
   }
@@ -292,6 +299,8 @@ int server::impl::run(const actors::services& services) {
   // (the client sees 1006), so it gets head-room and on_message enforces
   // MAX_MESSAGE_BYTES with a proper 1009 close.
   endpoint.set_max_message_size(static_cast<std::size_t>(cfg->max_message_bytes) * 2 + 65536);
+  // HTTP request bodies (POST /agui) are read whole before on_http: bound them (413).
+  endpoint.set_max_http_body_size(static_cast<std::size_t>(cfg->max_message_bytes));
   endpoint.set_validate_handler([this](hdl_t h) { return on_validate(h); });
   endpoint.set_open_handler([this](hdl_t h) { on_open(h); });
   endpoint.set_close_handler([this](hdl_t h) { on_close(h); });
@@ -315,6 +324,7 @@ int server::impl::run(const actors::services& services) {
     log::error("gateway", "bad HOST", {{"host", cfg->host}, {"error", ec.message()}});
     return 2;
   }
+  start_http();  // query workers, history store, chart files
   websocketpp::lib::error_code wec;
   endpoint.listen(asio::ip::tcp::endpoint(address, static_cast<unsigned short>(cfg->port)), wec);
   if (wec) {
@@ -332,6 +342,7 @@ int server::impl::run(const actors::services& services) {
   log::info("gateway", "listening",
             {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
   io.run();
+  stop_http();
   for (auto& [user, entry] : users)
     caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);
   users.clear();

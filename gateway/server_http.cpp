@@ -1,26 +1,36 @@
-// Plain HTTP on the WebSocket port (PROTOCOL.md section 8) and its auth.
+// Plain HTTP on the WebSocket port (PROTOCOL.md section 8): routes, auth and
+// CORS. Memory-only answers (/health, /metrics, a chart still in memory) are
+// made on the Asio thread; anything that needs the disk or the history store
+// runs on the query workers and is answered back on the Asio thread.
+#include <algorithm>
+
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
+#include "gateway/cors.hpp"
+#include "gateway/history_json.hpp"
 #include "gateway/http_routes.hpp"
 #include "gateway/metrics_text.hpp"
 #include "gateway/server_impl.hpp"
 
 namespace aw::gateway {
+namespace {
+
+constexpr std::size_t query_threads = 2;
+constexpr std::size_t query_queue = 256;  // past this, 503 at once
+constexpr auto store_ping_interval = std::chrono::seconds(5);
+constexpr const char* allowed_methods = "GET, HEAD, POST, OPTIONS";
+
+std::string backend_of(const std::string& store_url) {
+  return store_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
+}
+
+}  // namespace
 
 // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
 // other clients may not, and those are let through.
 bool server::impl::origin_allowed(const std::string& origin) const {
   if (cfg->allowed_origins.empty() || origin.empty()) return true;
-  std::string_view list = cfg->allowed_origins;
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item == origin || item == "*") return true;
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-  }
-  return false;
+  return origin_listed(cfg->allowed_origins, origin);
 }
 
 // With AUTH_SECRET set, HTTP needs "Authorization: Bearer <token>"; returns
@@ -29,58 +39,218 @@ std::string server::impl::http_user(const connection_ptr& con) {
   auto token = auth::bearer_token(con->get_request_header("Authorization"));
   auto check = auth::verify_hs256(cfg->auth_secret, token ? *token : "", now_ms() / 1000);
   if (check.ok) return check.subject;
-  con->set_status(websocketpp::http::status_code::unauthorized);
-  con->replace_header("Content-Type", "application/json");
-  con->replace_header("WWW-Authenticate", "Bearer");
-  con->set_body(error_json(check.error));
+  auto a = json_error(401, check.error);
+  a.headers.emplace_back("WWW-Authenticate", "Bearer");
+  answer(con, a);
   return "";
+}
+
+void server::impl::start_http() {
+  workers = std::make_unique<http_workers>(query_threads, query_queue);
+  std::string error;
+  if (!svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
+    log::error("gateway", "chart files are off: charts live in memory only", {{"error", error}});
+  store_backend = backend_of(cfg->store_url);
+  // Once here, before listening, so the first /health already knows; then
+  // every few seconds on a query worker.
+  auto h = history_handle();
+  try {
+    history_answers = h && h->ping();
+  } catch (const std::exception&) {
+    history_answers = false;
+  }
+  schedule_store_ping();
+}
+
+void server::impl::stop_http() {
+  store_ping_timer.cancel();
+  workers.reset();  // runs what is queued; the answers it posts are never sent
+  std::lock_guard<std::mutex> guard(history_mutex);
+  history.reset();
+}
+
+std::shared_ptr<store::history_store> server::impl::history_handle() {
+  std::lock_guard<std::mutex> guard(history_mutex);
+#ifdef AW_HAVE_STORE
+  if (!history) {
+    try {
+      history = store::open_history_store(cfg->store_url, cfg->data_dir);
+      log::info("gateway", "history store open for reading", {{"backend", history->backend()}});
+    } catch (const std::exception& e) {
+      log::error("gateway", "history store not available", {{"error", e.what()}});
+    }
+  }
+#endif
+  return history;
+}
+
+void server::impl::schedule_store_ping() {
+  store_ping_timer.expires_after(store_ping_interval);
+  store_ping_timer.async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping) return;
+    workers->submit([this] {
+      auto h = history_handle();
+      bool up = false;
+      try {
+        up = h && h->ping();
+      } catch (const std::exception&) {
+      }
+      history_answers = up;
+    });
+    schedule_store_ping();
+  });
+}
+
+void server::impl::answer(const connection_ptr& con, const http_answer& a) {
+  con->set_status(static_cast<websocketpp::http::status_code::value>(a.status));
+  if (!a.content_type.empty() && !a.body.empty())
+    con->replace_header("Content-Type", a.content_type);
+  for (const auto& [name, value] : a.headers) con->replace_header(name, value);
+  if (con->get_request().get_method() == "HEAD") {
+    con->set_body("");
+    if (!a.body.empty()) con->replace_header("Content-Length", std::to_string(a.body.size()));
+  } else {
+    con->set_body(a.body);
+  }
+}
+
+void server::impl::answer_later(const connection_ptr& con, std::function<http_answer()> job) {
+  bool queued = workers && workers->submit([this, con, job = std::move(job)] {
+    http_answer a;
+    try {
+      a = job();
+    } catch (const std::exception& e) {
+      log::error("gateway", "HTTP job failed", {{"error", e.what()}});
+      a = json_error(500, "internal error");
+    }
+    asio::post(io, [this, con, a = std::move(a)] {
+      answer(con, a);
+      websocketpp::lib::error_code ec;  // the client may be gone: nothing to do then
+      con->send_http_response(ec);
+    });
+  });
+  if (!queued) {
+    auto a = json_error(503, "too many HTTP requests waiting; try again");
+    a.headers.emplace_back("Retry-After", "1");
+    return answer(con, a);
+  }
+  con->defer_http_response();  // answered by the post above, after this handler returns
+}
+
+void server::impl::serve_health(const connection_ptr& con) {
+  health_figures h;
+  h.node = cfg->node_id;
+  h.active_connections = static_cast<std::int64_t>(conns.size());
+  h.active_users = static_cast<std::int64_t>(users.size());
+  h.active_runs = svc.stats->active_runs.load();
+  h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  h.store_backend = store_backend;
+  h.store_up = history_answers.load() && svc.stats->store_up.load();
+  h.render_workers = svc.stats->render_workers.load();
+  h.render_workers_up = svc.stats->render_workers_up.load();
+  if (cfg->role == "gateway") {
+    h.cluster_workers = static_cast<std::int64_t>(core::split_worker_addresses(cfg->workers).size());
+    h.cluster_workers_live = svc.stats->workers_live.load();
+  }
+  http_answer a;
+  a.body = health_json(h);
+  answer(con, a);
+}
+
+void server::impl::serve_metrics(const connection_ptr& con) {
+  gauges g;
+  g.connections = static_cast<std::int64_t>(conns.size());
+  g.users = static_cast<std::int64_t>(users.size());
+  g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
+  g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
+  g.chart_files_written = svc.charts->files_written();
+  g.chart_file_failures = svc.charts->write_failures();
+  g.store_up = history_answers.load() && svc.stats->store_up.load();
+  g.http_queue = workers ? static_cast<std::int64_t>(workers->queued()) : 0;
+  http_answer a;
+  a.content_type = "text/plain; version=0.0.4";
+  a.body = metrics_text(*svc.stats, g);
+  answer(con, a);
+}
+
+void server::impl::serve_chart(const connection_ptr& con, const std::string& id,
+                               const std::string& user) {
+  std::string if_none_match = con->get_request_header("If-None-Match");
+  if (auto chart = svc.charts->get(id))
+    return answer(con, chart_answer(id, &*chart, user, if_none_match));
+  if (!svc.charts->persistent()) return answer(con, chart_answer(id, nullptr, user, ""));
+  auto max_bytes = static_cast<std::size_t>(cfg->max_chart_size_mb) << 20;
+  answer_later(con, [this, id, user, if_none_match, max_bytes] {
+    auto chart = svc.charts->load(id, max_bytes);
+    return chart_answer(id, chart ? &*chart : nullptr, user, if_none_match);
+  });
+}
+
+void server::impl::serve_history(const connection_ptr& con, const history_route& route) {
+  answer_later(con, [this, route] {
+    auto h = history_handle();
+    if (!h) return json_error(503, "the history store is not available");
+    // One row more than asked: it tells whether an older page exists.
+    int fetched = std::min(route.limit + 1, history_max_limit);
+    store::page p;
+    p.limit = fetched;
+    p.before_ms = route.before_ms;
+    http_answer a;
+    a.headers.emplace_back("Cache-Control", "no-store");
+    try {
+      if (route.what == history_route::kind::conversations) {
+        a.body = conversations_json(route.user_id, h->conversations(route.user_id, p), route.limit,
+                                    fetched);
+        return a;
+      }
+      auto rows = h->messages(route.user_id, route.conversation_id, p);
+      if (!rows) return json_error(404, "no conversation " + route.conversation_id);
+      a.body = messages_json(route.user_id, route.conversation_id, std::move(*rows), route.limit,
+                             fetched);
+      return a;
+    } catch (const store::store_error& e) {
+      log::warn("gateway", "history query failed", {{"error", e.what()}});
+      return json_error(503, "the history store did not answer");
+    }
+  });
 }
 
 void server::impl::on_http(hdl_t hdl) {
   auto con = endpoint.get_con_from_hdl(hdl);
-  const auto& req = con->get_request();
+  const std::string& method = con->get_request().get_method();
   std::string resource = con->get_resource();
-  std::string path = resource.substr(0, resource.find('?'));
-  auto respond = [&](websocketpp::http::status_code::value status, const std::string& type,
-                     const std::string& body) {
-    con->set_status(status);
-    con->replace_header("Content-Type", type);
-    con->set_body(body);
-  };
-  if (req.get_method() != "GET" && req.get_method() != "HEAD")
-    return respond(websocketpp::http::status_code::method_not_allowed, "application/json",
-                   error_json("only GET is served"));
-  if (path == "/health") {
-    health_figures h;
-    h.node = cfg->node_id;
-    h.active_connections = static_cast<std::int64_t>(conns.size());
-    h.active_users = static_cast<std::int64_t>(users.size());
-    h.active_runs = svc.stats->active_runs.load();
-    h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return respond(websocketpp::http::status_code::ok, "application/json", health_json(h));
+  auto qpos = resource.find('?');
+  std::string path = resource.substr(0, qpos);
+  std::string query = qpos == std::string::npos ? "" : resource.substr(qpos + 1);
+  bool preflight = method == "OPTIONS";
+  for (const auto& [name, value] :
+       cors_headers(cfg->cors_origins, con->get_request_header("Origin"), preflight))
+    con->replace_header(name, value);
+  if (preflight) {
+    http_answer a;
+    a.status = 204;
+    a.headers.emplace_back("Allow", allowed_methods);
+    return answer(con, a);
   }
+  // POST routes go here, before the check below.
+  if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (method != "GET" && method != "HEAD") {
+    auto a = json_error(405, "method not allowed");
+    a.headers.emplace_back("Allow", allowed_methods);
+    return answer(con, a);
+  }
+  if (path == "/health") return serve_health(con);
   std::string user;
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
-  if (path == "/metrics") {
-    gauges g;
-    g.connections = static_cast<std::int64_t>(conns.size());
-    g.users = static_cast<std::int64_t>(users.size());
-    g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
-    g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
-    return respond(websocketpp::http::status_code::ok, "text/plain; version=0.0.4",
-                   metrics_text(*svc.stats, g));
+  if (path == "/metrics") return serve_metrics(con);
+  if (std::string id = chart_id_from_path(path); !id.empty()) return serve_chart(con, id, user);
+  if (auto route = parse_history_route(path, query); route.what != history_route::kind::none) {
+    if (!route.error.empty()) return answer(con, json_error(400, route.error));
+    if (!user.empty() && route.user_id != user)
+      return answer(con, json_error(403, "a token reads only its own user's history"));
+    return serve_history(con, route);
   }
-  if (std::string id = chart_id_from_path(path); !id.empty()) {
-    auto chart = svc.charts->get(id);
-    if (chart && (user.empty() || chart->owner == user)) {
-      con->replace_header("Cache-Control", "private, max-age=86400, immutable");
-      return respond(websocketpp::http::status_code::ok, chart->content_type, *chart->bytes);
-    }
-    return respond(websocketpp::http::status_code::not_found, "application/json",
-                   error_json("no chart " + id));
-  }
-  respond(websocketpp::http::status_code::not_found, "application/json",
-          error_json("not found: " + path));
+  answer(con, json_error(404, "not found: " + path));
 }
 
 }  // namespace aw::gateway

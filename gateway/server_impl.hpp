@@ -3,8 +3,12 @@
 // server_http.cpp (plain HTTP routes and HTTP auth). Not for other folders.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <list>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,10 +17,15 @@
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
+#include "gateway/http_routes.hpp"
+#include "gateway/http_workers.hpp"
 #include "gateway/server.hpp"
 #include "protocol/server_messages.hpp"
+#include "store/history_store.hpp"
 
 namespace aw::gateway {
+
+struct agui_stream;  // server_agui.cpp
 
 // Per-connection data lives in the connection object itself.
 struct connection_data {
@@ -72,6 +81,16 @@ struct server::impl : actors::outbox {
   actors::conn_id next_id = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool stopping = false;
+  // ---- AG-UI (server_agui.cpp): POST /agui streams of one run each, by conn_id
+  std::unordered_map<actors::conn_id, std::shared_ptr<agui_stream>> agui_streams;
+  // ---- HTTP (server_http.cpp): query workers for blocking work, and the
+  // gateway's own history store for reads (the history writer has its own).
+  std::mutex history_mutex;                       // guards the pointer, not the store
+  std::shared_ptr<store::history_store> history;  // null until opened (query workers retry)
+  std::string store_backend = "none";             // set before listening
+  std::atomic<bool> history_answers{false};       // the last ping succeeded
+  asio::steady_timer store_ping_timer{io};
+  std::unique_ptr<http_workers> workers;  // last: its threads stop before the above go
 
   impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
       : system(sys), cfg(std::move(c)) {}
@@ -106,6 +125,26 @@ struct server::impl : actors::outbox {
   void on_close(hdl_t hdl);
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
+  void on_agui(const connection_ptr& con);
+  // The outbox's write/close for a stream's conn_id; false when it is not one.
+  bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
+  bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
+  void agui_forget(actors::conn_id conn);
+  void agui_end_all();
+  // Before listening: query workers, history store, chart files; after io.run(): stops them.
+  void start_http();
+  void stop_http();
+  void schedule_store_ping();  // every few seconds, on a query worker
+  // Query workers only: the open store, opening it first if that has not worked yet.
+  std::shared_ptr<store::history_store> history_handle();
+  void answer(const connection_ptr& con, const http_answer& a);
+  // Runs `job` on a query worker and answers with its result on the Asio
+  // thread; answers 503 at once when the workers' queue is full.
+  void answer_later(const connection_ptr& con, std::function<http_answer()> job);
+  void serve_health(const connection_ptr& con);
+  void serve_metrics(const connection_ptr& con);
+  void serve_chart(const connection_ptr& con, const std::string& id, const std::string& user);
+  void serve_history(const connection_ptr& con, const history_route& route);
   // WebSocket pings every heartbeat_s; a connection silent for STALE_TIMEOUT_S is closed 4001.
   void schedule_heartbeat();
   // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to

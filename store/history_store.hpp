@@ -23,15 +23,15 @@ struct history_write {
   std::string run_id;
   std::string correlation_id;
   std::string message_id;
-  std::int64_t at_ms = 0;      // started: created time; completed: completed time
-  std::string request_json;    // started: {"content":...,"chart_preference":...,...}
-  std::string status;          // completed: success | error | cancelled | timeout
-  std::string response_json;   // completed: agent_completed `data`, without image bytes
+  std::int64_t at_ms = 0;     // started: created time; completed: completed time
+  std::string request_json;   // started: {"content":...,"chart_preference":...,...}
+  std::string status;         // completed: success | error | cancelled | timeout
+  std::string response_json;  // completed: agent_completed `data`, without image bytes
 };
 
 struct conversation_summary {
   std::string conversation_id;
-  std::string title;           // the first request's content, cut to 200 bytes
+  std::string title;  // the first request's content, cut to 200 bytes
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   std::int64_t message_count = 0;
@@ -43,23 +43,29 @@ struct message_record {
   std::string message_id;
   std::int64_t created_ms = 0;
   std::string request_json;
-  std::string status;          // "" while the run is still going
-  std::string response_json;   // "" while the run is still going
+  std::string status;         // "" while the run is still going
+  std::string response_json;  // "" while the run is still going
   std::int64_t completed_ms = 0;
 };
 
 // Pages go newest-first for conversations (by updated_ms) and oldest-first
-// for messages; `before_ms` (exclusive) pages back in time in both.
+// for messages; `before_ms` (exclusive) pages back in time in both. A page of
+// messages is the newest `limit` before `before_ms`, listed oldest-first (the
+// tail of a chat; the next page back is before the first one's created_ms).
+// Rows with the same millisecond as `before_ms` are not on the next page.
 struct page {
-  int limit = 50;              // 1..200
+  int limit = 50;  // 1..200
   std::optional<std::int64_t> before_ms;
 };
 
+// Every call is safe from several threads (one connection per store, calls
+// take turns); text fields are stored as valid UTF-8 without NUL bytes.
 class history_store {
  public:
   virtual ~history_store() = default;
 
-  // Applies all writes in one transaction. Throws store_error on failure.
+  // Applies all writes in one transaction. Throws store_error on failure. A
+  // `completed` may come before its `started`: the row is made, and filled in.
   virtual void write(const std::vector<history_write>& batch) = 0;
   virtual std::vector<conversation_summary> conversations(const std::string& user_id,
                                                           const page& p) = 0;

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <regex>
 
 extern char** environ;
@@ -24,6 +25,15 @@ server_process::server_process(std::vector<std::string> env, std::vector<std::st
   for (char** e = environ; *e; ++e) envs.emplace_back(*e);
   envs.push_back("PORT=0");
   envs.push_back("HOST=127.0.0.1");
+  bool has_data_dir = false;
+  for (const auto& e : env) has_data_dir = has_data_dir || e.rfind("DATA_DIR=", 0) == 0;
+  if (!has_data_dir) {
+    char dir[] = "/tmp/agentwire-test-data.XXXXXX";
+    if (mkdtemp(dir) != nullptr) {
+      owned_data_dir_ = dir;
+      envs.push_back("DATA_DIR=" + owned_data_dir_);
+    }
+  }
   for (auto& e : env) envs.push_back(e);
   std::vector<std::string> argv_s{agentwire_binary()};
   for (auto& a : args) argv_s.push_back(a);
@@ -53,6 +63,10 @@ server_process::~server_process() {
       log_.find("runtime error:") != std::string::npos)
     std::fprintf(stderr, "--- agentwire server log with a sanitizer report:\n%s\n", log_.c_str());
   if (stderr_fd_ >= 0) close(stderr_fd_);
+  if (!owned_data_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(owned_data_dir_, ignored);
+  }
 }
 
 void server_process::read_stderr() {

@@ -16,6 +16,7 @@ namespace aw::test {
 class server_process {
  public:
   // `env` entries are "NAME=value", added to the environment of the child.
+  // Without a DATA_DIR entry the child gets a fresh temporary one.
   explicit server_process(std::vector<std::string> env = {}, std::vector<std::string> args = {});
   ~server_process();
   server_process(const server_process&) = delete;
@@ -52,6 +53,7 @@ class server_process {
   std::string log_;
   bool eof_ = false;
   std::thread reader_;
+  std::string owned_data_dir_;  // made here when the caller set no DATA_DIR; removed at the end
 };
 
 // Path of the agentwire binary under test (set by CMake).

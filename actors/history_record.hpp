@@ -1,0 +1,34 @@
+// What the session records of each run in the history store (issue #8): the
+// request when agent_started goes out, the final data when agent_completed
+// does, without the image bytes (the chart_url stays).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "actors/emitter.hpp"
+#include "protocol/client_messages.hpp"
+#include "protocol/server_messages.hpp"
+#include "store/history_store.hpp"
+
+namespace aw::actors {
+
+// {"content":...,"title":...,"chart_preference":...,"format":...,"width":...,
+//  "height":...,"theme":...,"has_data":...}; the data itself is not copied
+// (a successful response echoes it).
+std::string history_request_json(const protocol::analytics_payload& payload);
+
+// The agent_completed `data` without `response.chart` (the base64 data URI).
+// One SAX pass, no DOM; data without a response comes back as it is.
+std::string strip_chart_bytes(std::string_view completed_data);
+
+store::history_write history_started(const std::string& user_id, const run_identity& run,
+                                     std::int64_t at_ms,
+                                     const protocol::analytics_payload& payload);
+
+store::history_write history_completed(const std::string& user_id, const run_identity& run,
+                                       std::int64_t at_ms, protocol::run_status status,
+                                       std::string_view completed_data);
+
+}  // namespace aw::actors

@@ -1,0 +1,75 @@
+// The AG-UI bridge: turns the frames a user's session sends to one POST /agui
+// stream into AG-UI events (@ag-ui/core 1.0), in an order the AG-UI client's
+// verifier accepts. Pure: no sockets, unit-tested directly
+// (tests/unit/gateway/agui_bridge_test.cpp).
+//
+// | agentwire                           | AG-UI                                                   |
+// |-------------------------------------|---------------------------------------------------------|
+// | agent_started                       | RUN_STARTED {threadId, runId}                           |
+// | agent_thinking, a new stage         | STEP_FINISHED (previous stage), STEP_STARTED {stage}    |
+// | agent_thinking                      | REASONING_START, REASONING_MESSAGE_START/CONTENT/END,   |
+// |                                     | REASONING_END (one reasoning message per thought)       |
+// | agent_thinking partial:true         | one reasoning message left open; each piece a CONTENT   |
+// | tool_executing                      | TOOL_CALL_START {toolCallName}, TOOL_CALL_ARGS (args    |
+// |                                     | JSON), TOOL_CALL_END (the arguments are complete)       |
+// | tool_completed                      | TOOL_CALL_RESULT {content: {tool,status,duration_ms,    |
+// |                                     | result} as JSON text}                                   |
+// | agent_completed success             | TEXT_MESSAGE_START/CONTENT/END (narrative + insights),  |
+// |                                     | CUSTOM "agentwire.chart" {chart_url, data, statistics,  |
+// |                                     | insights, metadata}, RUN_FINISHED {result, outcome      |
+// |                                     | success}                                                |
+// | agent_completed cancelled           | RUN_FINISHED {outcome: cancelled}                       |
+// | agent_completed error / timeout     | RUN_ERROR {message, code}                               |
+// | error frame (TOO_MANY_RUNS, ...)    | RUN_ERROR {message, code}                               |
+//
+// Only events of this stream's own run count: the frame's message_id must be
+// the stream's token and its correlation_id the runId. Anything else the
+// session fans out to this connection (the user's other runs) is dropped.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace aw::gateway {
+
+class agui_bridge {
+ public:
+  agui_bridge(std::string thread_id, std::string run_id, std::string message_token);
+
+  // The AG-UI events (serialised JSON objects) that one server frame becomes.
+  std::vector<std::string> on_frame(std::string_view frame);
+
+  // The stream ends for a reason of the server's own (shutdown, superseded):
+  // RUN_ERROR, unless the run already ended.
+  std::vector<std::string> abort(std::string_view code, std::string_view message);
+
+  bool started() const { return started_; }
+  // RUN_FINISHED or RUN_ERROR was produced: nothing more will be.
+  bool ended() const { return ended_; }
+  // The run itself ended (agent_completed, or the request was refused), as
+  // opposed to abort(): when false at the end of a stream, the run still goes.
+  bool run_over() const { return run_over_; }
+
+ private:
+  std::string next_id(std::string_view kind);
+  void close_reasoning(std::vector<std::string>& out);
+  void close_step(std::vector<std::string>& out);
+
+  std::string thread_id_;
+  std::string run_id_;
+  std::string token_;
+  bool started_ = false;
+  bool ended_ = false;
+  bool run_over_ = false;
+  std::string open_step_;
+  std::string open_reasoning_;  // a reasoning message streamed from partial thoughts
+  std::unordered_set<std::string> tool_calls_;
+  unsigned counter_ = 0;
+};
+
+// One SSE message: "data: <json>\n\n".
+std::string sse_data(std::string_view json);
+
+}  // namespace aw::gateway

@@ -1,0 +1,201 @@
+'use strict';
+// Checks on the files of deploy/. Each takes the file's text (and a way to ask
+// whether a path exists) and returns a list of problems; lint_files.js runs
+// them on the shipped files (no problem allowed) and on broken copies (a
+// problem required).
+
+const YAML = require('yaml');
+const TOML = require('smol-toml');
+
+const DRAIN_TIMEOUT_S = 30; // the default; stop grace periods must exceed it
+
+function parseYamlDocs(text, name) {
+  const docs = YAML.parseAllDocuments(text, { merge: true, uniqueKeys: true, strict: true });
+  const problems = [];
+  for (const d of docs) {
+    for (const e of d.errors) problems.push(`${name}: YAML error: ${e.message}`);
+    for (const w of d.warnings) problems.push(`${name}: YAML warning: ${w.message}`);
+  }
+  return { docs: problems.length ? [] : docs.map((d) => d.toJS({ maxAliasCount: 100 })), problems };
+}
+
+function seconds(v) {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)(s|m)?$/.exec(String(v || ''));
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
+}
+
+// docker-compose.yml: nginx + 2 gateways + 3 workers + postgres, wired together.
+function checkCompose(text, { exists, gatewaysConf }) {
+  const { docs, problems: p } = parseYamlDocs(text, 'docker-compose.yml');
+  if (p.length) return p;
+  const c = docs[0] || {};
+  const s = c.services || {};
+  const names = Object.keys(s);
+  const gateways = names.filter((n) => /^gateway-\d+$/.test(n));
+  const workers = names.filter((n) => /^worker-\d+$/.test(n));
+  if (!s.nginx) p.push('compose: no nginx service');
+  if (!s.postgres) p.push('compose: no postgres service (STORE_URL)');
+  if (gateways.length !== 2) p.push(`compose: ${gateways.length} gateways, want 2`);
+  if (workers.length !== 3) p.push(`compose: ${workers.length} workers, want 3`);
+  const nodeIds = new Set();
+  for (const n of [...gateways, ...workers]) {
+    const svc = s[n];
+    const env = svc.environment || {};
+    if (!svc.healthcheck || !svc.healthcheck.test) p.push(`compose: ${n} has no healthcheck`);
+    if (!svc.build && !svc.image) p.push(`compose: ${n} has neither build nor image`);
+    if (svc.build && !exists(`deploy/${svc.build.context}/${svc.build.dockerfile}`))
+      p.push(`compose: ${n}: ${svc.build.dockerfile} not found`);
+    if (!(seconds(svc.stop_grace_period) > DRAIN_TIMEOUT_S))
+      p.push(`compose: ${n}: stop_grace_period must exceed DRAIN_TIMEOUT_S`);
+    if (!env.NODE_ID || nodeIds.has(env.NODE_ID)) p.push(`compose: ${n}: NODE_ID missing or not unique`);
+    nodeIds.add(env.NODE_ID);
+  }
+  const workerAddrs = workers.map((w) => `${w}:${(s[w].environment || {}).WORKER_PORT}`);
+  for (const w of workers) {
+    const env = s[w].environment || {};
+    if (env.ROLE !== 'worker') p.push(`compose: ${w}: ROLE is not worker`);
+    if (env.WORKER_HOST !== '0.0.0.0') p.push(`compose: ${w}: WORKER_HOST must be 0.0.0.0 in a container`);
+  }
+  for (const g of gateways) {
+    const env = s[g].environment || {};
+    if (env.ROLE !== 'gateway') p.push(`compose: ${g}: ROLE is not gateway`);
+    const listed = String(env.WORKERS || '').split(',').filter(Boolean).sort();
+    if (listed.join(',') !== [...workerAddrs].sort().join(','))
+      p.push(`compose: ${g}: WORKERS=${env.WORKERS} does not name the workers ${workerAddrs.join(',')}`);
+    if (!/^postgres(ql)?:\/\/[^@]+@postgres[:/]/.test(String(env.STORE_URL || '')))
+      p.push(`compose: ${g}: STORE_URL does not point at the postgres service`);
+    const deps = s[g].depends_on || {};
+    for (const d of ['postgres', ...workers])
+      if (!deps[d] || deps[d].condition !== 'service_healthy')
+        p.push(`compose: ${g} does not wait for ${d} to be healthy`);
+  }
+  if (s.nginx) {
+    const deps = s.nginx.depends_on || {};
+    for (const g of gateways) if (!deps[g]) p.push(`compose: nginx does not depend on ${g}`);
+    for (const v of s.nginx.volumes || []) {
+      const src = String(v).split(':')[0];
+      if (src.startsWith('./') && !exists(`deploy/${src.slice(2)}`)) p.push(`compose: nginx mounts missing ${src}`);
+    }
+    if (!s.nginx.healthcheck) p.push('compose: nginx has no healthcheck');
+  }
+  // nginx's upstream list (agentwire.d/gateways.conf) names exactly these gateways.
+  const upstream = [...gatewaysConf.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]).sort();
+  const want = gateways.map((g) => `${g}:${(s[g].environment || {}).PORT}`).sort();
+  if (upstream.join(',') !== want.join(','))
+    p.push(`nginx gateways.conf lists ${upstream.join(',')}, compose has ${want.join(',')}`);
+  return p;
+}
+
+function containersOf(doc) {
+  return (((doc.spec || {}).template || {}).spec || {}).containers || [];
+}
+
+// deploy/k8s: every workload probed and bounded, names that fit together.
+function checkK8s(files, { exists }) {
+  const p = [];
+  const all = [];
+  for (const [name, text] of Object.entries(files)) {
+    const r = parseYamlDocs(text, name);
+    p.push(...r.problems);
+    for (const d of r.docs) if (d) all.push({ name, d });
+  }
+  if (p.length) return p;
+  const kust = all.find((x) => x.d.kind === 'Kustomization');
+  if (!kust) p.push('k8s: no kustomization.yaml');
+  const listed = new Set(kust ? kust.d.resources || [] : []);
+  for (const name of Object.keys(files))
+    if (name !== 'kustomization.yaml' && !listed.has(name)) p.push(`k8s: ${name} is not in kustomization.yaml`);
+  for (const r of listed) if (!exists(`deploy/k8s/${r}`)) p.push(`k8s: kustomization lists missing ${r}`);
+  const of = (kind) => all.filter((x) => x.d.kind === kind).map((x) => x.d);
+  for (const x of all)
+    if (x.d.kind !== 'Kustomization' && (!x.d.apiVersion || !x.d.metadata || !x.d.metadata.name))
+      p.push(`k8s: ${x.name}: apiVersion, kind and metadata.name are required`);
+  const config = (of('ConfigMap')[0] || {}).data || {};
+  const drain = Number(config.DRAIN_TIMEOUT_S || DRAIN_TIMEOUT_S);
+  const workloads = [...of('Deployment'), ...of('StatefulSet')];
+  if (!of('Deployment').length) p.push('k8s: no Deployment');
+  for (const w of workloads) {
+    const n = `${w.kind} ${w.metadata.name}`;
+    const spec = w.spec || {};
+    const labels = ((spec.template || {}).metadata || {}).labels || {};
+    for (const [k, v] of Object.entries((spec.selector || {}).matchLabels || {}))
+      if (labels[k] !== v) p.push(`k8s: ${n}: selector ${k}=${v} does not match the pod labels`);
+    const podSpec = (spec.template || {}).spec || {};
+    if (!(podSpec.terminationGracePeriodSeconds > drain))
+      p.push(`k8s: ${n}: terminationGracePeriodSeconds must exceed DRAIN_TIMEOUT_S (${drain})`);
+    if (!(podSpec.securityContext || {}).runAsNonRoot) p.push(`k8s: ${n}: runAsNonRoot is not set`);
+    const containers = containersOf(w);
+    if (!containers.length) p.push(`k8s: ${n}: no containers`);
+    for (const c of containers) {
+      for (const probe of ['readinessProbe', 'livenessProbe'])
+        if (!c[probe]) p.push(`k8s: ${n}/${c.name}: no ${probe}`);
+      const res = c.resources || {};
+      for (const k of ['requests', 'limits'])
+        for (const r of ['cpu', 'memory'])
+          if (!(res[k] || {})[r]) p.push(`k8s: ${n}/${c.name}: no resources.${k}.${r}`);
+      const role = ((c.env || []).find((e) => e.name === 'ROLE') || {}).value;
+      const probes = [c.readinessProbe, c.livenessProbe].filter(Boolean);
+      if (role === 'gateway' && !probes.every((pr) => pr.httpGet && pr.httpGet.path === '/health'))
+        p.push(`k8s: ${n}: gateway probes must be HTTP GET /health`);
+      if (role === 'worker' && !probes.every((pr) => pr.tcpSocket))
+        p.push(`k8s: ${n}: worker probes must be tcpSocket (a worker has no HTTP)`);
+      if (!role) p.push(`k8s: ${n}/${c.name}: ROLE is not set`);
+    }
+  }
+  for (const svc of of('Service')) {
+    const sel = (svc.spec || {}).selector || {};
+    const target = workloads.find((w) =>
+      Object.entries(sel).every(([k, v]) => ((w.spec.template.metadata || {}).labels || {})[k] === v));
+    if (!target) { p.push(`k8s: Service ${svc.metadata.name} selects no workload`); continue; }
+    const portNames = containersOf(target).flatMap((c) => (c.ports || []).map((x) => x.name));
+    for (const port of svc.spec.ports || [])
+      if (typeof port.targetPort === 'string' && !portNames.includes(port.targetPort))
+        p.push(`k8s: Service ${svc.metadata.name}: targetPort ${port.targetPort} is no container port`);
+  }
+  // The gateways' WORKERS list names every StatefulSet pod through the headless Service.
+  const sts = of('StatefulSet')[0];
+  if (!sts) p.push('k8s: no worker StatefulSet');
+  else {
+    const svc = of('Service').find((x) => x.metadata.name === sts.spec.serviceName);
+    if (!svc || svc.spec.clusterIP !== 'None') p.push('k8s: the worker StatefulSet has no headless Service');
+    const want = [];
+    for (let i = 0; i < sts.spec.replicas; i++)
+      want.push(`${sts.metadata.name}-${i}.${sts.spec.serviceName}:${config.WORKER_PORT}`);
+    if (config.WORKERS !== want.join(','))
+      p.push(`k8s: ConfigMap WORKERS=${config.WORKERS}, want ${want.join(',')}`);
+  }
+  const gw = of('Deployment').find((d) => containersOf(d).some((c) => (c.env || []).some((e) => e.value === 'gateway')));
+  const secretKeys = gw ? containersOf(gw).flatMap((c) => (c.env || []).filter((e) => e.valueFrom && e.valueFrom.secretKeyRef).map((e) => e.name)) : [];
+  if (!secretKeys.includes('AUTH_SECRET')) p.push('k8s: the gateway does not take AUTH_SECRET from a Secret');
+  const ing = of('Ingress')[0];
+  if (!ing) p.push('k8s: no Ingress');
+  else {
+    const a = (ing.metadata.annotations || {})['nginx.ingress.kubernetes.io/upstream-hash-by'];
+    if (a !== '$arg_user_id') p.push(`k8s: Ingress upstream-hash-by is ${a}, want $arg_user_id`);
+    for (const rule of ing.spec.rules || [])
+      for (const path of (rule.http || {}).paths || []) {
+        const name = path.backend.service.name;
+        if (!of('Service').some((x) => x.metadata.name === name)) p.push(`k8s: Ingress backend ${name} is no Service`);
+      }
+  }
+  return p;
+}
+
+function checkRailway(text, { exists }) {
+  let t;
+  try { t = TOML.parse(text); } catch (e) { return [`railway.toml: TOML error: ${e.message}`]; }
+  const p = [];
+  const b = t.build || {};
+  const d = t.deploy || {};
+  if (b.builder !== 'DOCKERFILE') p.push('railway.toml: build.builder must be DOCKERFILE');
+  if (!b.dockerfilePath || !exists(b.dockerfilePath)) p.push(`railway.toml: dockerfilePath ${b.dockerfilePath} not found`);
+  if (d.healthcheckPath !== '/health') p.push('railway.toml: deploy.healthcheckPath must be /health');
+  if (d.numReplicas !== 1) p.push('railway.toml: numReplicas must be 1 (no sticky routing on Railway)');
+  if (!(d.drainingSeconds > DRAIN_TIMEOUT_S)) p.push('railway.toml: drainingSeconds must exceed DRAIN_TIMEOUT_S');
+  if (!['ON_FAILURE', 'ALWAYS'].includes(d.restartPolicyType)) p.push('railway.toml: restartPolicyType');
+  return p;
+}
+
+module.exports = { checkCompose, checkK8s, checkRailway, parseYamlDocs };

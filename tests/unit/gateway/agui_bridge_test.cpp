@@ -1,0 +1,272 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "gateway/agui_bridge.hpp"
+#include "protocol/server_messages.hpp"
+
+using aw::gateway::agui_bridge;
+using aw::protocol::event_type;
+using aw::protocol::thinking_stage;
+
+namespace {
+
+// Frames exactly as the server writes them (protocol/), for one run.
+struct run_frames {
+  std::string correlation = "r-1";
+  std::string token = "tok";
+  std::uint64_t seq = 0;
+
+  std::string event(event_type type, const std::string& data) {
+    aw::protocol::event_envelope env;
+    env.type = type;
+    env.seq = ++seq;
+    env.event_id = "evt-1";
+    env.run_id = "run-internal";
+    env.correlation_id = correlation;
+    env.conversation_id = "t-1";
+    env.user_id = "u";
+    env.message_id = token;
+    env.unix_ms = 1;
+    return aw::protocol::write_event(env, data);
+  }
+  std::string started() {
+    return event(event_type::agent_started, aw::protocol::started_data("agent", "q"));
+  }
+  std::string thought(thinking_stage stage, const std::string& text, bool partial = false) {
+    return event(event_type::agent_thinking,
+                 aw::protocol::thinking_data(stage, text, 0.5, partial));
+  }
+  std::string tool(const std::string& name, const std::string& id) {
+    return event(event_type::tool_executing,
+                 aw::protocol::tool_executing_data(name, id, R"({"a":1})", 0.5));
+  }
+  std::string tool_done(const std::string& name, const std::string& id) {
+    return event(event_type::tool_completed,
+                 aw::protocol::tool_completed_data(name, id, true, 3, R"({"ok":true})"));
+  }
+  std::string success() {
+    std::string response =
+        R"({"success":true,"chart":"data:image/png;base64,AAAA","chart_url":"/charts/ch-1",)"
+        R"("data":{"labels":["a"],"values":[1],"statistics":{"count":1}},)"
+        R"("insights":["up 5%","peak in Q4"],"narrative":"Revenue rose.",)"
+        R"("metadata":{"chart_type":"bar_chart_vertical","title":"Revenue"}})";
+    return event(event_type::agent_completed, aw::protocol::completed_success_data(12, response));
+  }
+  std::string failed(aw::protocol::run_status status, aw::protocol::error_code code) {
+    return event(event_type::agent_completed,
+                 aw::protocol::completed_failure_data(status, 12, code, "it went wrong"));
+  }
+};
+
+struct collected {
+  std::vector<rapidjson::Document> events;
+  std::vector<std::string> types;
+  void add(const std::vector<std::string>& out) {
+    for (const auto& json : out) {
+      rapidjson::Document d;
+      d.Parse(json.c_str());
+      REQUIRE_MESSAGE(!d.HasParseError(), json);
+      types.emplace_back(d["type"].GetString());
+      events.push_back(std::move(d));
+    }
+  }
+  const rapidjson::Document& first(const std::string& type) const {
+    for (std::size_t i = 0; i < types.size(); ++i)
+      if (types[i] == type) return events[i];
+    FAIL("no " << type);
+    return events.front();
+  }
+};
+
+std::string str(const rapidjson::Value& v, const char* key) {
+  return v[key].GetString();
+}
+
+}  // namespace
+
+TEST_CASE("a successful run maps to the AG-UI sequence") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  collected c;
+  c.add(b.on_frame(R"({"type":"connection_ack","user_id":"u"})"));
+  c.add(b.on_frame(f.started()));
+  c.add(b.on_frame(f.thought(thinking_stage::planning, "reading")));
+  c.add(b.on_frame(f.tool("plan_chart", "call-1")));
+  c.add(b.on_frame(f.tool_done("plan_chart", "call-1")));
+  c.add(b.on_frame(f.thought(thinking_stage::writing, "summing up")));
+  CHECK(!b.ended());
+  c.add(b.on_frame(f.success()));
+  CHECK(b.ended());
+  CHECK(b.run_over());
+  std::vector<std::string> want = {"RUN_STARTED",
+                                   "STEP_STARTED",
+                                   "REASONING_START",
+                                   "REASONING_MESSAGE_START",
+                                   "REASONING_MESSAGE_CONTENT",
+                                   "REASONING_MESSAGE_END",
+                                   "REASONING_END",
+                                   "TOOL_CALL_START",
+                                   "TOOL_CALL_ARGS",
+                                   "TOOL_CALL_END",
+                                   "TOOL_CALL_RESULT",
+                                   "STEP_FINISHED",
+                                   "STEP_STARTED",
+                                   "REASONING_START",
+                                   "REASONING_MESSAGE_START",
+                                   "REASONING_MESSAGE_CONTENT",
+                                   "REASONING_MESSAGE_END",
+                                   "REASONING_END",
+                                   "STEP_FINISHED",
+                                   "TEXT_MESSAGE_START",
+                                   "TEXT_MESSAGE_CONTENT",
+                                   "TEXT_MESSAGE_CONTENT",
+                                   "TEXT_MESSAGE_END",
+                                   "CUSTOM",
+                                   "RUN_FINISHED"};
+  CHECK(c.types == want);
+
+  const auto& started = c.first("RUN_STARTED");
+  CHECK(str(started, "threadId") == "t-1");
+  CHECK(str(started, "runId") == "r-1");
+  CHECK(str(started["metadata"], "agentwire_run_id") == "run-internal");
+  CHECK(str(c.first("STEP_STARTED"), "stepName") == "planning");
+  CHECK(str(c.first("REASONING_MESSAGE_CONTENT"), "delta") == "reading");
+  CHECK(str(c.first("TOOL_CALL_START"), "toolCallName") == "plan_chart");
+  CHECK(str(c.first("TOOL_CALL_START"), "toolCallId") == "call-1");
+  CHECK(str(c.first("TOOL_CALL_ARGS"), "delta") == R"({"a":1})");
+  const auto& result = c.first("TOOL_CALL_RESULT");
+  CHECK(str(result, "toolCallId") == "call-1");
+  CHECK(str(result, "role") == "tool");
+  CHECK(str(result, "content") ==
+        R"({"tool":"plan_chart","status":"success","duration_ms":3,"result":{"ok":true}})");
+  std::string text;
+  for (std::size_t i = 0; i < c.types.size(); ++i)
+    if (c.types[i] == "TEXT_MESSAGE_CONTENT") text += str(c.events[i], "delta");
+  CHECK(text == "Revenue rose.\n\n- up 5%\n- peak in Q4");
+  CHECK(str(c.first("TEXT_MESSAGE_START"), "role") == "assistant");
+  const auto& chart = c.first("CUSTOM");
+  CHECK(str(chart, "name") == "agentwire.chart");
+  CHECK(str(chart["value"], "chart_url") == "/charts/ch-1");
+  CHECK(chart["value"]["data"]["statistics"]["count"].GetInt() == 1);
+  CHECK(!chart["value"].HasMember("chart"));  // never the image bytes
+  const auto& finished = c.first("RUN_FINISHED");
+  CHECK(str(finished["result"], "chart_url") == "/charts/ch-1");
+  CHECK(str(finished["result"], "chart_type") == "bar_chart_vertical");
+  CHECK(str(finished["outcome"], "type") == "success");
+  // Every id is unique.
+  CHECK(str(c.first("TEXT_MESSAGE_START"), "messageId") !=
+        str(c.first("REASONING_START"), "messageId"));
+
+  CHECK(b.on_frame(f.thought(thinking_stage::writing, "late")).empty());  // nothing after the end
+  CHECK(b.abort("X", "y").empty());
+}
+
+TEST_CASE("streamed thoughts are one reasoning message, closed by the next event") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  collected c;
+  c.add(b.on_frame(f.started()));
+  c.add(b.on_frame(f.thought(thinking_stage::writing, "{\"ti", true)));
+  c.add(b.on_frame(f.thought(thinking_stage::writing, "tle\":", true)));
+  c.add(b.on_frame(f.thought(thinking_stage::writing, "\"x\"}", true)));
+  c.add(b.on_frame(f.tool("render_chart", "call-9")));
+  std::vector<std::string> want = {"RUN_STARTED",
+                                   "STEP_STARTED",
+                                   "REASONING_START",
+                                   "REASONING_MESSAGE_START",
+                                   "REASONING_MESSAGE_CONTENT",
+                                   "REASONING_MESSAGE_CONTENT",
+                                   "REASONING_MESSAGE_CONTENT",
+                                   "REASONING_MESSAGE_END",
+                                   "REASONING_END",
+                                   "TOOL_CALL_START",
+                                   "TOOL_CALL_ARGS",
+                                   "TOOL_CALL_END"};
+  CHECK(c.types == want);
+  std::string id = str(c.first("REASONING_START"), "messageId");
+  for (std::size_t i = 4; i <= 8; ++i) CHECK(str(c.events[i], "messageId") == id);
+}
+
+TEST_CASE("only this stream's run counts") {
+  run_frames mine;
+  run_frames other_token;
+  other_token.token = "someone-else";
+  run_frames other_run;
+  other_run.correlation = "r-2";
+  agui_bridge b("t-1", "r-1", "tok");
+  CHECK(b.on_frame(mine.thought(thinking_stage::planning, "before the start")).empty());
+  CHECK(b.on_frame(other_token.started()).empty());
+  CHECK(b.on_frame(other_run.started()).empty());
+  CHECK(b.on_frame("not json").empty());
+  CHECK(b.on_frame("[1]").empty());
+  CHECK(b.on_frame(R"({"type":"error","correlation_id":"r-2","code":"NOT_FOUND"})").empty());
+  CHECK(!b.started());
+  CHECK(b.on_frame(mine.started()).size() == 1);
+  CHECK(b.on_frame(mine.started()).empty());  // once
+  CHECK(b.on_frame(other_token.success()).empty());
+  CHECK(b.on_frame(mine.tool_done("plan_chart", "never-started")).empty());
+  CHECK(!b.ended());
+}
+
+TEST_CASE("a refused request, a failed run and a timeout end with RUN_ERROR") {
+  {
+    agui_bridge b("t-1", "r-1", "tok");
+    aw::protocol::protocol_error e{aw::protocol::error_code::too_many_runs, "at most 4", "r-1"};
+    collected c;
+    c.add(b.on_frame(aw::protocol::write_error(e, 1)));
+    CHECK(c.types == std::vector<std::string>{"RUN_ERROR"});
+    CHECK(str(c.events[0], "code") == "TOO_MANY_RUNS");
+    CHECK(str(c.events[0], "message") == "at most 4");
+    CHECK(b.ended());
+    CHECK(b.run_over());
+  }
+  for (auto [status, code] :
+       {std::pair{aw::protocol::run_status::error, aw::protocol::error_code::render_failed},
+        std::pair{aw::protocol::run_status::timeout, aw::protocol::error_code::timeout}}) {
+    run_frames f;
+    agui_bridge b("t-1", "r-1", "tok");
+    collected c;
+    c.add(b.on_frame(f.started()));
+    c.add(b.on_frame(f.thought(thinking_stage::planning, "x")));
+    c.add(b.on_frame(f.failed(status, code)));
+    CHECK(c.types.back() == "RUN_ERROR");
+    CHECK(str(c.events.back(), "code") == std::string(aw::protocol::to_string(code)));
+    CHECK(str(c.events.back(), "message") == "it went wrong");
+  }
+}
+
+TEST_CASE("a cancelled run finishes with outcome cancelled, its step closed first") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  collected c;
+  c.add(b.on_frame(f.started()));
+  c.add(b.on_frame(f.thought(thinking_stage::analyzing, "x", true)));
+  c.add(b.on_frame(
+      f.failed(aw::protocol::run_status::cancelled, aw::protocol::error_code::cancelled)));
+  std::vector<std::string> tail(c.types.end() - 4, c.types.end());
+  CHECK(tail == std::vector<std::string>{"REASONING_MESSAGE_END", "REASONING_END", "STEP_FINISHED",
+                                         "RUN_FINISHED"});
+  CHECK(str(c.events.back()["outcome"], "type") == "cancelled");
+}
+
+TEST_CASE("abort ends a stream the server gives up on, once") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  b.on_frame(f.started());
+  collected c;
+  c.add(b.abort("SUPERSEDED", "superseded by a newer connection"));
+  CHECK(c.types == std::vector<std::string>{"RUN_ERROR"});
+  CHECK(b.ended());
+  CHECK(!b.run_over());  // the run itself goes on: the gateway cancels it
+  CHECK(b.abort("SUPERSEDED", "again").empty());
+  CHECK(b.on_frame(f.success()).empty());
+}
+
+TEST_CASE("SSE framing") {
+  CHECK(aw::gateway::sse_data(R"({"type":"RUN_STARTED"})") ==
+        "data: {\"type\":\"RUN_STARTED\"}\n\n");
+}
