@@ -40,17 +40,7 @@ struct temp_dir {
 
 std::unique_ptr<server_process> start(const fs::path& data_dir, std::vector<std::string> env = {}) {
   env.push_back("DATA_DIR=" + data_dir.string());
-  auto server = std::make_unique<server_process>(std::move(env));
-  REQUIRE_MESSAGE(server->wait_listening(), server->log());
-  return server;
-}
-
-std::unique_ptr<ws_client> open(const server_process& s, const std::string& user,
-                                const std::string& extra = "") {
-  auto c = ws_client::connect(s.url("/ws?user_id=" + user + "&session_id=s1" + extra));
-  REQUIRE(c);
-  REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
-  return c;
+  return start_server(std::move(env));
 }
 
 std::string request(const std::string& cid, const std::string& conversation,
@@ -120,7 +110,7 @@ TEST_CASE(
     "history: runs read back in order, paginated, without image bytes, and chart_url serves them") {
   temp_dir dir;
   auto server = start(dir.path);
-  auto alice = open(*server, "alice");
+  auto alice = open_user(*server, "alice");
   std::string url1;
   std::string chart1 = run(*alice, "h-1", "conv-a", &url1);
   run(*alice, "h-2", "conv-a");
@@ -236,7 +226,7 @@ TEST_CASE(
   std::string alice = mint("alice");
   std::string bob = mint("bob");
   REQUIRE(alice.size() > 20);
-  auto ws = open(*server, "alice", "&token=" + alice);
+  auto ws = open_user(*server, "alice", "s1", "&token=" + alice);
   std::string url;
   std::string chart = run(*ws, "a-1", "conv-1", &url);
   auto as = [](const std::string& token) {
@@ -296,7 +286,7 @@ TEST_CASE("CORS: listed origins get headers and answered preflights, others get 
 TEST_CASE("/metrics names every family, /health reports the store and the render pool") {
   temp_dir dir;
   auto server = start(dir.path);
-  auto c = open(*server, "m1");
+  auto c = open_user(*server, "m1");
   run(*c, "m-1", "conv");
   // The run's counters are bumped as it ends, just after its last event: poll for them.
   http_response metrics;
@@ -356,7 +346,7 @@ TEST_CASE("restart keeps history and chart files, and old chart files go by RETE
   std::string chart;
   {
     auto server = start(dir.path);
-    auto c = open(*server, "carol");
+    auto c = open_user(*server, "carol");
     chart = run(*c, "r-1", "conv-r", &url);
     run(*c, "r-2", "conv-r");
     poll_get(*server, "/conversations/carol/conv-r/messages",

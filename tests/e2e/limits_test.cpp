@@ -19,20 +19,6 @@ using namespace aw::test;
 
 namespace {
 
-std::unique_ptr<server_process> start(std::vector<std::string> env) {
-  auto server = std::make_unique<server_process>(std::move(env));
-  REQUIRE_MESSAGE(server->wait_listening(), server->log());
-  return server;
-}
-
-std::unique_ptr<ws_client> open_user(const server_process& s, const std::string& user,
-                                     const std::string& query = "") {
-  auto c = ws_client::connect(s.url("/ws?user_id=" + user + "&session_id=s1" + query));
-  REQUIRE(c);
-  REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
-  return c;
-}
-
 std::string error_code_for(const std::vector<frame>& frames, const std::string& cid) {
   for (const auto& f : frames)
     if (f.type() == "error" && f.has("correlation_id") && cid == f["correlation_id"].GetString())
@@ -57,7 +43,7 @@ std::string hanging_gnuplot() {
 }  // namespace
 
 TEST_CASE("a run over CHART_GENERATION_TIMEOUT_S ends with status timeout, its tools closed") {
-  auto server = start(
+  auto server = start_server(
       {"GNUPLOT_PATH=" + hanging_gnuplot(), "CHART_GENERATION_TIMEOUT_S=5", "MAX_RUNS_PER_USER=2"});
   auto c = open_user(*server, "tim");
   c->send(request_json("t-1", "Show monthly revenue"));
@@ -80,7 +66,7 @@ TEST_CASE("a run over CHART_GENERATION_TIMEOUT_S ends with status timeout, its t
 }
 
 TEST_CASE("the rate limit answers RATE_LIMITED past RATE_LIMIT_REQUESTS") {
-  auto server = start({"RATE_LIMIT_REQUESTS=2", "RATE_LIMIT_WINDOW_S=60"});
+  auto server = start_server({"RATE_LIMIT_REQUESTS=2", "RATE_LIMIT_WINDOW_S=60"});
   auto c = open_user(*server, "rita");
   c->send(request_json("r-1", "Show weekly orders"));
   c->send(request_json("r-2", "Show weekly orders"));
@@ -94,7 +80,7 @@ TEST_CASE("the rate limit answers RATE_LIMITED past RATE_LIMIT_REQUESTS") {
 
 TEST_CASE(
     "connection limits: the oldest of a user is closed 4000, the node answers 503 when full") {
-  auto server = start({"MAX_CONNECTIONS_PER_USER=2", "MAX_TOTAL_CONNECTIONS=3"});
+  auto server = start_server({"MAX_CONNECTIONS_PER_USER=2", "MAX_TOTAL_CONNECTIONS=3"});
   auto a = open_user(*server, "cap");
   auto b = open_user(*server, "cap");
   auto c = open_user(*server, "cap");
@@ -110,7 +96,7 @@ TEST_CASE(
 
 TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the same user") {
   const std::string secret = "test-secret-123";
-  auto server = start({"AUTH_SECRET=" + secret});
+  auto server = start_server({"AUTH_SECRET=" + secret});
   auto mint = [&](const std::string& user, int ttl) {
     std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user +
                       " --ttl " + std::to_string(ttl);
@@ -139,7 +125,7 @@ TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the sa
 }
 
 TEST_CASE("SIGTERM lets in-flight runs finish, closes sockets with 1001 and exits 0") {
-  auto server = start({});
+  auto server = start_server({});
   std::vector<std::unique_ptr<ws_client>> clients;
   for (int u = 0; u < 4; ++u) {
     clients.push_back(open_user(*server, "drain" + std::to_string(u)));
@@ -166,15 +152,15 @@ TEST_CASE("SIGTERM lets in-flight runs finish, closes sockets with 1001 and exit
 }
 
 TEST_CASE("a connection with no traffic and no pong is closed 4001 after STALE_TIMEOUT_S") {
-  auto server = start({"HEARTBEAT_S=1", "STALE_TIMEOUT_S=5"});
+  auto server = start_server({"HEARTBEAT_S=1", "STALE_TIMEOUT_S=5"});
   raw_ws silent(server->port(), "/ws?user_id=quiet&session_id=s1");
   REQUIRE(silent.ok());
   CHECK(silent.read_until_close(std::chrono::seconds(15)) == 4001);
 }
 
 TEST_CASE("a client that stops reading is closed 4002 while another user's runs stay fast") {
-  auto server =
-      start({"MAX_SEND_QUEUE_BYTES=65536", "RATE_LIMIT_REQUESTS=1000", "MAX_RUNS_PER_USER=500"});
+  auto server = start_server(
+      {"MAX_SEND_QUEUE_BYTES=65536", "RATE_LIMIT_REQUESTS=1000", "MAX_RUNS_PER_USER=500"});
   raw_ws slow(server->port(), "/ws?user_id=slowpoke&session_id=s1", 4096);
   REQUIRE(slow.ok());
   // Each completed run carries a large image (the same one, so the render
@@ -193,7 +179,7 @@ TEST_CASE("a client that stops reading is closed 4002 while another user's runs 
 }
 
 TEST_CASE("a user with no connection and no run is forgotten after EVENT_BUFFER_S") {
-  auto server = start({"EVENT_BUFFER_S=10"});
+  auto server = start_server({"EVENT_BUFFER_S=10"});
   {
     auto c = open_user(*server, "leaver");
     c->send(request_json("l-1", "Show monthly revenue"));
@@ -217,7 +203,7 @@ TEST_CASE("a user with no connection and no run is forgotten after EVENT_BUFFER_
 }
 
 TEST_CASE("ALLOWED_ORIGINS refuses other browser origins with 403") {
-  auto server = start({"ALLOWED_ORIGINS=https://chat.example.com"});
+  auto server = start_server({"ALLOWED_ORIGINS=https://chat.example.com"});
   raw_ws good(server->port(), "/ws?user_id=o1&session_id=s", 0, "https://chat.example.com");
   CHECK(good.ok());
   raw_ws bad(server->port(), "/ws?user_id=o2&session_id=s", 0, "https://evil.example.com");
@@ -226,7 +212,7 @@ TEST_CASE("ALLOWED_ORIGINS refuses other browser origins with 403") {
 }
 
 TEST_CASE("an image over MAX_CHART_SIZE_MB ends the run with RENDER_FAILED") {
-  auto server = start({"MAX_CHART_SIZE_MB=1"});
+  auto server = start_server({"MAX_CHART_SIZE_MB=1"});
   auto c = open_user(*server, "big");
   std::string points = "[";
   for (int i = 0; i < 10000; ++i)
@@ -250,7 +236,7 @@ TEST_CASE("an image over MAX_CHART_SIZE_MB ends the run with RENDER_FAILED") {
 }
 
 TEST_CASE("a client that sends pings but never reads is closed 4002 too") {
-  auto server = start({"MAX_SEND_QUEUE_BYTES=65536"});
+  auto server = start_server({"MAX_SEND_QUEUE_BYTES=65536"});
   raw_ws flood(server->port(), "/ws?user_id=pinger&session_id=s1", 4096);
   REQUIRE(flood.ok());
   // Pongs pile up far beyond the kernel's socket buffers; the limit must hold.

@@ -1,8 +1,25 @@
 #include "e2e/run_helpers.hpp"
 
+#include <doctest/doctest.h>
+
 #include <map>
 
 namespace aw::test {
+
+std::unique_ptr<server_process> start_server(std::vector<std::string> env) {
+  auto server = std::make_unique<server_process>(std::move(env));
+  REQUIRE_MESSAGE(server->wait_listening(), server->log());
+  return server;
+}
+
+std::unique_ptr<ws_client> open_user(const server_process& s, const std::string& user,
+                                     const std::string& session, const std::string& query) {
+  auto c = ws_client::connect(s.url("/ws?user_id=" + user + "&session_id=" + session + query));
+  REQUIRE(c);
+  REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
+  REQUIRE(c->frames().front().type() == "connection_ack");
+  return c;
+}
 
 std::vector<const frame*> run_events(const std::vector<frame>& frames, const std::string& cid) {
   std::vector<const frame*> out;

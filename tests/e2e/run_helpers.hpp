@@ -4,9 +4,21 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "support/server_process.hpp"
 #include "support/ws_client.hpp"
 
 namespace aw::test {
+
+// The real binary with `env` added; the test stops when it does not listen.
+std::unique_ptr<server_process> start_server(std::vector<std::string> env = {});
+
+// A connection of `user` (then `query` appended to the URL), once its
+// connection_ack has arrived; the test stops otherwise.
+std::unique_ptr<ws_client> open_user(const server_process& s, const std::string& user,
+                                     const std::string& session = "s1",
+                                     const std::string& query = "");
 
 // Event frames (those with a seq) of one correlation_id, in arrival order.
 std::vector<const frame*> run_events(const std::vector<frame>& frames, const std::string& cid);

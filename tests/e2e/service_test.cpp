@@ -14,21 +14,6 @@ using namespace aw::test;
 
 namespace {
 
-std::unique_ptr<server_process> start_server(std::vector<std::string> env = {}) {
-  auto server = std::make_unique<server_process>(std::move(env));
-  REQUIRE_MESSAGE(server->wait_listening(), server->log());
-  return server;
-}
-
-std::unique_ptr<ws_client> open(const server_process& s, const std::string& user,
-                                const std::string& session) {
-  auto c = ws_client::connect(s.url("/ws?user_id=" + user + "&session_id=" + session));
-  REQUIRE(c);
-  REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
-  REQUIRE(c->frames().front().type() == "connection_ack");
-  return c;
-}
-
 const rapidjson::Value* completion(const std::vector<frame>& frames, const std::string& cid) {
   for (const auto* f : run_events(frames, cid))
     if (f->type() == "agent_completed") return &(*f)["data"];
@@ -45,9 +30,9 @@ std::string chart_bytes(const rapidjson::Value& response) {
 
 TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses users") {
   auto server = start_server();
-  auto a1 = open(*server, "alice", "s1");
-  auto a2 = open(*server, "alice", "s2");
-  auto b1 = open(*server, "bob", "s1");
+  auto a1 = open_user(*server, "alice", "s1");
+  auto a2 = open_user(*server, "alice", "s2");
+  auto b1 = open_user(*server, "bob", "s1");
 
   a1->send(request_json("a-1", "Show quarterly revenue growth for 2024",
                         "\"width\":640,\"height\":400"));
@@ -140,7 +125,7 @@ TEST_CASE("the handshake refuses bad ids with HTTP 400 and accepts the path form
 
 TEST_CASE("bad frames get the protocol's errors and the connection stays open") {
   auto server = start_server();
-  auto c = open(*server, "carol", "s1");
+  auto c = open_user(*server, "carol", "s1");
   struct bad_case {
     std::string frame;
     std::string code;
