@@ -132,17 +132,25 @@ std::string strip_chart_bytes(std::string_view completed_data) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-store::history_write history_started(const std::string& user_id, const run_identity& run,
-                                     std::int64_t at_ms,
-                                     const protocol::analytics_payload& payload) {
+namespace {
+store::history_write history_row(store::history_write::kind what, const std::string& user_id,
+                                 const run_identity& run, std::int64_t at_ms) {
   store::history_write w;
-  w.what = store::history_write::kind::started;
+  w.what = what;
   w.user_id = user_id;
   w.conversation_id = run.conversation_id;
   w.run_id = run.run_id;
   w.correlation_id = run.correlation_id;
   w.message_id = run.message_id;
   w.at_ms = at_ms;
+  return w;
+}
+}  // namespace
+
+store::history_write history_started(const std::string& user_id, const run_identity& run,
+                                     std::int64_t at_ms,
+                                     const protocol::analytics_payload& payload) {
+  auto w = history_row(store::history_write::kind::started, user_id, run, at_ms);
   w.request_json = history_request_json(payload);
   return w;
 }
@@ -150,14 +158,7 @@ store::history_write history_started(const std::string& user_id, const run_ident
 store::history_write history_completed(const std::string& user_id, const run_identity& run,
                                        std::int64_t at_ms, protocol::run_status status,
                                        std::string_view completed_data) {
-  store::history_write w;
-  w.what = store::history_write::kind::completed;
-  w.user_id = user_id;
-  w.conversation_id = run.conversation_id;
-  w.run_id = run.run_id;
-  w.correlation_id = run.correlation_id;
-  w.message_id = run.message_id;
-  w.at_ms = at_ms;
+  auto w = history_row(store::history_write::kind::completed, user_id, run, at_ms);
   w.status = std::string(protocol::to_string(status));
   w.response_json = strip_chart_bytes(completed_data);
   return w;
