@@ -54,7 +54,8 @@ std::string run(ws_client& c, const std::string& cid, const std::string& convers
                 std::string* chart_url = nullptr) {
   c.send(request(cid, conversation, "Show quarterly revenue " + cid));
   REQUIRE(c.wait_for([&](const auto& f) { return completed(f, cid); }, std::chrono::seconds(60)));
-  for (const auto* f : run_events(c.frames(), cid)) {
+  auto frames = c.frames();  // run_events points into it: keep it alive
+  for (const auto* f : run_events(frames, cid)) {
     if (f->type() != "agent_completed") continue;
     const auto& response = (*f)["data"]["response"];
     std::string uri = response["chart"].GetString();
