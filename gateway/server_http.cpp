@@ -11,6 +11,7 @@
 #include "gateway/http_routes.hpp"
 #include "gateway/metrics_text.hpp"
 #include "gateway/server_impl.hpp"
+#include "gateway/static_files.hpp"
 
 namespace aw::gateway {
 namespace {
@@ -240,6 +241,7 @@ void server::impl::on_http(hdl_t hdl) {
     return answer(con, a);
   }
   if (path == "/health") return serve_health(con);
+  if (serve_static_file(*con, path)) return;  // the chat page (web/): no auth, PROTOCOL.md 8
   std::string user;
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
   if (path == "/metrics") return serve_metrics(con);

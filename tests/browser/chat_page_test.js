@@ -183,17 +183,26 @@ async function main() {
       assert.equal(await page.getAttribute('#conn-status', 'data-state'), 'connected');
     });
 
-    await page.screenshot({ path: path.join(outDir, 'chat-page.png') });
-
+    // The screenshot for docs/: the second run, the sidebar as the server has it.
+    const screenshot = async () => {
+      await page.$eval(`#log li.run[data-correlation-id="${second}"]`, (el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(outDir, 'chat-page.png') });
+    };
     await check('history: listed when the API answers, hidden quietly when not', async () => {
       const res = await fetch(`http://127.0.0.1:${serverPort}/conversations/${userId}`);
       if (res.status === 200) {
         const conv = (await page.textContent('#conv-current')).replace(/^Current: /, '');
         await until('the conversation in the sidebar', async () =>
           (await page.$(`#conversation-list button[data-conversation-id="${conv}"]`)) !== null);
+        await screenshot();
         await page.click(`#conversation-list button[data-conversation-id="${conv}"]`);
-        await until('two past runs', async () => (await page.$$('#log li.run')).length === 2);
+        await until('the two past runs with their charts (chart_url)', () => page.$$eval('#log li.run', (rs) =>
+          rs.length === 2 && rs.every((r) => {
+            const img = r.querySelector('img.chart-img');
+            return r.dataset.status === 'success' && img && img.complete && img.naturalWidth > 0;
+          })));
       } else {
+        await screenshot();
         assert.ok([404, 501].includes(res.status), `history answered ${res.status}`);
         assert.equal(await page.isHidden('#history'), true);
         assert.equal(await page.isHidden('#history-note'), true);
