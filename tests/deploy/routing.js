@@ -14,11 +14,14 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { within, startServer, startNginx, httpGet, Conn, stopProcess } = require('./routing_support');
+const { within, startServer, startNginx, httpGet, waitForLog, Conn, stopProcess } = require('./routing_support');
 
 const [bin, root] = process.argv.slice(2);
 const USERS = 16;
 const STEP_MS = 15000;
+// Module-wide so that the overall deadline below can still stop them: main()'s
+// own finally does not run while a step is stuck.
+const procs = [];
 
 function check(cond, msg) {
   if (!cond) throw new Error(msg);
@@ -35,7 +38,6 @@ async function runOne(conn, cid) {
 
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwire-routing-'));
-  const procs = [];
   const conns = [];
   try {
     const a = await startServer(bin, 'gw-a', path.join(tmp, 'a'), path.join(tmp, 'gw-a.log'));
@@ -75,13 +77,14 @@ async function main() {
       await httpGet(nginx.port, `/conversations/${u.id}`);
       await httpGet(nginx.port, `/charts/ch-unknown?user_id=${u.id}`);
     }
-    const log = fs.readFileSync(nginx.accessLog, 'utf8');
-    for (const u of users)
-      for (const what of [`/conversations/${u.id}`, '/charts/ch-unknown']) {
-        const re = new RegExp(`"GET ${what.replace(/[/.-]/g, '\\$&')}" \\d+ \\d+ \\S+ user=${u.id} upstream=127\\.0\\.0\\.1:(\\d+)`);
-        const m = re.exec(log);
-        check(m && Number(m[1]) === portOf[u.node], `${u.id}: ${what} not routed to ${u.node} (${m && m[1]})`);
-      }
+    const logged = users.flatMap((u) => [`/conversations/${u.id}`, '/charts/ch-unknown'].map((what) => ({ u, what,
+      re: new RegExp(`"GET ${what.replace(/[/.-]/g, '\\$&')}" \\d+ \\d+ \\S+ user=${u.id} upstream=(\\S+)`) })));
+    const log = await waitForLog(nginx.accessLog, (text) => logged.every((l) => l.re.test(text)), STEP_MS,
+      'an access-log line for each /conversations and /charts request');
+    for (const { u, what, re } of logged) {
+      const upstream = re.exec(log)[1];
+      check(upstream === `127.0.0.1:${portOf[u.node]}`, `${u.id}: ${what} not routed to ${u.node} (upstream ${upstream})`);
+    }
     check(!/token=|user_id=/.test(log), 'the access log holds query strings');
     console.log('HTTP by ?user_id=, X-User-Id, /conversations/U and /charts/{id}?user_id=U: same node as the user\'s connections');
 
@@ -139,5 +142,8 @@ async function main() {
 within(120000, 'the routing test', main()).then(() => process.exit(0), (e) => {
   console.error(`FAIL: ${e.message}`);
   process.exitCode = 1;
+  // nginx: its master stops the workers (they would outlive a SIGKILLed master).
+  for (const p of procs)
+    if (p.exitCode === null && p.signalCode === null) p.kill(p.spawnfile.endsWith('nginx') ? 'SIGTERM' : 'SIGKILL');
   setTimeout(() => process.exit(1), 12000).unref();
 });

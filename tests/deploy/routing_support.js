@@ -39,6 +39,19 @@ function startServer(bin, nodeId, dataDir, logFile) {
   return started;
 }
 
+// nginx writes a request's access-log line after it has sent the response, so
+// a client can read the log before the line of its last request is there:
+// polls the file until have(text) holds, within ms.
+async function waitForLog(file, have, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+    if (have(text)) return text;
+    if (Date.now() >= end) throw new Error(`timed out after ${ms} ms: ${what} (${file})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -47,16 +60,21 @@ function freePort() {
   });
 }
 
-function httpGet(port, urlPath, headers = {}) {
-  return within(10000, `GET ${urlPath}`, new Promise((resolve, reject) => {
+// A request that outlives its deadline is destroyed, not left holding a socket
+// (a port held by something that accepts but never answers).
+function httpGet(port, urlPath, headers = {}, ms = 10000) {
+  return new Promise((resolve, reject) => {
+    let timer;
+    const fail = (e) => { clearTimeout(timer); reject(e); };
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
+      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }); });
+      res.on('error', fail);
     });
-    req.on('error', reject);
-  }));
+    timer = setTimeout(() => req.destroy(new Error(`timed out after ${ms} ms: GET ${urlPath}`)), ms);
+    req.on('error', fail);
+  });
 }
 
 // nginx in the foreground with a prefix of its own: the shipped
@@ -81,15 +99,19 @@ async function startNginx(dir, agentwireConf, backends) {
       { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr.on('data', (c) => { stderr += c.toString(); });
-    const exited = new Promise((resolve) => proc.on('exit', () => resolve('exited')));
+    // 'close', not 'exit': stderr is read to the end by then (the bind error).
+    const exited = new Promise((resolve) => proc.on('close', () => resolve('exited')));
+    // The body tells our nginx from whatever else may hold the port meanwhile.
+    const isUp = (r) => r.status === 200 && r.body === 'ok\n';
     for (let i = 0; i < 100; i++) {
-      const up = await Promise.race([httpGet(port, '/nginx-health').then((r) => r.status === 200, () => false),
+      const up = await Promise.race([httpGet(port, '/nginx-health').then(isUp, () => false),
         exited.then(() => 'exited')]);
       if (up === true) return { proc, port, accessLog };
       if (up === 'exited') break;
       await new Promise((r) => setTimeout(r, 50));
     }
     proc.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
     if (!/Address already in use/.test(stderr)) throw new Error(`nginx did not start: ${stderr}`);
   }
   throw new Error('nginx: no free port after 3 attempts');
@@ -158,4 +180,4 @@ function stopProcess(proc, signal, ms) {
   });
 }
 
-module.exports = { within, startServer, startNginx, httpGet, Conn, stopProcess };
+module.exports = { within, startServer, startNginx, httpGet, waitForLog, Conn, stopProcess };
