@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "store/backends.hpp"
 #include "store/migrations.hpp"
@@ -122,10 +123,20 @@ class sqlite_store final : public history_store {
       fail(handle_.db, "cannot open " + path);
     sqlite3* db = handle_.db;
     sqlite3_busy_timeout(db, busy_timeout_ms);
-    {
-      statement wal(db, "PRAGMA journal_mode=WAL");
-      if (!wal.step() || wal.column_text(0) != "wal")
-        throw store_error("sqlite: " + path + " cannot use WAL mode");
+    // Switching a new file to WAL needs a lock that another connection opening
+    // it at the same moment may hold, and SQLite then answers "locked" at once
+    // instead of waiting: try again until the busy timeout.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (;;) {
+      try {
+        statement wal(db, "PRAGMA journal_mode=WAL");
+        if (!wal.step() || wal.column_text(0) != "wal")
+          throw store_error("sqlite: " + path + " cannot use WAL mode");
+        break;
+      } catch (const store_error&) {
+        if (std::chrono::steady_clock::now() >= deadline) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
     }
     exec(db, "PRAGMA synchronous=NORMAL");
     migrate(db);

@@ -27,11 +27,20 @@ namespace {
 // Polls `done` until it holds or `limit` passes.
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
   auto deadline = std::chrono::steady_clock::now() + limit;
+  // A reader may meet SQLITE_BUSY while the writer commits: that is "not yet".
+  auto check = [&] {
+    try {
+      return done();
+    } catch (const std::exception& e) {
+      MESSAGE("not yet: " << e.what());
+      return false;
+    }
+  };
   while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
+    if (check()) return true;
     std::this_thread::sleep_for(5ms);
   }
-  return done();
+  return check();
 }
 
 store::history_write row(const std::string& run, std::int64_t at = 1'700'000'000'000) {
