@@ -10,17 +10,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # The client is installed into the build tree, once (npm ci from the lock file).
 client="$(dirname "$bin")/../agui-client"
-mkdir -p "$client"
-(
-  flock 9
-  if [ ! -d "$client/node_modules/@ag-ui/client" ] ||
-     ! cmp -s "$here/package-lock.json" "$client/package-lock.json"; then
-    rm -rf "$client/node_modules"
-    cp "$here/package.json" "$here/package-lock.json" "$client/"
-    (cd "$client" && timeout 300 npm ci --silent --no-audit --no-fund >/dev/null)
-  fi
-  cp "$here/agui_test.js" "$client/"
-) 9>"$client.lock"
+source "$here/../../scripts/lib/node_deps.sh"
+aw_npm_install "$here" "$client" @ag-ui/client
+cp "$here/agui_test.js" "$client/"  # resolves its packages from there
 
 source "$here/../../scripts/lib/server.sh"
 tmp="$(mktemp -d /tmp/agentwire-agui.XXXXXX)"

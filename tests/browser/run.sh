@@ -18,15 +18,8 @@ mkdir -p "$out"
 # once: npm ci only when node_modules is missing or the lock file changed, so
 # later runs work offline.
 client="$out/node-client"
-mkdir -p "$client"
-(
-  flock 9
-  if [ ! -d "$client/node_modules/playwright-core" ] || ! cmp -s "$here/package-lock.json" "$client/package-lock.json"; then
-    rm -rf "$client/node_modules"
-    cp "$here/package.json" "$here/package-lock.json" "$client/"
-    (cd "$client" && npm ci --silent --no-audit --no-fund >/dev/null)
-  fi
-) 9>"$client.lock"
+source "$here/../../scripts/lib/node_deps.sh"
+aw_npm_install "$here" "$client" playwright-core
 
 source "$here/../../scripts/lib/server.sh"
 log="$out/server.log"

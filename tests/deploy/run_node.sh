@@ -8,13 +8,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 deps="$1"
 script="$2"
 shift 2
-mkdir -p "$deps"
-(
-  flock 9
-  if [ ! -d "$deps/node_modules/yaml" ] || ! cmp -s "$here/package-lock.json" "$deps/package-lock.json"; then
-    rm -rf "$deps/node_modules"
-    cp "$here/package.json" "$here/package-lock.json" "$deps/"
-    (cd "$deps" && npm ci --silent --no-audit --no-fund >/dev/null)
-  fi
-) 9>"$deps.lock"
+source "$here/../../scripts/lib/node_deps.sh"
+aw_npm_install "$here" "$deps" yaml
 NODE_PATH="$deps/node_modules" exec node "$here/$script" "$@"
