@@ -47,4 +47,11 @@ bool is_worker_lost(const caf::error& err) {
          err.code() == static_cast<std::uint8_t>(cluster_error::worker_lost);
 }
 
+std::string error_text(const caf::error& err) {
+  const auto& context = err.context();
+  if (context.size() == 1 && context.match_element<std::string>(0))
+    return context.get_as<std::string>(0);
+  return caf::to_string(err);
+}
+
 }  // namespace aw::actors

@@ -28,4 +28,7 @@ enum class cluster_error : std::uint8_t { worker_lost = 1, version_mismatch = 2 
 caf::error make_error(cluster_error x, std::string message);
 bool is_worker_lost(const caf::error& err);
 
+// The message a cluster (or other) error carries, else CAF's rendering of it.
+std::string error_text(const caf::error& err);
+
 }  // namespace aw::actors

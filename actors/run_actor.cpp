@@ -86,9 +86,7 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
 void step_failed(run_self* self, const tool_call& call, protocol::error_code code,
                  const std::string& what, const caf::error& err) {
   if (is_worker_lost(err))
-    return fail(self, call, protocol::error_code::worker_lost,
-                err.context().match_element<std::string>(0) ? err.context().get_as<std::string>(0)
-                                                            : caf::to_string(err));
+    return fail(self, call, protocol::error_code::worker_lost, error_text(err));
   fail(self, call, code, what + caf::to_string(err));
 }
 

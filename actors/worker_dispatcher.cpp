@@ -30,14 +30,6 @@ std::int64_t backoff_ms(int failures) {
   return std::min<std::int64_t>(5000, std::int64_t{250} << std::min(failures, 5));
 }
 
-// The text a cluster error or a remote error carries, else CAF's rendering.
-std::string error_text(const caf::error& err) {
-  const auto& context = err.context();
-  if (context.size() == 1 && context.match_element<std::string>(0))
-    return context.get_as<std::string>(0);
-  return caf::to_string(err);
-}
-
 // The live worker with the fewest steps from this gateway, then the fewest
 // reported by the worker itself (other gateways' steps); ties go round-robin.
 std::optional<std::size_t> pick_worker(dispatcher_state& st, std::optional<std::size_t> avoid) {
