@@ -6,13 +6,13 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "actors/wire_types.hpp"
 #include "analytics/builtin_llm.hpp"
 #include "analytics/planner.hpp"
 #include "protocol/client_messages.hpp"
 #include "protocol/server_messages.hpp"
 #include "render/chart_spec.hpp"
 #include "render/renderer.hpp"
-#include "actors/wire_types.hpp"
 
 namespace aw::actors {
 
@@ -44,6 +44,8 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
 // LLM worker thread -> LLM actor: a model call ended
 using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
+// start-up -> render worker: (ready_atom) -> bool, answered once its gnuplot start was tried
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
 
 // One event of a run, before the emitter numbers and wraps it.
 struct run_event {
@@ -57,9 +59,8 @@ struct run_event {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_event& x) {
-  return f(caf::meta::type_name("run_event"), x.run_id, x.type, x.data_json, x.tool,
-           x.tool_call_id, x.status);
+  return f(caf::meta::type_name("run_event"), x.run_id, x.type, x.data_json, x.tool, x.tool_call_id,
+           x.status);
 }
 
 }  // namespace aw::actors
-

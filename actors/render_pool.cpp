@@ -49,6 +49,7 @@ caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
         self->state.alive->set(self->state.renderer->gnuplot_pid() >= 0);
         return out;
       },
+      [self](ready_atom) { return self->state.alive->up.load(); },
   };
 }
 
@@ -179,6 +180,25 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
   };
 }
 
+// Detached workers start gnuplot on their own threads; waiting for each one's
+// first answer means that once the gateway listens, /health already counts
+// the pool as it is rather than as "not started yet".
+void await_workers_started(caf::actor_system& system, const std::vector<caf::actor>& workers) {
+  constexpr auto limit = std::chrono::seconds(10);
+  caf::scoped_actor self{system};
+  int up = 0;
+  for (const auto& w : workers) {
+    self->request(w, limit, ready_atom::value)
+        .receive([&](bool started) { up += started ? 1 : 0; },
+                 [&](const caf::error& e) {
+                   log::error("render", "a render worker did not start in time",
+                              {{"error", system.render(e)}});
+                 });
+  }
+  log::info("render", "render pool started",
+            {{"workers", std::to_string(workers.size())}, {"gnuplot_up", std::to_string(up)}});
+}
+
 }  // namespace
 
 caf::actor spawn_render_pool(caf::actor_system& system, int size,
@@ -188,6 +208,7 @@ caf::actor spawn_render_pool(caf::actor_system& system, int size,
   std::vector<caf::actor> workers;
   for (int i = 0; i < size; ++i)
     workers.push_back(system.spawn<caf::detached>(render_worker, make_renderer(options), stats));
+  await_workers_started(system, workers);
   return system.spawn(render_pool, std::move(workers), options, cache_bytes, std::move(stats));
 }
 

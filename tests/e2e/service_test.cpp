@@ -118,8 +118,8 @@ TEST_CASE("the handshake refuses bad ids with HTTP 400 and accepts the path form
   std::string body, type;
   REQUIRE(http_get(server->port(), "/health", &body, &type) == 200);
   CHECK(type == "application/json");
-  CHECK(body.find("\"active_connections\":1") != std::string::npos);
-  CHECK(body.find("\"status\":\"healthy\"") != std::string::npos);
+  CHECK_MESSAGE(body.find("\"active_connections\":1") != std::string::npos, body);
+  CHECK_MESSAGE(body.find("\"status\":\"healthy\"") != std::string::npos, body);
   CHECK(http_get(server->port(), "/charts/ch-nope", &body, &type) == 404);
 }
 
