@@ -79,10 +79,22 @@ void completion(writer& w, const std::string& json) {
     w.Null();
 }
 
-void next_before(writer& w, std::optional<std::int64_t> cursor) {
+// The cursor of the next (older) page: the time and id of the row it starts
+// before, both null when there is none.
+struct cursor_t {
+  std::int64_t ms = 0;
+  std::string id;
+};
+
+void next_before(writer& w, const std::optional<cursor_t>& cursor) {
   w.Key("next_before");
   if (cursor)
-    w.Int64(*cursor);
+    w.Int64(cursor->ms);
+  else
+    w.Null();
+  w.Key("next_before_id");
+  if (cursor)
+    w.String(cursor->id.data(), static_cast<rapidjson::SizeType>(cursor->id.size()));
   else
     w.Null();
 }
@@ -92,10 +104,10 @@ void next_before(writer& w, std::optional<std::int64_t> cursor) {
 std::string conversations_json(const std::string& user_id,
                                std::vector<store::conversation_summary> rows, int limit,
                                int fetched) {
-  std::optional<std::int64_t> cursor;
+  std::optional<cursor_t> cursor;
   if (more_pages(rows.size(), limit, fetched)) {
     rows.resize(static_cast<std::size_t>(limit));
-    cursor = rows.back().updated_ms;
+    cursor = cursor_t{rows.back().updated_ms, rows.back().conversation_id};
   }
   rapidjson::StringBuffer buf;
   writer w(buf);
@@ -121,11 +133,11 @@ std::string conversations_json(const std::string& user_id,
 
 std::string messages_json(const std::string& user_id, const std::string& conversation_id,
                           std::vector<store::message_record> rows, int limit, int fetched) {
-  std::optional<std::int64_t> cursor;
+  std::optional<cursor_t> cursor;
   if (more_pages(rows.size(), limit, fetched)) {
     // Oldest first: an extra row is the first one.
     rows.erase(rows.begin(), rows.end() - limit);
-    cursor = rows.front().created_ms;
+    cursor = cursor_t{rows.front().created_ms, rows.front().run_id};
   }
   rapidjson::StringBuffer buf;
   writer w(buf);

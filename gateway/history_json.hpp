@@ -3,7 +3,8 @@
 // section 8). Pure functions. Each takes the rows of a store query made with
 // `fetched` = limit + 1 (the store's own cap, 200, may make it just `limit`):
 // an extra row only says that an older page exists and is not listed;
-// next_before is then the cursor for that page, and null when there is none
+// next_before and next_before_id are then the cursor for that page (pass them
+// back as before and before_id), and null when there is none
 // (a full page fetched without an extra row gets a cursor too: its next page
 // may be empty).
 #pragma once
@@ -15,7 +16,8 @@
 
 namespace aw::gateway {
 
-// Newest first: {"user_id","conversations":[...],"next_before":N|null}
+// Newest first: {"user_id","conversations":[...],"next_before":N|null,
+// "next_before_id":S|null}
 std::string conversations_json(const std::string& user_id,
                                std::vector<store::conversation_summary> rows, int limit,
                                int fetched);
@@ -23,7 +25,7 @@ std::string conversations_json(const std::string& user_id,
 // Oldest first, the newest `limit` before the cursor:
 // {"user_id","conversation_id","messages":[{"run_id","correlation_id",
 //  "message_id","created_at","request","status","response","error",
-//  "duration_ms","completed_at"}],"next_before":N|null}
+//  "duration_ms","completed_at"}],"next_before":N|null,"next_before_id":S|null}
 // status, response, error, duration_ms and completed_at are null while the
 // run goes on; a stored request/response that is not valid JSON is null.
 std::string messages_json(const std::string& user_id, const std::string& conversation_id,

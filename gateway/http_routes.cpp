@@ -176,6 +176,17 @@ history_route parse_history_route(std::string_view path, std::string_view query)
     }
     r.before_ms = v;
   }
+  if (auto it = params.find("before_id"); it != params.end()) {
+    if (!r.before_ms) {
+      r.error = "before_id needs before";
+      return r;
+    }
+    if (!protocol::is_valid_id(it->second)) {
+      r.error = "before_id must be 1..128 chars of [A-Za-z0-9_.:@-]";
+      return r;
+    }
+    r.before_id = it->second;
+  }
   return r;
 }
 

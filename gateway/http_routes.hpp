@@ -56,14 +56,15 @@ std::string chart_id_from_path(const std::string& path);
 http_answer chart_answer(const std::string& id, const actors::stored_chart* chart,
                          const std::string& user, const std::string& if_none_match);
 
-// GET /conversations/{user_id}[/{conversation_id}/messages]?limit=&before=
+// GET /conversations/{user_id}[/{conversation_id}/messages]?limit=&before=&before_id=
 struct history_route {
   enum class kind { none, conversations, messages } what = kind::none;  // none: not a history path
   std::string user_id;          // percent-decoded and checked (PROTOCOL.md section 1 charset)
   std::string conversation_id;  // messages only
   int limit = 50;               // 1..200
   std::optional<std::int64_t> before_ms;
-  std::string error;  // non-empty: answer 400 with it
+  std::string before_id;  // with before_ms only: the tie-break of the cursor
+  std::string error;      // non-empty: answer 400 with it
 };
 
 constexpr int history_default_limit = 50;

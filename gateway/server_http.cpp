@@ -150,7 +150,8 @@ void server::impl::serve_health(const connection_ptr& con) {
   h.render_workers = svc.stats->render_workers.load();
   h.render_workers_up = svc.stats->render_workers_up.load();
   if (cfg->role == "gateway") {
-    h.cluster_workers = static_cast<std::int64_t>(core::split_worker_addresses(cfg->workers).size());
+    h.cluster_workers =
+        static_cast<std::int64_t>(core::split_worker_addresses(cfg->workers).size());
     h.cluster_workers_live = svc.stats->workers_live.load();
   }
   http_answer a;
@@ -196,6 +197,7 @@ void server::impl::serve_history(const connection_ptr& con, const history_route&
     store::page p;
     p.limit = fetched;
     p.before_ms = route.before_ms;
+    p.before_id = route.before_id;
     http_answer a;
     a.headers.emplace_back("Cache-Control", "no-store");
     try {

@@ -48,14 +48,17 @@ struct message_record {
   std::int64_t completed_ms = 0;
 };
 
-// Pages go newest-first for conversations (by updated_ms) and oldest-first
-// for messages; `before_ms` (exclusive) pages back in time in both. A page of
-// messages is the newest `limit` before `before_ms`, listed oldest-first (the
-// tail of a chat; the next page back is before the first one's created_ms).
-// Rows with the same millisecond as `before_ms` are not on the next page.
+// Pages go newest-first for conversations (by updated_ms, then
+// conversation_id) and oldest-first for messages (by created_ms, then
+// run_id). The cursor (before_ms, before_id) pages back in time in both: a
+// page holds the rows strictly before it in that order. A page of messages is
+// the newest `limit` before the cursor, listed oldest-first (the tail of a
+// chat; the next page back starts before its first row). With before_id
+// empty, the cursor means "before that millisecond".
 struct page {
   int limit = 50;  // 1..200
   std::optional<std::int64_t> before_ms;
+  std::string before_id;  // the last row's conversation_id / first row's run_id
 };
 
 // Every call is safe from several threads (one connection per store, calls

@@ -103,7 +103,7 @@ class postgres_store final : public history_store {
     result r = with_reconnect([&] {
       ensure_connected();
       return exec(select, {clean_text(user_id), std::to_string(p.before_ms.value_or(INT64_MAX)),
-                           std::to_string(clamp_limit(p.limit))});
+                           clean_text(p.before_id), std::to_string(clamp_limit(p.limit))});
     });
     std::vector<conversation_summary> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -128,7 +128,7 @@ class postgres_store final : public history_store {
           if (exec(exists, {user, conversation}).rows() == 0) return;
           result r =
               exec(select, {user, conversation, std::to_string(p.before_ms.value_or(INT64_MAX)),
-                            std::to_string(clamp_limit(p.limit))});
+                            clean_text(p.before_id), std::to_string(clamp_limit(p.limit))});
           out.emplace();
           for (int i = r.rows() - 1; i >= 0; --i)
             out->push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.integer(i, 3), r.text(i, 4),

@@ -35,25 +35,30 @@ constexpr const char* upsert_conversation =
     " updated_ms = CASE WHEN excluded.updated_ms > history_conversations.updated_ms"
     " THEN excluded.updated_ms ELSE history_conversations.updated_ms END";
 
-// ?1 user ?2 before (exclusive) ?3 limit
+// ?1 user ?2 before_ms ?3 before_id ?4 limit: rows strictly before the
+// cursor (updated_ms, conversation_id) in the page's order; ?3 = '' makes it
+// "before the millisecond".
 constexpr const char* select_conversations =
     "SELECT c.conversation_id, c.title, c.created_ms, c.updated_ms,"
     " (SELECT COUNT(*) FROM history_messages m"
     "  WHERE m.user_id = c.user_id AND m.conversation_id = c.conversation_id)"
-    " FROM history_conversations c WHERE c.user_id = ?1 AND c.updated_ms < ?2"
-    " ORDER BY c.updated_ms DESC, c.conversation_id DESC LIMIT ?3";
+    " FROM history_conversations c WHERE c.user_id = ?1"
+    " AND (c.updated_ms < ?2 OR (c.updated_ms = ?2 AND c.conversation_id < ?3))"
+    " ORDER BY c.updated_ms DESC, c.conversation_id DESC LIMIT ?4";
 
 // ?1 user ?2 conversation
 constexpr const char* conversation_exists =
     "SELECT 1 FROM history_conversations WHERE user_id = ?1 AND conversation_id = ?2";
 
-// ?1 user ?2 conversation ?3 before (exclusive) ?4 limit; newest first (the
-// caller reverses the page)
+// ?1 user ?2 conversation ?3 before_ms ?4 before_id ?5 limit: rows strictly
+// before the cursor (created_ms, run_id); newest first (the caller reverses
+// the page)
 constexpr const char* select_messages =
     "SELECT run_id, correlation_id, message_id, created_ms, request_json, status,"
     " response_json, completed_ms FROM history_messages"
-    " WHERE user_id = ?1 AND conversation_id = ?2 AND created_ms < ?3"
-    " ORDER BY created_ms DESC, run_id DESC LIMIT ?4";
+    " WHERE user_id = ?1 AND conversation_id = ?2"
+    " AND (created_ms < ?3 OR (created_ms = ?3 AND run_id < ?4))"
+    " ORDER BY created_ms DESC, run_id DESC LIMIT ?5";
 
 // ?1 cutoff
 constexpr const char* delete_old_messages = "DELETE FROM history_messages WHERE created_ms < ?1";

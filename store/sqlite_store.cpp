@@ -167,8 +167,12 @@ class sqlite_store final : public history_store {
                                                   const page& p) override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string user = clean_text(user_id);
+    std::string before_id = clean_text(p.before_id);  // bound SQLITE_STATIC: lives past step()
     in_use q(*select_conversations_);
-    q.s.text(1, user).integer(2, p.before_ms.value_or(INT64_MAX)).integer(3, clamp_limit(p.limit));
+    q.s.text(1, user)
+        .integer(2, p.before_ms.value_or(INT64_MAX))
+        .text(3, before_id)
+        .integer(4, clamp_limit(p.limit));
     std::vector<conversation_summary> out;
     while (q.s.step())
       out.push_back({q.s.column_text(0), q.s.column_text(1), q.s.column_int(2), q.s.column_int(3),
@@ -256,11 +260,13 @@ class sqlite_store final : public history_store {
       in_use e(*conversation_exists_);
       if (!e.s.text(1, user).text(2, conversation).step()) return std::nullopt;
     }
+    std::string before_id = clean_text(p.before_id);  // bound SQLITE_STATIC: lives past step()
     in_use q(*select_messages_);
     q.s.text(1, user)
         .text(2, conversation)
         .integer(3, p.before_ms.value_or(INT64_MAX))
-        .integer(4, clamp_limit(p.limit));
+        .text(4, before_id)
+        .integer(5, clamp_limit(p.limit));
     std::vector<message_record> out;
     while (q.s.step())
       out.push_back({q.s.column_text(0), q.s.column_text(1), q.s.column_text(2), q.s.column_int(3),

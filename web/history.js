@@ -30,6 +30,7 @@ export class History {
     this.userId = '';
     this.token = '';
     this.nextBefore = null;
+    this.nextBeforeId = null;
     this.current = '';
     this.blobUrls = [];
     els.more.addEventListener('click', () => this.load(true));
@@ -39,6 +40,7 @@ export class History {
     this.userId = userId;
     this.token = token;
     this.nextBefore = null;
+    this.nextBeforeId = null;
     this.els.list.replaceChildren();
     this.els.wrap.hidden = true;
   }
@@ -46,7 +48,10 @@ export class History {
   async load(more = false) {
     if (!this.userId) return;
     const q = new URLSearchParams({ limit: String(PAGE) });
-    if (more && this.nextBefore !== null) q.set('before', String(this.nextBefore));
+    if (more && this.nextBefore !== null) {
+      q.set('before', String(this.nextBefore));
+      if (this.nextBeforeId) q.set('before_id', this.nextBeforeId);
+    }
     const { status, body } = await getJson(`/conversations/${encodeURIComponent(this.userId)}?${q}`, this.token);
     if (status !== 200 || !body || !Array.isArray(body.conversations)) {
       if (!more) this.els.wrap.hidden = true;
@@ -72,6 +77,7 @@ export class History {
       this.els.list.append(h('li', {}, btn));
     }
     this.nextBefore = body.next_before ?? null;
+    this.nextBeforeId = typeof body.next_before_id === 'string' ? body.next_before_id : null;
     this.els.more.hidden = this.nextBefore === null;
   }
 

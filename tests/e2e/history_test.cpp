@@ -155,9 +155,12 @@ TEST_CASE(
   CHECK(cid_of(p1["messages"][0]) == "h-2");
   CHECK(cid_of(p1["messages"][1]) == "h-3");
   REQUIRE(p1["next_before"].IsInt64());
+  REQUIRE(p1["next_before_id"].IsString());
+  CHECK(std::string(p1["next_before_id"].GetString()) == p1["messages"][0]["run_id"].GetString());
   auto p2 = json(http_request(server->port(), "GET",
                               "/conversations/alice/conv-a/messages?limit=2&before=" +
-                                  std::to_string(p1["next_before"].GetInt64())));
+                                  std::to_string(p1["next_before"].GetInt64()) +
+                                  "&before_id=" + p1["next_before_id"].GetString()));
   REQUIRE(p2["messages"].Size() == 1);
   CHECK(cid_of(p2["messages"][0]) == "h-1");
   CHECK(p2["next_before"].IsNull());
@@ -175,9 +178,11 @@ TEST_CASE(
   auto c1 = json(http_request(server->port(), "GET", "/conversations/alice?limit=1"));
   REQUIRE(c1["conversations"].Size() == 1);
   REQUIRE(c1["next_before"].IsInt64());
+  REQUIRE(c1["next_before_id"].IsString());
   auto c2 = json(http_request(
       server->port(), "GET",
-      "/conversations/alice?limit=1&before=" + std::to_string(c1["next_before"].GetInt64())));
+      "/conversations/alice?limit=1&before=" + std::to_string(c1["next_before"].GetInt64()) +
+          "&before_id=" + c1["next_before_id"].GetString()));
   REQUIRE(c2["conversations"].Size() == 1);
   CHECK(std::string(c2["conversations"][0]["conversation_id"].GetString()) == "conv-a");
 

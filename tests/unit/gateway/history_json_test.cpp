@@ -53,9 +53,11 @@ TEST_CASE("conversations: fields, RFC 3339 times, and the cursor from the extra 
   CHECK(std::string(c["updated_at"].GetString()) == "2024-11-22T00:00:00.123Z");
   CHECK(c["message_count"].GetInt64() == 2);
   CHECK(d["next_before"].GetInt64() == rows[1].updated_ms);
+  CHECK(std::string(d["next_before_id"].GetString()) == "conv-1");
   // No extra row: the last page.
   auto last = parse(conversations_json("alice", {rows[0]}, 2, 3));
   CHECK(last["next_before"].IsNull());
+  CHECK(last["next_before_id"].IsNull());
   auto none = parse(conversations_json("bob", {}, 50, 51));
   CHECK(none["conversations"].Size() == 0);
   CHECK(none["next_before"].IsNull());
@@ -85,6 +87,7 @@ TEST_CASE("messages: oldest first, the extra (oldest) row dropped, running runs 
   CHECK(running["completed_at"].IsNull());
   CHECK(running["error"].IsNull());
   CHECK(d["next_before"].GetInt64() == 2000);
+  CHECK(std::string(d["next_before_id"].GetString()) == "r2");
 }
 
 TEST_CASE("a failed run lists its error and no response, a bare response is listed as is") {

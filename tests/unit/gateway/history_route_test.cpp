@@ -24,6 +24,10 @@ TEST_CASE("conversation and message routes parse, with defaults") {
   CHECK(m.limit == 200);
   REQUIRE(m.before_ms);
   CHECK(*m.before_ms == 1732233600123);
+  CHECK(m.before_id.empty());
+  auto tie = parse_history_route("/conversations/a", "before=5&before_id=conv%3A7");
+  CHECK(tie.error.empty());
+  CHECK(tie.before_id == "conv:7");
   CHECK(parse_history_route("/conversations/a", "limit=1&other=x").limit == 1);
 }
 
@@ -56,6 +60,9 @@ TEST_CASE("bad ids, limits and cursors are 400 with a reason") {
         bad_case{"/conversations/a", "before=-5", "before"},
         bad_case{"/conversations/a", "before=1e9", "before"},
         bad_case{"/conversations/a", "before=1234567890123456", "before"},
+        bad_case{"/conversations/a", "before_id=x", "before_id needs before"},
+        bad_case{"/conversations/a", "before=5&before_id=", "before_id"},
+        bad_case{"/conversations/a", "before=5&before_id=a%20b", "before_id"},
         bad_case{"/conversations/a", "limit=%zz", "query"}}) {
     auto r = parse_history_route(c.path, c.query);
     CHECK_MESSAGE(r.what != kind::none, c.path);

@@ -99,7 +99,7 @@ TEST_CASE_TEMPLATE("an unknown conversation gives nullopt", B, sqlite_backend, p
   auto known = s->messages("alice", "conv-1", page{});
   REQUIRE(known);
   // A known conversation with nothing before the cursor is an empty page, not nullopt.
-  auto empty = s->messages("alice", "conv-1", page{50, t0});
+  auto empty = s->messages("alice", "conv-1", page{50, t0, ""});
   REQUIRE(empty);
   CHECK(empty->empty());
 }
