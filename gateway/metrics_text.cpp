@@ -60,6 +60,8 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   out.reserve(4096);
   family(out, "agentwire_connections", "gauge", "Open WebSocket connections.");
   sample(out, "agentwire_connections", static_cast<double>(g.connections));
+  family(out, "agentwire_agui_streams", "gauge", "Open AG-UI (POST /agui) event streams.");
+  sample(out, "agentwire_agui_streams", static_cast<double>(g.agui_streams));
   family(out, "agentwire_users", "gauge", "Users with a session on this node.");
   sample(out, "agentwire_users", static_cast<double>(g.users));
   family(out, "agentwire_active_runs", "gauge", "Runs in flight.");

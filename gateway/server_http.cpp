@@ -141,7 +141,8 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
 void server::impl::serve_health(const connection_ptr& con) {
   health_figures h;
   h.node = cfg->node_id;
-  h.active_connections = static_cast<std::int64_t>(conns.size());
+  // An AG-UI stream holds a connection slot like a WebSocket does.
+  h.active_connections = static_cast<std::int64_t>(conns.size() + agui_streams.size());
   h.active_users = static_cast<std::int64_t>(users.size());
   h.active_runs = svc.stats->active_runs.load();
   h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -162,6 +163,7 @@ void server::impl::serve_health(const connection_ptr& con) {
 void server::impl::serve_metrics(const connection_ptr& con) {
   gauges g;
   g.connections = static_cast<std::int64_t>(conns.size());
+  g.agui_streams = static_cast<std::int64_t>(agui_streams.size());
   g.users = static_cast<std::int64_t>(users.size());
   g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
   g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());

@@ -197,6 +197,9 @@ const checks = {
                   hooks: () => ({onRunStartedEvent: () => started()})});
     });
     await deadline(Promise.all(startedPs), 10000, 'three runs started');
+    // The open streams are counted: as connections in /health, as streams in /metrics.
+    assert.ok(JSON.parse((await getJson(BASE + '/health')).body).active_connections >= 3);
+    assert.ok(metric((await getJson(BASE + '/metrics')).body, 'agentwire_agui_streams') >= 3);
     const e = await rejected(run({props}));
     assert.equal(e.status, 429);
     for (const r of await Promise.all(runs)) checkShape(r.events);
