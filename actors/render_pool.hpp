@@ -17,7 +17,7 @@ namespace aw::actors {
 
 // (render_atom, std::string user_id, chart_spec) -> render_output
 // Each of the `size` workers starts its gnuplot on its own thread; this
-// returns once each has tried (at most 10 s). Rendered images are kept
+// returns once each has tried (at most 3 s, all at once). Rendered images are kept
 // (up to `cache_bytes`) by everything that affects them, so an identical
 // request is answered without drawing again. With `stats`, the pool keeps
 // render_workers and render_workers_up (whose gnuplot runs) up to date.
