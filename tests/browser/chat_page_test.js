@@ -1,6 +1,8 @@
 // Real-browser test of the chat page (GET /): headless Debian chromium driven
 // by playwright-core, against the real agentwire binary.
-//   node chat_page_test.js --port PORT --out DIR [--chromium /usr/bin/chromium]
+//   node chat_page_test.js --port PORT --model-port PORT --out DIR [--chromium /usr/bin/chromium]
+// --model-port is a second server on the fake OpenAI-compatible model: its
+// runs stream thoughts, and "fake:slow" makes one slow enough to cancel.
 'use strict';
 const assert = require('assert/strict');
 const fs = require('fs');
@@ -13,6 +15,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   return acc;
 }, []));
 const serverPort = Number(args.port);
+const modelPort = Number(args['model-port']);
 const outDir = args.out || '.';
 const executablePath = args.chromium || '/usr/bin/chromium';
 const WAIT_MS = 20000;
@@ -62,6 +65,9 @@ function runState(page, correlationId) {
       seqs: r ? [...r.querySelectorAll('li.ev')].map((e) => Number(e.dataset.seq)) : [],
       imageLoaded: !!(img && img.complete && img.naturalWidth > 0),
       stats: r ? r.querySelectorAll('.stats .stat').length : 0,
+      stream: r && !r.querySelector('p.stream').hidden ? r.querySelector('p.stream').textContent : '',
+      partials: r ? r.querySelectorAll('li.ev[data-type="agent_thinking"][data-seqs]').length : 0,
+      cancelVisible: !!(r && !r.querySelector('button.cancel').hidden),
       insights: r ? r.querySelectorAll('.insights li').length : 0,
       meta: r ? r.querySelector('.run-meta').textContent : '',
       error: r ? r.querySelector('.run-error').textContent : '',
@@ -207,6 +213,48 @@ async function main() {
         assert.equal(await page.isHidden('#history'), true);
         assert.equal(await page.isHidden('#history-note'), true);
       }
+    });
+
+    // On the model server: a page of its own, the run's thoughts streamed live, and Cancel.
+    const modelPage = await context.newPage();
+    modelPage.on('pageerror', (e) => problems.push(`model page error: ${e.message}`));
+    const modelUser = `browser-model-${process.pid}`;
+    await check('streamed model output is shown as one growing text, then the chart', async () => {
+      await modelPage.goto(`http://127.0.0.1:${modelPort}/`, { waitUntil: 'load' });
+      await modelPage.fill('#user-id', modelUser);
+      await modelPage.press('#user-id', 'Enter');
+      await until('connected', async () => (await modelPage.getAttribute('#conn-status', 'data-state')) === 'connected');
+      const cid = await sendAndTrack(modelPage, async () => {
+        await modelPage.fill('#request', 'Show quarterly revenue for 2024');
+        await modelPage.press('#request', 'Enter');
+      });
+      await until('the model run to end', async () => (await runState(modelPage, cid)).status !== 'running' &&
+        (await runState(modelPage, cid)).status !== 'pending');
+      const s = await runState(modelPage, cid);
+      assert.equal(s.status, 'success', s.error);
+      assertTimeline(s.types, 'model run');
+      // The fake model streams its JSON answer in small pieces; the page joins them.
+      assert.match(s.stream, /Model revenue 2024/, `streamed text: ${s.stream.slice(0, 200)}`);
+      assert.ok(s.partials >= 1, 'the streamed pieces are grouped on a timeline line');
+      await until('its chart', async () => (await runState(modelPage, cid)).imageLoaded);
+    });
+
+    await check('Cancel on a running run ends it as cancelled, once', async () => {
+      const cid = await sendAndTrack(modelPage, async () => {
+        await modelPage.fill('#request', 'Show monthly orders fake:slow');
+        await modelPage.press('#request', 'Enter');
+      });
+      await until('the slow run to start', async () => (await runState(modelPage, cid)).status === 'running');
+      assert.equal((await runState(modelPage, cid)).cancelVisible, true, 'Cancel shown while running');
+      await modelPage.click(`#log li.run[data-correlation-id="${cid}"] button.cancel`);
+      await until('the run to end', async () => !['pending', 'running'].includes((await runState(modelPage, cid)).status));
+      const s = await runState(modelPage, cid);
+      assert.equal(s.status, 'cancelled');
+      assert.equal(s.types[0], 'agent_started');
+      assert.equal(s.types.filter((t) => t === 'agent_completed').length, 1);
+      assert.equal(s.types[s.types.length - 1], 'agent_completed');
+      assert.equal(s.cancelVisible, false, 'Cancel hidden once the run is over');
+      assert.equal(s.imageLoaded, false, 'no chart for a cancelled run');
     });
 
     await check('usable 360 px wide: no sideways scrolling, composer visible', async () => {
