@@ -2,6 +2,7 @@
 # scripts that drive it (conformance, load test, benchmarks). Sourced.
 #   aw_start_server BIN LOG [NAME=VALUE ...]   sets AW_SERVER_PID and AW_SERVER_PORT
 #   aw_stop_server                              SIGTERM, bounded wait; returns its status
+#   aw_show_logs_if_failed RC LOG:LINES...      when RC is not 0, the last LINES of each LOG
 
 aw_start_server() {
   local bin="$1" log="$2"
@@ -39,4 +40,14 @@ aw_stop_server() {
   AW_SERVER_PID=""
   if [ -n "${AW_SERVER_DATA_DIR:-}" ]; then rm -rf "$AW_SERVER_DATA_DIR"; AW_SERVER_DATA_DIR=""; fi
   return $status
+}
+
+aw_show_logs_if_failed() {
+  local rc="$1" spec
+  shift
+  [ "$rc" -eq 0 ] && return 0
+  for spec in "$@"; do
+    echo "--- ${spec%:*} (last ${spec##*:} lines)" >&2
+    tail -n "${spec##*:}" "${spec%:*}" >&2 || true
+  done
 }

@@ -25,42 +25,29 @@ source "$here/../../scripts/lib/node_deps.sh"
 aw_npm_install "$here" "$client" playwright-core
 
 source "$here/../../scripts/lib/server.sh"
-fake_pid=""
+source "$here/../../scripts/lib/fake_model.sh"
+AW_FAKE_MODEL_PID=""
 model_pid=""
 cleanup() {
   aw_stop_server || true
   if [ -n "$model_pid" ]; then AW_SERVER_PID="$model_pid" AW_SERVER_DATA_DIR="" aw_stop_server || true; fi
-  if [ -n "$fake_pid" ]; then kill "$fake_pid" 2>/dev/null || true; fi
+  if [ -n "$AW_FAKE_MODEL_PID" ]; then kill "$AW_FAKE_MODEL_PID" 2>/dev/null || true; fi
   rm -rf "$out/model-data"
 }
 trap cleanup EXIT
 
-: >"$out/fake-model.out"
-node "$here/../support/fake_openai.js" >"$out/fake-model.out" 2>&1 &
-fake_pid=$!
-line="$(timeout 10 tail -n +1 -f "$out/fake-model.out" | grep -m1 '^listening' || true)"
-fake_port="${line#listening }"
-[ -n "$fake_port" ] || { echo "fake model did not start" >&2; cat "$out/fake-model.out" >&2; exit 1; }
+aw_start_fake_model "$out/fake-model.out"
 rm -rf "$out/model-data"
 mkdir -p "$out/model-data"
-aw_start_server "$bin" "$out/model-server.log" DATA_DIR="$out/model-data" LLM_PROVIDER=openai \
-  OPENAI_API_KEY=test-key LLM_BASE_URL="http://127.0.0.1:$fake_port/v1" LLM_MODEL=fake-model \
-  LLM_TIMEOUT_S=10
+aw_start_server "$bin" "$out/model-server.log" DATA_DIR="$out/model-data" "${AW_FAKE_MODEL_ENV[@]}"
 model_pid="$AW_SERVER_PID"
 model_port="$AW_SERVER_PORT"
 
 log="$out/server.log"
 aw_start_server "$bin" "$log"
 
-set +e
+rc=0
 NODE_PATH="$client/node_modules" node "$here/chat_page_test.js" \
-  --port "$AW_SERVER_PORT" --model-port "$model_port" --out "$out" --chromium "$chromium"
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-  echo "--- server log (last 40 lines)" >&2
-  tail -n 40 "$log" >&2
-  echo "--- model server log (last 20 lines)" >&2
-  tail -n 20 "$out/model-server.log" >&2
-fi
-exit $rc
+  --port "$AW_SERVER_PORT" --model-port "$model_port" --out "$out" --chromium "$chromium" || rc=$?
+aw_show_logs_if_failed "$rc" "$log:40" "$out/model-server.log:20"
+exit "$rc"
