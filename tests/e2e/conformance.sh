@@ -33,12 +33,7 @@ trap 'aw_stop_server || true; rm -f "$log"' EXIT
 aw_start_server "$bin" "$log" "$@"
 port="$AW_SERVER_PORT"
 
-set +e
-node "$client/accept.js" --url "ws://127.0.0.1:$port" --only "$checks"
-rc=$?
-set -e
-if [ $rc -ne 0 ]; then
-  echo "--- server log (last 40 lines)" >&2
-  tail -n 40 "$log" >&2
-fi
-exit $rc
+rc=0
+node "$client/accept.js" --url "ws://127.0.0.1:$port" --only "$checks" || rc=$?
+aw_show_logs_if_failed "$rc" "$log:40"
+exit "$rc"
