@@ -122,7 +122,7 @@ agui_input_result parse_agui_input(std::string_view body, std::string_view messa
     if (const Value* user = member(*props, "user_id")) {
       if (!user->IsString() || !protocol::is_valid_id(str(*user)))
         return fail(400, "VALIDATION_FAILED",
-                    "forwardedProps.user_id must be 1..128 chars of [A-Za-z0-9_.:@-]");
+                    protocol::invalid_id_message("forwardedProps.user_id"));
       out.user_id = str(*user);
     }
   }

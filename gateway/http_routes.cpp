@@ -145,7 +145,7 @@ history_route parse_history_route(std::string_view path, std::string_view query)
   }
   auto id = [&](std::string_view raw, const char* name, std::string* out) {
     if (raw.size() > 3 * 128 || !url_decode(raw, false, out) || !protocol::is_valid_id(*out)) {
-      r.error = std::string(name) + " must be 1..128 chars of [A-Za-z0-9_.:@-]";
+      r.error = protocol::invalid_id_message(name);
       return false;
     }
     return true;
@@ -182,7 +182,7 @@ history_route parse_history_route(std::string_view path, std::string_view query)
       return r;
     }
     if (!protocol::is_valid_id(it->second)) {
-      r.error = "before_id must be 1..128 chars of [A-Za-z0-9_.:@-]";
+      r.error = protocol::invalid_id_message("before_id");
       return r;
     }
     r.before_id = it->second;

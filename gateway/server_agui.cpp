@@ -71,7 +71,7 @@ void server::impl::on_agui(const connection_ptr& con) {
     user = in.user_id;
   } else if (std::string h = con->get_request_header("X-User-Id"); !h.empty()) {
     if (!protocol::is_valid_id(h))
-      return refuse(400, "VALIDATION_FAILED", "X-User-Id must be 1..128 chars of [A-Za-z0-9_.:@-]");
+      return refuse(400, "VALIDATION_FAILED", protocol::invalid_id_message("X-User-Id"));
     user = h;
   } else {
     user = agui_default_user(in.thread_id);

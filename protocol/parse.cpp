@@ -52,7 +52,7 @@ bool parse_conversation_id(const value& msg, std::string* out, failure* f) {
   const value* v = find(msg, "conversation_id");
   if (v == nullptr) return true;
   if (!v->IsString() || !is_valid_id({v->GetString(), v->GetStringLength()})) {
-    f->message = "conversation_id must be 1..128 chars of [A-Za-z0-9_.:@-]";
+    f->message = invalid_id_message("conversation_id");
     return false;
   }
   out->assign(v->GetString(), v->GetStringLength());
@@ -289,6 +289,10 @@ parse_result parse_client_message(std::string_view frame) {
   error.code = f.code;
   error.message = std::move(f.message);
   return error;
+}
+
+std::string invalid_id_message(std::string_view field) {
+  return std::string(field) + " must be 1..128 chars of [A-Za-z0-9_.:@-]";
 }
 
 bool is_valid_id(std::string_view id) {

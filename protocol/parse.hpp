@@ -3,6 +3,7 @@
 // message names the field, e.g. "payload.width must be an integer 200..4000".
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -17,6 +18,8 @@ parse_result parse_client_message(std::string_view frame);
 
 // The handshake identifiers: 1..128 chars of [A-Za-z0-9_.:@-].
 bool is_valid_id(std::string_view id);
+// The message for a `field` that is not such an id.
+std::string invalid_id_message(std::string_view field);
 
 // Number of Unicode code points in valid UTF-8 (RapidJSON validates encoding).
 std::size_t utf8_length(std::string_view s);
