@@ -1,5 +1,8 @@
 #include "actors/llm_actor.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
@@ -21,12 +24,31 @@ analytics::generation builtin(const protocol::analytics_payload& payload, protoc
   return gen;
 }
 
-void finish(llm_self* self, std::uint64_t id, llm::call_result& r) {
+void forget_requester(llm_self* self, const caf::actor_addr& requester, std::uint64_t key) {
   auto& st = self->state;
-  auto it = st.pending.find(id);
+  auto it = st.by_requester.find(requester);
+  if (it == st.by_requester.end()) return;
+  auto& keys = it->second;
+  keys.erase(std::remove(keys.begin(), keys.end(), key), keys.end());
+  if (keys.empty()) {
+    st.by_requester.erase(it);
+    self->demonitor(requester);
+  }
+}
+
+void observe(counters& stats, const llm::call_result& r) {
+  if (r.queue_wait_ms >= 0) stats.llm_queue_wait_s.observe(r.queue_wait_ms / 1000.0);
+  if (r.ttft_ms >= 0) stats.llm_ttft_s.observe(r.ttft_ms / 1000.0);
+}
+
+void finish(llm_self* self, std::uint64_t key, llm::call_result& r) {
+  auto& st = self->state;
+  auto it = st.pending.find(key);
   if (it == st.pending.end()) return;
   auto call = std::move(it->second);
   st.pending.erase(it);
+  if (call.requester) forget_requester(self, call.requester, key);
+  observe(*st.stats, r);
   std::string reason = r.error;
   if (r.ok) {
     std::string error;
@@ -67,26 +89,55 @@ void finish(llm_self* self, std::uint64_t id, llm::call_result& r) {
   call.promise.deliver(std::move(gen));
 }
 
+// The run that asked is gone: its calls are cancelled, nobody waits for them.
+void requester_down(llm_self* self, const caf::actor_addr& requester) {
+  auto& st = self->state;
+  auto it = st.by_requester.find(requester);
+  if (it == st.by_requester.end()) return;
+  auto keys = std::move(it->second);
+  st.by_requester.erase(it);
+  for (auto key : keys) {
+    auto p = st.pending.find(key);
+    if (p == st.pending.end()) continue;
+    st.client->cancel(p->second.call);
+    p->second.promise.deliver(caf::make_error(caf::sec::request_receiver_down));
+    st.pending.erase(p);
+  }
+}
+
+llm::client_options client_options_for(const core::config& cfg) {
+  llm::client_options options;
+  options.base_url = cfg.llm_base_url;
+  options.api_key = cfg.openai_api_key;
+  options.model = cfg.llm_model;
+  options.timeout_s = cfg.llm_timeout_s;
+  options.max_retries = cfg.max_retries;
+  options.max_in_flight = cfg.llm_max_concurrency;
+  options.queue_max = cfg.llm_queue_max;
+  options.rpm = cfg.llm_rpm;
+  options.tpm = cfg.llm_tpm;
+  return options;
+}
+
 }  // namespace
 
-caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg) {
+caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
+                        std::shared_ptr<counters> stats) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
+  st.stats = stats ? std::move(stats) : std::make_shared<counters>();
   if (st.cfg->llm_provider == "openai") {
-    llm::client_options options;
-    options.base_url = st.cfg->llm_base_url;
-    options.api_key = st.cfg->openai_api_key;
-    options.model = st.cfg->llm_model;
-    options.timeout_s = st.cfg->llm_timeout_s;
-    options.max_retries = st.cfg->max_retries;
-    options.concurrency = st.cfg->llm_max_concurrency;
-    st.client = std::make_unique<llm::client>(std::move(options));
+    st.client = std::make_unique<llm::client>(client_options_for(*st.cfg), st.stats->llm);
     log::info("llm", "provider openai",
               {{"base_url", st.cfg->llm_base_url},
                {"model", st.cfg->llm_model},
-               {"concurrency", std::to_string(st.cfg->llm_max_concurrency)},
+               {"max_in_flight", std::to_string(st.cfg->llm_max_concurrency)},
+               {"queue_max", std::to_string(st.cfg->llm_queue_max)},
+               {"rpm", std::to_string(st.cfg->llm_rpm)},
+               {"tpm", std::to_string(st.cfg->llm_tpm)},
                {"fallback", st.cfg->llm_fallback}});
   }
+  self->set_down_handler([self](caf::down_msg& dm) { requester_down(self, dm.source); });
   return {
       [self](generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
              caf::actor& stream_to) -> caf::result<analytics::generation> {
@@ -94,22 +145,40 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg)
         if (!st.client) return builtin(payload, type, "builtin");
         // Streamed text goes to the run itself, which may be on another node.
         auto requester = std::move(stream_to);
-        auto promise = self->make_response_promise();
-        auto id = ++st.next_id;
+        auto key = ++st.next_key;
         auto me = caf::actor_cast<caf::actor>(self);
         llm::call c;
         c.body = llm::request_body(st.cfg->llm_model, payload, type);
+        // The run started before this message: its deadline is no later than this.
+        c.deadline = std::chrono::steady_clock::now() +
+                     std::chrono::seconds(st.cfg->chart_generation_timeout_s);
         c.on_partial = [requester](std::string text) {
           if (requester) caf::anon_send(requester, llm_partial_atom::value, std::move(text));
         };
-        c.on_done = [me, id](llm::call_result r) {
-          caf::anon_send(me, llm_done_atom::value, id, std::move(r));
+        c.on_done = [me, key](llm::call_result r) {
+          caf::anon_send(me, llm_done_atom::value, key, std::move(r));
         };
-        st.pending.emplace(id, llm_state::pending_call{promise, std::move(payload), type});
-        st.client->submit(std::move(c));
+        auto promise = self->make_response_promise();
+        llm_state::pending_call pc{promise, std::move(payload), type, {}, 0};
+        if (requester) pc.requester = requester.address();
+        st.pending.emplace(key, std::move(pc));
+        auto id = st.client->submit(std::move(c));
+        if (id == 0) {
+          llm::call_result r;
+          r.error = "the model call queue is full (LLM_QUEUE_MAX=" +
+                    std::to_string(st.cfg->llm_queue_max) + ")";
+          finish(self, key, r);
+          return caf::delegated<analytics::generation>();
+        }
+        st.pending[key].call = id;
+        if (requester) {
+          auto& keys = st.by_requester[requester.address()];
+          if (keys.empty()) self->monitor(requester);
+          keys.push_back(key);
+        }
         return caf::delegated<analytics::generation>();
       },
-      [self](llm_done_atom, std::uint64_t id, llm::call_result& r) { finish(self, id, r); },
+      [self](llm_done_atom, std::uint64_t key, llm::call_result& r) { finish(self, key, r); },
   };
 }
 

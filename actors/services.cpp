@@ -28,7 +28,7 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
     log::info("actors", "services started", {{"role", cfg->role}});
   } else {
     svc.planner = system.spawn(planner_actor, cfg);
-    svc.llm = system.spawn(llm_actor, cfg);
+    svc.llm = system.spawn(llm_actor, cfg, svc.stats);
     int pool = cfg->render_pool_size > 0
                    ? cfg->render_pool_size
                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -42,7 +42,10 @@ struct config {
   std::string llm_model = "gpt-4o-mini";
   int llm_timeout_s = 30;                // per HTTP attempt
   int max_retries = 3;
-  int llm_max_concurrency = 4;           // HTTP worker threads
+  int llm_max_concurrency = 1024;        // model calls in flight at once
+  int llm_queue_max = 10000;             // model calls waiting beyond that
+  std::int64_t llm_rpm = 0;              // calls per minute; 0: no limit
+  std::int64_t llm_tpm = 0;              // tokens per minute; 0: no limit
   std::string llm_fallback = "builtin";  // builtin | none
   // security
   std::string auth_secret;       // empty: no auth (development default)

@@ -106,6 +106,33 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
                    c.render_ms);
   histogram_family(out, "agentwire_llm_ms",
                    "Time to generate a run's data and text, in milliseconds.", c.llm_ms);
+  const auto& llm = *c.llm;
+  gauge(out, "agentwire_llm_calls_in_flight", "Model calls in flight (HTTP transfers).",
+        static_cast<double>(llm.in_flight.load()));
+  gauge(out, "agentwire_llm_calls_queued",
+        "Model calls waiting: for a slot, a provider pause, a quota or a retry.",
+        static_cast<double>(llm.queued.load()));
+  counter(out, "agentwire_llm_calls_total", "Model calls ended.",
+          static_cast<double>(llm.calls.load()));
+  counter(out, "agentwire_llm_call_failures_total", "Model calls that ended without an answer.",
+          static_cast<double>(llm.calls_failed.load()));
+  counter(out, "agentwire_llm_queue_rejected_total",
+          "Model calls refused at once because LLM_QUEUE_MAX calls were waiting.",
+          static_cast<double>(llm.rejected_queue_full.load()));
+  counter(out, "agentwire_llm_rate_limited_total", "429 answers from the model endpoint.",
+          static_cast<double>(llm.rate_limited.load()));
+  family(out, "agentwire_llm_tokens_total", "counter",
+         "Model tokens, as the endpoint reported them (else estimated).");
+  sample(out, "agentwire_llm_tokens_total{direction=\"in\"}",
+         static_cast<double>(llm.tokens_in.load()));
+  sample(out, "agentwire_llm_tokens_total{direction=\"out\"}",
+         static_cast<double>(llm.tokens_out.load()));
+  histogram_family(out, "agentwire_llm_queue_wait_seconds",
+                   "From a model call's submission to its first attempt, in seconds.",
+                   c.llm_queue_wait_s);
+  histogram_family(out, "agentwire_llm_time_to_first_token_seconds",
+                   "From a model call's first attempt to its first answer text, in seconds.",
+                   c.llm_ttft_s);
   histogram_family(out, "agentwire_store_write_ms",
                    "History store write (one batch, one transaction), in milliseconds.",
                    c.store_write_ms);

@@ -3,96 +3,34 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <mutex>
-#include <optional>
+#include <deque>
+#include <unordered_map>
 
 #include "core/log.hpp"
+#include "llm/admission.hpp"
 #include "llm/partial_batcher.hpp"
 #include "llm/prompt.hpp"
-#include "llm/sse_parser.hpp"
+#include "llm/transfer.hpp"
 
 namespace aw::llm {
 namespace {
 
-constexpr std::size_t max_answer_bytes = 256 << 10;
-constexpr std::size_t max_error_body = 2048;
-
 using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-double ms_since(clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(clock::now() - t).count();
+constexpr std::size_t max_idle_handles = 256;
+constexpr auto sweep_every = milliseconds(100);  // deadlines of waiting calls
+constexpr long max_poll_ms = 1000;
+
+double ms_between(clock::time_point from, clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-// One HTTP attempt in progress.
-struct transfer {
-  CURL* curl = nullptr;
-  const call* job = nullptr;
-  const std::atomic<bool>* aborting = nullptr;
-  sse_parser parser{nullptr};
-  partial_batcher batcher;
-  std::string content;
-  std::string error_body;
-  bool finished = false;
-  bool too_long = false;
-  std::optional<int> prompt_tokens;
-  std::optional<int> completion_tokens;
-  std::optional<int> retry_after_s;
-
-  long status() const {
-    long code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-    return code;
-  }
-
-  void on_event(const std::string& data) {
-    auto chunk = parse_chunk(data);
-    if (!chunk) return;  // not a chunk object: skipped
-    if (chunk->finished) finished = true;
-    if (chunk->prompt_tokens) prompt_tokens = chunk->prompt_tokens;
-    if (chunk->completion_tokens) completion_tokens = chunk->completion_tokens;
-    if (chunk->content.empty()) return;
-    content += chunk->content;
-    if (content.size() > max_answer_bytes) too_long = true;
-    if (auto piece = batcher.add(chunk->content); piece && job->on_partial)
-      job->on_partial(std::move(*piece));
-  }
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<transfer*>(user);
-  std::size_t bytes = size * n;
-  if (t->status() != 200) {
-    auto room = max_error_body - std::min(max_error_body, t->error_body.size());
-    t->error_body.append(data, std::min(room, bytes));
-    return bytes;
-  }
-  t->parser.feed(std::string_view(data, bytes));
-  return t->too_long ? 0 : bytes;  // 0 aborts the transfer
-}
-
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<transfer*>(user);
-  std::string line(data, size * n);
-  std::string lower = line;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower.rfind("http/", 0) == 0) t->retry_after_s.reset();  // a new response
-  if (lower.rfind("retry-after:", 0) == 0) {
-    try {
-      int s = std::stoi(line.substr(12));
-      if (s >= 0) t->retry_after_s = s;
-    } catch (...) {
-      // an HTTP date: ignored, the backoff applies
-    }
-  }
-  return size * n;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* t = static_cast<transfer*>(user);
-  return t->aborting->load() ? 1 : 0;
+long ms_until(clock::time_point now, clock::time_point t) {
+  if (t <= now) return 0;
+  auto ms = std::chrono::duration_cast<milliseconds>(t - now).count() + 1;
+  return static_cast<long>(std::min<long long>(ms, max_poll_ms));
 }
 
 void global_init() {
@@ -100,140 +38,469 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// A call the client holds: waiting, in flight, or waiting to be retried.
+struct pending {
+  call_id id = 0;
+  call c;
+  clock::time_point submitted;
+  clock::time_point first_start{};
+  clock::time_point not_before{};  // a retry's earliest start
+  CURL* easy = nullptr;            // while in flight
+  bool cancelled = false;          // dropped while waiting; removed lazily
+  bool started = false;
+  int attempts = 0;
+  int rate_limited = 0;
+  std::int64_t prompt_tokens = 0;  // estimate, for LLM_TPM
+  double ttft_ms = -1;
+  partial_batcher batcher;
+  std::size_t shown = 0;     // answer bytes the user has seen, over all attempts
+  std::size_t released = 0;  // answer bytes released by this attempt's batcher
+};
+
+struct in_flight_call {
+  std::unique_ptr<pending> p;
+  std::unique_ptr<transfer> t;
+};
+
 }  // namespace
 
-client::client(client_options options) : options_(std::move(options)) {
+struct client::loop {
+  loop(const client_options& o, client_stats& s)
+      : options(o),
+        stats(s),
+        url(o.base_url + "/chat/completions"),
+        gate(admission::limits{o.max_in_flight, o.rpm, o.tpm}) {
+    policy.max_retries = o.max_retries;
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+  }
+
+  ~loop() {
+    for (CURL* e : idle) curl_easy_cleanup(e);
+    if (multi) curl_multi_cleanup(multi);
+  }
+
+  void wake() { curl_multi_wakeup(multi); }
+  void run();
+
+  // loop thread only
+  void take_inbox(clock::time_point now);
+  void cancel(call_id id);
+  void sweep(clock::time_point now);
+  void promote_retries(clock::time_point now);
+  void start_calls(clock::time_point now);
+  void start(std::unique_ptr<pending> p, clock::time_point now);
+  void drain_done(clock::time_point now);
+  void finish_attempt(in_flight_call f, CURLcode rc, clock::time_point now);
+  void end(std::unique_ptr<pending> p, call_result r, clock::time_point now);
+  void fail(std::unique_ptr<pending> p, std::string why, clock::time_point now);
+  void fail_waiting(std::unique_ptr<pending> p, std::string why, clock::time_point now);
+  void deliver(pending& p, const std::string& piece);
+  void stop_all(clock::time_point now);
+  CURL* take_handle();
+  void give_back(CURL* e);
+  long poll_timeout(clock::time_point now);
+
+  const client_options& options;
+  client_stats& stats;
+  const std::string url;
+  retry_policy policy;
+  admission gate;
+  CURLM* multi = nullptr;
+
+  std::mutex mutex;  // guards the inbox
+  std::vector<std::unique_ptr<pending>> incoming;
+  std::vector<call_id> cancels;
+  bool stopping = false;
+
+  std::deque<std::unique_ptr<pending>> waiting;    // FIFO, in arrival order
+  std::vector<std::unique_ptr<pending>> retrying;  // waiting for not_before
+  std::unordered_map<CURL*, in_flight_call> flying;
+  std::unordered_map<call_id, pending*> by_id;  // every call held
+  std::vector<CURL*> idle;
+  clock::time_point next_sweep{};
+  clock::time_point next_admit = clock::time_point::max();
+};
+
+void client::loop::run() {
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> guard(mutex);
+      if (stopping) break;
+    }
+    auto now = clock::now();
+    take_inbox(now);
+    if (now >= next_sweep) sweep(now);
+    promote_retries(now);
+    int running = 0;
+    curl_multi_perform(multi, &running);
+    now = clock::now();
+    drain_done(now);
+    start_calls(now);
+    curl_multi_poll(multi, nullptr, 0, static_cast<int>(poll_timeout(now)), nullptr);
+  }
+  stop_all(clock::now());
+}
+
+void client::loop::take_inbox(clock::time_point now) {
+  std::vector<std::unique_ptr<pending>> in;
+  std::vector<call_id> out;
+  {
+    std::lock_guard<std::mutex> guard(mutex);
+    in.swap(incoming);
+    out.swap(cancels);
+  }
+  for (auto& p : in) {
+    p->submitted = std::min(p->submitted, now);
+    by_id.emplace(p->id, p.get());
+    waiting.push_back(std::move(p));
+  }
+  for (auto id : out) cancel(id);
+}
+
+void client::loop::cancel(call_id id) {
+  auto it = by_id.find(id);
+  if (it == by_id.end()) return;  // already ended
+  pending* p = it->second;
+  by_id.erase(it);
+  if (p->easy) {
+    CURL* easy = p->easy;
+    curl_multi_remove_handle(multi, easy);
+    flying.erase(easy);  // frees the call and its transfer
+    give_back(easy);
+    stats.in_flight--;
+    return;
+  }
+  p->cancelled = true;  // never sent; removed from its queue lazily
+  stats.queued--;
+}
+
+// Ends waiting calls whose deadline passed, and drops cancelled ones.
+void client::loop::sweep(clock::time_point now) {
+  next_sweep = now + sweep_every;
+  std::deque<std::unique_ptr<pending>> keep;
+  for (auto& p : waiting) {
+    if (p->cancelled) continue;
+    if (now >= p->c.deadline) {
+      fail_waiting(std::move(p), "the call waited in the queue until its run's deadline", now);
+      continue;
+    }
+    keep.push_back(std::move(p));
+  }
+  waiting.swap(keep);
+}
+
+void client::loop::promote_retries(clock::time_point now) {
+  std::vector<std::unique_ptr<pending>> due;
+  for (auto& p : retrying) {
+    if (p && (p->cancelled || p->not_before <= now)) due.push_back(std::move(p));
+  }
+  retrying.erase(std::remove(retrying.begin(), retrying.end(), nullptr), retrying.end());
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) {
+    return a->not_before > b->not_before;  // pushed to the front: the earliest ends first
+  });
+  for (auto& p : due) {
+    if (p->cancelled) continue;
+    waiting.push_front(std::move(p));  // retries keep their place ahead of new calls
+  }
+}
+
+void client::loop::start_calls(clock::time_point now) {
+  next_admit = clock::time_point::max();
+  while (!waiting.empty()) {
+    auto& head = waiting.front();
+    if (head->cancelled) {
+      waiting.pop_front();
+      continue;
+    }
+    if (now >= head->c.deadline) {
+      auto p = std::move(head);
+      waiting.pop_front();
+      fail_waiting(std::move(p), "the call waited in the queue until its run's deadline", now);
+      continue;
+    }
+    auto v = gate.check(now, static_cast<int>(flying.size()), head->prompt_tokens, waiting.size());
+    if (v.start) {
+      auto p = std::move(head);
+      waiting.pop_front();
+      start(std::move(p), now);
+      continue;
+    }
+    // Waiting past the deadline would be a silent stall: say why now instead.
+    if (v.never || (v.at != clock::time_point::max() && v.at > head->c.deadline)) {
+      auto p = std::move(head);
+      waiting.pop_front();
+      fail_waiting(std::move(p),
+                   v.never ? v.why : v.why + ": the call could not start before its run's deadline",
+                   now);
+      continue;
+    }
+    next_admit = v.at;
+    break;
+  }
+}
+
+CURL* client::loop::take_handle() {
+  if (idle.empty()) return curl_easy_init();
+  CURL* e = idle.back();
+  idle.pop_back();
+  return e;
+}
+
+void client::loop::give_back(CURL* e) {
+  if (idle.size() >= max_idle_handles) {
+    curl_easy_cleanup(e);
+    return;
+  }
+  curl_easy_reset(e);
+  idle.push_back(e);
+}
+
+void client::loop::start(std::unique_ptr<pending> p, clock::time_point now) {
+  CURL* easy = take_handle();
+  if (!easy) return fail_waiting(std::move(p), "curl_easy_init failed", now);
+  if (!p->started) {
+    p->started = true;
+    p->first_start = now;
+  }
+  p->attempts++;
+  p->released = 0;
+  p->batcher = partial_batcher();
+  pending* raw = p.get();
+  auto t = std::make_unique<transfer>(easy, options.limits, [this, raw](std::string_view text) {
+    if (raw->ttft_ms < 0) raw->ttft_ms = ms_between(raw->first_start, clock::now());
+    if (auto piece = raw->batcher.add(std::string(text))) deliver(*raw, *piece);
+  });
+  transfer_request r;
+  r.url = &url;
+  r.body = &p->c.body;
+  r.api_key = &options.api_key;
+  r.timeout_ms = static_cast<long>(options.timeout_s) * 1000;
+  if (p->c.deadline != clock::time_point::max()) {
+    auto left = std::chrono::duration_cast<milliseconds>(p->c.deadline - now).count();
+    r.timeout_ms = std::min<long>(r.timeout_ms, std::max<long>(1, static_cast<long>(left)));
+  }
+  t->prepare(r);
+  gate.started(now, p->prompt_tokens);
+  p->easy = easy;
+  stats.queued--;
+  stats.in_flight++;
+  curl_multi_add_handle(multi, easy);
+  flying.emplace(easy, in_flight_call{std::move(p), std::move(t)});
+}
+
+void client::loop::deliver(pending& p, const std::string& piece) {
+  // A retried call streams its answer again: only what goes beyond what the
+  // user has already seen is passed on.
+  std::size_t from = p.released;
+  p.released += piece.size();
+  if (p.released <= p.shown) return;
+  std::size_t skip = p.shown > from ? p.shown - from : 0;
+  p.shown = p.released;
+  if (p.c.on_partial) p.c.on_partial(piece.substr(skip));
+}
+
+void client::loop::drain_done(clock::time_point now) {
+  int left = 0;
+  while (CURLMsg* m = curl_multi_info_read(multi, &left)) {
+    if (m->msg != CURLMSG_DONE) continue;
+    CURL* easy = m->easy_handle;
+    CURLcode rc = m->data.result;
+    auto it = flying.find(easy);
+    curl_multi_remove_handle(multi, easy);
+    if (it == flying.end()) {
+      give_back(easy);
+      continue;
+    }
+    in_flight_call f = std::move(it->second);
+    flying.erase(it);
+    stats.in_flight--;
+    f.p->easy = nullptr;
+    finish_attempt(std::move(f), rc, now);
+    give_back(easy);
+  }
+}
+
+void client::loop::finish_attempt(in_flight_call f, CURLcode rc, clock::time_point now) {
+  auto& p = f.p;
+  auto& t = *f.t;
+  t.finish_parse();
+  int status = static_cast<int>(t.status());
+  if (status == 429) {
+    p->rate_limited++;
+    stats.rate_limited++;
+  }
+  if (status == 200 && rc == CURLE_OK && t.complete() && !t.too_long() && !t.overflow()) {
+    if (auto rest = p->batcher.flush()) deliver(*p, *rest);
+    call_result r;
+    r.ok = true;
+    r.http_status = status;
+    r.content = std::move(t.content());
+    r.usage_reported = t.prompt_tokens() && t.completion_tokens();
+    r.tokens_in = t.prompt_tokens().value_or(estimate_tokens(p->c.body.size()));
+    r.tokens_out = t.completion_tokens().value_or(estimate_tokens(r.content.size()));
+    gate.spend_tokens(now, r.tokens_out);
+    return end(std::move(p), std::move(r), now);
+  }
+  if (t.too_long())
+    return fail(
+        std::move(p),
+        "the answer is longer than " + std::to_string(options.limits.max_answer_bytes) + " bytes",
+        now);
+  if (t.overflow())
+    return fail(std::move(p),
+                "the stream sent a line over " + std::to_string(options.limits.max_line_bytes) +
+                    " bytes or an event over " + std::to_string(options.limits.max_event_bytes) +
+                    " bytes",
+                now);
+  attempt_outcome o;
+  o.http_status = status;
+  o.retry_after_s = t.retry_after_s();
+  std::string error;
+  if (status == 200 || status == 0) {  // no answer, or an answer cut short
+    o.transport_error = true;
+    error = rc != CURLE_OK ? std::string(curl_easy_strerror(rc))
+                           : std::string("the stream ended before [DONE]");
+  } else {
+    error = "HTTP " + std::to_string(status);
+    if (!t.error_body().empty()) error += ": " + t.error_body().substr(0, 300);
+  }
+  if ((status == 429 || status == 503) && o.retry_after_s) {
+    auto pause =
+        std::min<milliseconds>(std::chrono::seconds(*o.retry_after_s), policy.retry_after_cap);
+    gate.pause(now, pause);
+    log::warn(
+        "llm", "the provider asked for a pause: new model calls wait",
+        {{"status", std::to_string(status)}, {"retry_after_s", std::to_string(*o.retry_after_s)}});
+  }
+  if (!retryable(o) || p->attempts > policy.max_retries) return fail(std::move(p), error, now);
+  auto wait = policy.delay(p->attempts, o);
+  p->not_before = std::max(now + wait, gate.pause_until());
+  if (p->not_before > p->c.deadline)
+    return fail(std::move(p), error + "; a retry could not start before its run's deadline", now);
+  log::warn("llm", "retrying the model call",
+            {{"attempt", std::to_string(p->attempts)},
+             {"error", error},
+             {"wait_ms", std::to_string(wait.count())}});
+  stats.queued++;
+  retrying.push_back(std::move(p));
+}
+
+void client::loop::end(std::unique_ptr<pending> p, call_result r, clock::time_point now) {
+  by_id.erase(p->id);
+  r.attempts = p->attempts;
+  r.rate_limited = p->rate_limited;
+  r.duration_ms = ms_between(p->submitted, now);
+  r.queue_wait_ms = p->started ? ms_between(p->submitted, p->first_start) : -1;
+  r.ttft_ms = p->ttft_ms;
+  stats.calls++;
+  if (!r.ok) stats.calls_failed++;
+  if (r.ok) {
+    stats.tokens_in += r.tokens_in;
+    stats.tokens_out += r.tokens_out;
+  }
+  if (p->c.on_done) p->c.on_done(std::move(r));
+}
+
+// Ends a call that is no longer counted as queued or in flight.
+void client::loop::fail(std::unique_ptr<pending> p, std::string why, clock::time_point now) {
+  call_result r;
+  r.error = std::move(why);
+  end(std::move(p), std::move(r), now);
+}
+
+void client::loop::fail_waiting(std::unique_ptr<pending> p, std::string why,
+                                clock::time_point now) {
+  stats.queued--;
+  fail(std::move(p), std::move(why), now);
+}
+
+void client::loop::stop_all(clock::time_point now) {
+  for (auto& [easy, f] : flying) {
+    curl_multi_remove_handle(multi, easy);
+    stats.in_flight--;
+    f.p->easy = nullptr;
+    auto p = std::move(f.p);
+    f.t.reset();
+    curl_easy_cleanup(easy);
+    fail(std::move(p), "the client was stopped", now);
+  }
+  flying.clear();
+  for (auto& p : waiting)
+    if (!p->cancelled) fail_waiting(std::move(p), "the client was stopped", now);
+  waiting.clear();
+  for (auto& p : retrying)
+    if (p && !p->cancelled) fail_waiting(std::move(p), "the client was stopped", now);
+  retrying.clear();
+}
+
+long client::loop::poll_timeout(clock::time_point now) {
+  long timeout = max_poll_ms;
+  long curl_ms = -1;
+  curl_multi_timeout(multi, &curl_ms);
+  if (curl_ms >= 0) timeout = std::min(timeout, curl_ms);
+  for (const auto& p : retrying)
+    if (p) timeout = std::min(timeout, ms_until(now, p->not_before));
+  if (next_admit != clock::time_point::max())
+    timeout = std::min(timeout, ms_until(now, next_admit));
+  if (!waiting.empty() || !retrying.empty()) timeout = std::min(timeout, ms_until(now, next_sweep));
+  return std::max(0L, timeout);
+}
+
+client::client(client_options options, std::shared_ptr<client_stats> stats)
+    : options_(std::move(options)),
+      stats_(stats ? std::move(stats) : std::make_shared<client_stats>()) {
   global_init();
   while (!options_.base_url.empty() && options_.base_url.back() == '/')
     options_.base_url.pop_back();
-  policy_.max_retries = options_.max_retries;
-  int n = std::max(1, options_.concurrency);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this] { work(); });
+  options_.max_in_flight = std::max(1, options_.max_in_flight);
+  loop_ = std::make_unique<loop>(options_, *stats_);
+  thread_ = std::thread([this] { loop_->run(); });
 }
 
 client::~client() {
   {
-    std::lock_guard<std::mutex> guard(mutex_);
-    stop_ = true;
-    aborting_ = true;
+    std::lock_guard<std::mutex> guard(loop_->mutex);
+    loop_->stopping = true;
   }
-  wake_.notify_all();
-  for (auto& w : workers_) w.join();
-  for (auto& c : queue_) {  // never started: still answered
+  loop_->wake();
+  thread_.join();
+  // Calls submitted after the loop's last look at its inbox: still answered.
+  for (auto& p : loop_->incoming) {
+    stats_->queued--;
     call_result r;
     r.error = "the client was stopped";
-    if (c.on_done) c.on_done(std::move(r));
+    if (p->c.on_done) p->c.on_done(std::move(r));
   }
 }
 
-void client::submit(call c) {
+call_id client::submit(call c) {
+  if (stats_->queued.load() >= options_.queue_max) {
+    stats_->rejected_queue_full++;
+    return 0;
+  }
+  auto p = std::make_unique<pending>();
+  p->c = std::move(c);
+  p->submitted = clock::now();
+  p->prompt_tokens = estimate_tokens(p->c.body.size());
+  stats_->queued++;
+  call_id id;
   {
-    std::lock_guard<std::mutex> guard(mutex_);
-    queue_.push_back(std::move(c));
+    std::lock_guard<std::mutex> guard(loop_->mutex);
+    id = ++next_id_;
+    p->id = id;
+    loop_->incoming.push_back(std::move(p));
   }
-  wake_.notify_one();
+  loop_->wake();
+  return id;
 }
 
-void client::work() {
-  CURL* curl = curl_easy_init();  // this thread's handle: its connections are reused
-  for (;;) {
-    call job;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
-      if (stop_) break;
-      job = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    call_result r = curl ? run(curl, job) : call_result{};
-    if (!curl) r.error = "curl_easy_init failed";
-    if (job.on_done) job.on_done(std::move(r));
+void client::cancel(call_id id) {
+  {
+    std::lock_guard<std::mutex> guard(loop_->mutex);
+    loop_->cancels.push_back(id);
   }
-  if (curl) curl_easy_cleanup(curl);
-}
-
-call_result client::run(void* handle, const call& job) {
-  CURL* curl = static_cast<CURL*>(handle);
-  const auto started = clock::now();
-  const std::string url = options_.base_url + "/chat/completions";
-  call_result result;
-  for (int attempt = 0;; ++attempt) {
-    transfer t;
-    t.curl = curl;
-    t.job = &job;
-    t.aborting = &aborting_;
-    t.parser = sse_parser([&t](const std::string& data) { t.on_event(data); });
-
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Accept: text/event-stream");
-    std::string auth = "Authorization: Bearer " + options_.api_key;
-    if (!options_.api_key.empty()) headers = curl_slist_append(headers, auth.c_str());
-
-    curl_easy_reset(curl);  // keeps the connection cache
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, job.body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(job.body.size()));
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
-                     static_cast<long>(std::min(options_.timeout_s, 10)));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout_s));
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(headers);
-    t.parser.finish();
-
-    result.attempts = attempt + 1;
-    attempt_outcome outcome;
-    outcome.http_status = static_cast<int>(t.status());
-    outcome.retry_after_s = t.retry_after_s;
-    result.http_status = outcome.http_status;
-    bool complete = t.parser.done() || t.finished;
-    if (outcome.http_status == 200 && complete && !t.too_long) {
-      if (auto rest = t.batcher.flush(); rest && job.on_partial) job.on_partial(std::move(*rest));
-      result.ok = true;
-      result.content = std::move(t.content);
-      result.usage_reported = t.prompt_tokens && t.completion_tokens;
-      result.tokens_in = t.prompt_tokens.value_or(estimate_tokens(job.body.size()));
-      result.tokens_out = t.completion_tokens.value_or(estimate_tokens(result.content.size()));
-      result.error.clear();
-      break;
-    }
-    if (t.too_long) {
-      result.error = "the answer is longer than " + std::to_string(max_answer_bytes) + " bytes";
-      break;
-    }
-    if (outcome.http_status == 200 || rc != CURLE_OK) {
-      outcome.transport_error = true;
-      result.error = rc != CURLE_OK ? std::string(curl_easy_strerror(rc))
-                                    : std::string("the stream ended before [DONE]");
-    } else {
-      result.error = "HTTP " + std::to_string(outcome.http_status);
-      if (!t.error_body.empty()) result.error += ": " + t.error_body.substr(0, 300);
-    }
-    if (aborting_ || !retryable(outcome) || attempt >= policy_.max_retries) break;
-    auto wait = policy_.delay(attempt + 1, outcome);
-    log::warn("llm", "retrying the model call",
-              {{"attempt", std::to_string(attempt + 1)},
-               {"error", result.error},
-               {"wait_ms", std::to_string(wait.count())}});
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (wake_.wait_for(lock, wait, [this] { return stop_; })) break;
-  }
-  result.duration_ms = ms_since(started);
-  return result;
+  loop_->wake();
 }
 
 }  // namespace aw::llm

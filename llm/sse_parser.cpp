@@ -3,6 +3,7 @@
 namespace aw::llm {
 
 void sse_parser::feed(std::string_view bytes) {
+  if (overflow_) return;
   for (char c : bytes) {
     if (c == '\n' && last_cr_) {  // the \n of a \r\n pair: the line already ended
       last_cr_ = false;
@@ -13,12 +14,20 @@ void sse_parser::feed(std::string_view bytes) {
       line(line_);
       line_.clear();
     } else {
+      if (line_.size() >= max_line_) {
+        overflow_ = true;
+        line_.clear();
+        data_.clear();
+        return;
+      }
       line_.push_back(c);
     }
+    if (overflow_) return;
   }
 }
 
 void sse_parser::finish() {
+  if (overflow_) return;
   if (!line_.empty()) line(line_);
   line_.clear();
   dispatch();
@@ -33,6 +42,11 @@ void sse_parser::line(std::string_view l) {
       colon == std::string_view::npos ? std::string_view() : l.substr(colon + 1);
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   if (field != "data") return;  // event:, id:, retry: are not used by chat completions
+  if (data_.size() + value.size() + 1 > max_event_) {
+    overflow_ = true;
+    data_.clear();
+    return;
+  }
   if (has_data_) data_.push_back('\n');
   data_.append(value);
   has_data_ = true;

@@ -66,6 +66,11 @@ std::map<std::string, flag> flags_for(mode m) {
     f["--requests"] = {int_flag(&options::requests, 0, 10000), "an integer 0..10000"};
     f["--concurrency"] = {int_flag(&options::concurrency, 1, 64), "an integer 1..64"};
     f["--chart"] = {str_flag(&options::chart), "a chart type or mixed"};
+    f["--titles"] = {[](options& o, const std::string& v) {
+                       o.titles = v;
+                       return v == "unique" || v == "same";
+                     },
+                     "unique or same"};
     f["--width"] = {int_flag(&options::width, 200, 4000), "an integer 200..4000"};
     f["--height"] = {int_flag(&options::height, 200, 4000), "an integer 200..4000"};
   };
@@ -97,6 +102,8 @@ std::string usage() {
          "[--requests R]\n"
          "                      [--concurrency K] [--chart TYPE|mixed] [--width W] "
          "[--height H]\n"
+         "                      [--titles unique|same (same: identical charts, the render "
+         "cache answers)]\n"
          "                      [--duration-max S] [--json FILE] [--plots DIR] "
          "[--server-pid PID]\n"
          "  agentwire-load idle --url ws://HOST:PORT/ws --connections N --hold S "

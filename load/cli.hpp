@@ -19,6 +19,7 @@ struct options {
   int requests = 4;
   int concurrency = 1;
   std::string chart = "bar_chart_vertical";  // or "mixed"
+  std::string titles = "unique";  // unique: a title per request (no cache hits) | same
   int width = 800, height = 500;
   double duration_max_s = 120;
   // idle

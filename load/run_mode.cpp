@@ -257,7 +257,8 @@ void runner::send_next(int u) {
   const std::string cid = tag_ + "-u" + std::to_string(u) + "-r" + std::to_string(k);
   const int conn = uc.conns[uc.rr++ % uc.conns.size()];
   const double now = mono_ms();
-  if (!pool_->send(conn, request_json(cid, global, chart, o_.width, o_.height))) {
+  if (!pool_->send(conn,
+                   request_json(cid, global, chart, o_.width, o_.height, o_.titles == "unique"))) {
     --uc.next_req;  // counted as not sent
     uc.aborted = true;
     finish_user(u);
@@ -310,7 +311,7 @@ std::string connect_url(const std::string& base, const std::string& user,
 }
 
 std::string request_json(const std::string& cid, int index, const std::string& chart, int width,
-                         int height) {
+                         int height, bool unique_title) {
   rapidjson::StringBuffer sb;
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   w.StartObject();
@@ -326,8 +327,10 @@ std::string request_json(const std::string& cid, int index, const std::string& c
   w.String(prompts[static_cast<std::size_t>(index) % (sizeof(prompts) / sizeof(prompts[0]))]);
   // A title of its own makes every chart distinct, so the server's render
   // cache cannot answer for gnuplot: the figures measure real renders.
-  w.Key("title");
-  w.String(("Load test chart " + cid).c_str());
+  if (unique_title) {
+    w.Key("title");
+    w.String(("Load test chart " + cid).c_str());
+  }
   w.Key("chart_preference");
   w.String(chart.c_str());
   w.Key("width");

@@ -16,7 +16,8 @@ run_result run_load(const options& o);
 std::string random_tag();
 std::string connect_url(const std::string& base, const std::string& user,
                         const std::string& session);
+// unique_title: a title of its own, so no two charts are alike.
 std::string request_json(const std::string& cid, int index, const std::string& chart, int width,
-                         int height);
+                         int height, bool unique_title = true);
 
 }  // namespace aw::load

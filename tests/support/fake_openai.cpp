@@ -71,6 +71,37 @@ int fake_openai::requests(const std::string& mode) const {
   return doc[mode.c_str()].GetInt();
 }
 
+namespace {
+
+bool cfg_stats(int port, const std::string& key, rapidjson::Document& doc) {
+  std::string body, type;
+  if (http_get(port, "/cfgstats", &body, &type) != 200) return false;
+  doc.Parse(body.c_str());
+  return !doc.HasParseError() && doc.IsObject() && doc.HasMember(key.c_str()) &&
+         doc[key.c_str()].IsObject();
+}
+
+}  // namespace
+
+double fake_openai::cfg_stat(const std::string& key, const std::string& field) const {
+  rapidjson::Document doc;
+  if (!cfg_stats(port_, key, doc)) return -1;
+  const auto& v = doc[key.c_str()];
+  if (!v.HasMember(field.c_str()) || !v[field.c_str()].IsNumber()) return -1;
+  return v[field.c_str()].GetDouble();
+}
+
+std::vector<double> fake_openai::cfg_arrivals(const std::string& key) const {
+  std::vector<double> out;
+  rapidjson::Document doc;
+  if (!cfg_stats(port_, key, doc)) return out;
+  const auto& v = doc[key.c_str()];
+  if (!v.HasMember("arrivals") || !v["arrivals"].IsArray()) return out;
+  for (const auto& a : v["arrivals"].GetArray())
+    if (a.IsNumber()) out.push_back(a.GetDouble());
+  return out;
+}
+
 int unused_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace aw::test {
 
@@ -23,6 +24,12 @@ class fake_openai {
   std::string base_url(const std::string& prefix = "") const;
   // Requests seen in `mode` (GET /stats); -1 when the server does not answer.
   int requests(const std::string& mode) const;
+
+  // Figures of a configured prefix (/cfg/KEY/v1, see fake_openai.js):
+  // requests, open, max_open, aborted, completed, bytes; -1 when unknown.
+  double cfg_stat(const std::string& key, const std::string& field) const;
+  // Arrival times of its requests, in ms since the fake started.
+  std::vector<double> cfg_arrivals(const std::string& key) const;
 
  private:
   pid_t pid_ = -1;

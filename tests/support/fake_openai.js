@@ -11,7 +11,23 @@
 //   drop       odd-numbered requests: the connection is dropped mid-stream; others normal
 //   nousage    normal without the usage chunk
 // GET /stats answers {"MODE": requests, ...}. Prints "listening PORT" on stdout.
+//
+// Configured streams (the load and the limits tests): the prefix
+// /cfg/KEY=VALUE,KEY=VALUE/v1/... sets, per request:
+//   chunks=N       the answer in N chunks (default 25)
+//   latency=MS     spread over MS milliseconds (default 0), first chunk after MS/N
+//   unique=1       a title of its own per request (no two charts alike)
+//   status=CODE    the first `times` requests of this prefix get CODE (429, 503, ...)
+//   retry_after=S  ... with Retry-After: S
+//   times=N        how many requests get `status` or `drop_at` (default 1)
+//   drop_at=K      the connection is dropped after K chunks (the first `times` requests)
+//   endless=line   one data line that never ends (stops at 64 MiB or when the client goes)
+//   endless=body   valid chunks without end (stops at 256 MiB or when the client goes)
+// GET /cfgstats answers, per prefix: requests, arrivals (ms since start, first 10000),
+// open streams now and at most, streams the client closed before the end
+// (aborted), and bytes written.
 'use strict';
+const crypto = require('crypto');
 const http = require('http');
 
 const counts = {};
@@ -79,7 +95,103 @@ function stream(res, mode, text, withUsage) {
   next();
 }
 
+const started = Date.now();
+const cfgStats = {};
+
+function parseCfg(url) {
+  const m = /^\/cfg\/([^/]*)\//.exec(url);
+  if (!m) return null;
+  const cfg = {key: decodeURIComponent(m[1]), chunks: 25, latency: 0, unique: false, status: 0,
+    retry_after: null, times: 1, drop_at: -1, endless: ''};
+  for (const kv of cfg.key.split(',')) {
+    const [k, v] = kv.split('=');
+    if (k === 'chunks') cfg.chunks = Math.max(1, Number(v));
+    else if (k === 'latency') cfg.latency = Math.max(0, Number(v));
+    else if (k === 'unique') cfg.unique = v === '1';
+    else if (k === 'status') cfg.status = Number(v);
+    else if (k === 'retry_after') cfg.retry_after = v;
+    else if (k === 'times') cfg.times = Number(v);
+    else if (k === 'drop_at') cfg.drop_at = Number(v);
+    else if (k === 'endless') cfg.endless = v;
+  }
+  return cfg;
+}
+
+function statsFor(key) {
+  return cfgStats[key] = cfgStats[key] ||
+    {requests: 0, arrivals: [], open: 0, max_open: 0, aborted: 0, completed: 0, bytes: 0};
+}
+
+// Writes as fast as the client reads, up to `limit` bytes, then ends.
+function pump(res, st, piece, limit) {
+  let sent = 0;
+  const more = () => {
+    while (!res.destroyed && sent < limit) {
+      sent += piece.length;
+      st.bytes += piece.length;
+      if (!res.write(piece)) return res.once('drain', more);
+    }
+    if (!res.destroyed) res.end();
+  };
+  more();
+}
+
+function configured(req, res, cfg, content) {
+  const st = statsFor(cfg.key);
+  const n = ++st.requests;
+  if (st.arrivals.length < 10000) st.arrivals.push(Date.now() - started);
+  if (cfg.status && n <= cfg.times) {
+    const headers = {'Content-Type': 'application/json'};
+    if (cfg.retry_after !== null) headers['Retry-After'] = cfg.retry_after;
+    res.writeHead(cfg.status, headers);
+    return res.end('{"error":{"message":"configured failure"}}');
+  }
+  st.open++;
+  st.max_open = Math.max(st.max_open, st.open);
+  let ended = false;
+  res.on('close', () => {
+    st.open--;
+    if (!ended) st.aborted++;
+  });
+  res.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache'});
+  if (cfg.endless === 'line') return pump(res, st, 'data: ' + 'x'.repeat(65536 - 6), 64 << 20);
+  if (cfg.endless === 'body') return pump(res, st, chunk('abcdefghij'.repeat(100), null), 256 << 20);
+  let text = answerText('normal', content);
+  if (cfg.unique) {
+    const h = crypto.createHash('sha1').update(content).digest('hex').slice(0, 10);
+    text = text.replace('Model revenue 2024', 'Model revenue ' + h);
+  }
+  const size = Math.ceil(text.length / cfg.chunks);
+  const pieces = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  const gap = cfg.latency / pieces.length;
+  const drop = n <= cfg.times ? cfg.drop_at : -1;
+  let i = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    if (i === drop) return res.socket.destroy();
+    if (i < pieces.length) {
+      const ev = chunk(pieces[i++], null);
+      st.bytes += ev.length;
+      res.write(ev);
+      return gap ? setTimeout(next, gap) : setImmediate(next);
+    }
+    res.write(chunk(null, 'stop'));
+    res.write('data: ' + JSON.stringify({id: 'chatcmpl-fake', object: 'chat.completion.chunk',
+      choices: [], usage: {prompt_tokens: 100, completion_tokens: 50, total_tokens: 150}}) + '\n\n');
+    ended = true;
+    st.completed++;
+    res.end('data: [DONE]\n\n');
+  };
+  if (gap) setTimeout(next, gap); else next();
+}
+
 const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/cfgstats') {
+    const text = JSON.stringify(cfgStats);
+    res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
+    return res.end(text);
+  }
   if (req.method === 'GET' && req.url === '/stats') {
     const text = JSON.stringify(counts);
     res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
@@ -98,6 +210,8 @@ const server = http.createServer((req, res) => {
       return res.end('{"error":{"message":"bad json"}}');
     }
     const content = (parsed.messages || []).map(m => m.content).join('\n');
+    const cfg = parseCfg(req.url);
+    if (cfg) return configured(req, res, cfg, content);
     const mode = modeOf(req.url, content);
     const n = counts[mode] = (counts[mode] || 0) + 1;
     if (mode === 'ratelimit' && n % 2 === 1) {
@@ -114,7 +228,8 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(Number(process.argv[2] || 0), '127.0.0.1', () => {
+server.keepAliveTimeout = 30000;
+server.listen({port: Number(process.argv[2] || 0), host: '127.0.0.1', backlog: 4096}, () => {
   process.stdout.write('listening ' + server.address().port + '\n');
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -55,3 +55,17 @@ TEST_CASE("sse: nothing after [DONE] is delivered") {
   CHECK(c.events.empty());
   CHECK(c.parser.done());
 }
+
+TEST_CASE("sse_parser: a line or an event over its limit stops the parser") {
+  std::vector<std::string> events;
+  aw::llm::sse_parser line([&](const std::string& d) { events.push_back(d); }, 16, 64);
+  line.feed("data: short\n\n");
+  line.feed("data: " + std::string(100, 'x'));
+  CHECK(line.overflow());
+  line.feed("\n\ndata: after\n\n");  // nothing more is dispatched
+  CHECK(events == std::vector<std::string>{"short"});
+
+  aw::llm::sse_parser event([&](const std::string& d) { events.push_back(d); }, 16, 20);
+  for (int i = 0; i < 5; ++i) event.feed("data: 0123456\n");  // one event growing past 20 bytes
+  CHECK(event.overflow());
+}
