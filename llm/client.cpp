@@ -1,6 +1,7 @@
 #include "llm/client.hpp"
 
 #include <curl/curl.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "core/log.hpp"
 #include "llm/admission.hpp"
+#include "llm/multi_driver.hpp"
 #include "llm/partial_batcher.hpp"
 #include "llm/prompt.hpp"
 #include "llm/transfer.hpp"
@@ -73,14 +75,16 @@ struct client::loop {
     policy.max_retries = o.max_retries;
     multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    driver = std::make_unique<multi_driver>(multi);
   }
 
   ~loop() {
     for (CURL* e : idle) curl_easy_cleanup(e);
+    driver.reset();
     if (multi) curl_multi_cleanup(multi);
   }
 
-  void wake() { curl_multi_wakeup(multi); }
+  void wake() { driver->wake(); }
   void run();
 
   // loop thread only
@@ -107,6 +111,7 @@ struct client::loop {
   retry_policy policy;
   admission gate;
   CURLM* multi = nullptr;
+  std::unique_ptr<multi_driver> driver;
 
   std::mutex mutex;  // guards the inbox
   std::vector<std::unique_ptr<pending>> incoming;
@@ -132,12 +137,9 @@ void client::loop::run() {
     take_inbox(now);
     if (now >= next_sweep) sweep(now);
     promote_retries(now);
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    now = clock::now();
-    drain_done(now);
     start_calls(now);
-    curl_multi_poll(multi, nullptr, 0, static_cast<int>(poll_timeout(now)), nullptr);
+    driver->run_once(poll_timeout(now));
+    drain_done(clock::now());
   }
   stop_all(clock::now());
 }
@@ -435,10 +437,7 @@ void client::loop::stop_all(clock::time_point now) {
 }
 
 long client::loop::poll_timeout(clock::time_point now) {
-  long timeout = max_poll_ms;
-  long curl_ms = -1;
-  curl_multi_timeout(multi, &curl_ms);
-  if (curl_ms >= 0) timeout = std::min(timeout, curl_ms);
+  long timeout = max_poll_ms;  // libcurl's own timer is the driver's
   for (const auto& p : retrying)
     if (p) timeout = std::min(timeout, ms_until(now, p->not_before));
   if (next_admit != clock::time_point::max())
@@ -455,7 +454,10 @@ client::client(client_options options, std::shared_ptr<client_stats> stats)
     options_.base_url.pop_back();
   options_.max_in_flight = std::max(1, options_.max_in_flight);
   loop_ = std::make_unique<loop>(options_, *stats_);
-  thread_ = std::thread([this] { loop_->run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "llm-client");
+    loop_->run();
+  });
 }
 
 client::~client() {

@@ -1,6 +1,6 @@
 // An OpenAI chat-completions client for every model call of the process:
-// one libcurl multi handle driven by one thread (curl_multi_poll, woken by
-// curl_multi_wakeup), however many calls are in flight. Calls stream (SSE)
+// one libcurl multi handle driven by one thread (curl_multi_socket_action on
+// an epoll set, see multi_driver.hpp), however many calls are in flight. Calls stream (SSE)
 // and are retried with backoff on 429, 5xx and transport errors; HTTP/2
 // multiplexing is used where the endpoint offers it, connections are reused,
 // TLS is verified.

@@ -37,8 +37,10 @@ void transfer::prepare(const transfer_request& r) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   // HTTP/2 where the endpoint offers it (TLS, ALPN), and then one connection
   // carries many calls: a new call waits for it rather than opening another.
+  // (Plain http:// stays HTTP/1.1: waiting there would hold calls back until a
+  // connection is free, so each call opens or reuses one of its own.)
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
+  if (r.url->rfind("https://", 0) == 0) curl_easy_setopt(c, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
