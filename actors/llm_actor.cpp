@@ -110,6 +110,7 @@ llm::client_options client_options_for(const core::config& cfg) {
   options.base_url = cfg.llm_base_url;
   options.api_key = cfg.openai_api_key;
   options.model = cfg.llm_model;
+  options.ca_file = cfg.llm_ca_file;
   options.timeout_s = cfg.llm_timeout_s;
   options.max_retries = cfg.max_retries;
   options.max_in_flight = cfg.llm_max_concurrency;

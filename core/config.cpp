@@ -111,6 +111,9 @@ const std::vector<option>& options() {
       str_opt("LLM_BASE_URL", "--llm-base-url", "OpenAI-compatible API base URL",
               &config::llm_base_url),
       str_opt("LLM_MODEL", "--llm-model", "model name sent to the endpoint", &config::llm_model),
+      str_opt("LLM_CA_FILE", "--llm-ca-file",
+              "PEM file of the CA(s) for an https:// endpoint (empty: the system's)",
+              &config::llm_ca_file),
       int_opt("LLM_TIMEOUT_S", "--llm-timeout-s", "seconds per model call attempt", 1, 300,
               &config::llm_timeout_s),
       int_opt("MAX_RETRIES", "--max-retries", "retries of a model call on 429/5xx/timeouts", 0,
@@ -234,6 +237,8 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("LLM_BASE_URL: '" + cfg.llm_base_url + "' must start with http:// or https://");
   if (cfg.llm_model.empty() || cfg.llm_model.size() > 200)
     errors.push_back("LLM_MODEL: must be 1..200 characters");
+  if (!cfg.llm_ca_file.empty() && !std::ifstream(cfg.llm_ca_file).good())
+    errors.push_back("LLM_CA_FILE: '" + cfg.llm_ca_file + "' cannot be read");
   if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")
     errors.push_back("LLM_FALLBACK: '" + cfg.llm_fallback + "' is not one of builtin, none");
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)

@@ -40,6 +40,7 @@ struct config {
   std::string openai_api_key;            // required for openai; never logged
   std::string llm_base_url = "https://api.openai.com/v1";
   std::string llm_model = "gpt-4o-mini";
+  std::string llm_ca_file;               // CA bundle for an https endpoint; empty: the system's
   int llm_timeout_s = 30;                // per HTTP attempt
   int max_retries = 3;
   int llm_max_concurrency = 1024;        // model calls in flight at once

@@ -277,6 +277,7 @@ void client::loop::start(std::unique_ptr<pending> p, clock::time_point now) {
   r.url = &url;
   r.body = &p->c.body;
   r.api_key = &options.api_key;
+  r.ca_file = &options.ca_file;
   r.timeout_ms = static_cast<long>(options.timeout_s) * 1000;
   if (p->c.deadline != clock::time_point::max()) {
     auto left = std::chrono::duration_cast<milliseconds>(p->c.deadline - now).count();

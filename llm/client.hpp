@@ -34,7 +34,8 @@ struct client_options {
   std::string base_url = "https://api.openai.com/v1";
   std::string api_key;  // never logged
   std::string model = "gpt-4o-mini";
-  int timeout_s = 30;  // per attempt
+  std::string ca_file;  // PEM CA bundle for https; empty: the system's
+  int timeout_s = 30;   // per attempt
   int max_retries = 3;
   int max_in_flight = 1024;
   int queue_max = 10000;

@@ -35,6 +35,7 @@ void transfer::prepare(const transfer_request& r) {
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (r.ca_file && !r.ca_file->empty()) curl_easy_setopt(c, CURLOPT_CAINFO, r.ca_file->c_str());
   // HTTP/2 where the endpoint offers it (TLS, ALPN), and then one connection
   // carries many calls: a new call waits for it rather than opening another.
   // (Plain http:// stays HTTP/1.1: waiting there would hold calls back until a

@@ -21,6 +21,7 @@ struct transfer_request {
   const std::string* url = nullptr;   // must outlive the transfer
   const std::string* body = nullptr;  // must outlive the transfer
   const std::string* api_key = nullptr;
+  const std::string* ca_file = nullptr;  // empty or null: the system's CAs
   long connect_timeout_ms = 10000;
   long timeout_ms = 30000;  // the whole attempt
 };

@@ -14,6 +14,7 @@ aw_start_server() {
     AW_SERVER_DATA_DIR="$(mktemp -d /tmp/agentwire-data.XXXXXX)"
     set -- "DATA_DIR=$AW_SERVER_DATA_DIR" "$@"
   fi
+  : >"$log"  # exists before tail -f looks for it
   env PORT=0 HOST=127.0.0.1 "$@" "$bin" 2>"$log" &
   AW_SERVER_PID=$!
   # Bounded wait for the "listening" log line, which carries the port.

@@ -5,6 +5,8 @@
 // and the LLM_RPM / LLM_TPM quotas.
 #include <doctest/doctest.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -339,4 +341,53 @@ TEST_CASE("model calls: LLM_RPM and LLM_TPM keep under the quota and say so at o
   REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(10)));
   CHECK(error_of(d->frames(), "c-1").find("LLM_TPM") != std::string::npos);
   CHECK(fake->cfg_stat("tpm", "requests") == -1);  // never sent
+}
+
+namespace {
+
+// A self-signed certificate for 127.0.0.1 (its own CA), made with openssl in `dir`.
+bool make_certificate(const std::string& dir) {
+  std::string cmd =
+      "timeout 30 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+      "-nodes -days 1 -subj /CN=localhost -addext "
+      "subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      dir + "/key.pem -out " + dir + "/cert.pem >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("model calls: over https, TLS is verified and calls share one HTTP/2 connection") {
+  char tmpl[] = "/tmp/agentwire-tls.XXXXXX";
+  REQUIRE(mkdtemp(tmpl));
+  std::string dir = tmpl;
+  REQUIRE(make_certificate(dir));
+  auto fake = std::make_unique<fake_openai>(dir + "/key.pem", dir + "/cert.pem");
+  REQUIRE(fake->wait_listening());
+  const std::string url = fake->tls_base_url("/cfg/latency=1500,chunks=10");
+
+  auto server =
+      start_server(model_env(url, {"LLM_CA_FILE=" + dir + "/cert.pem", "MAX_RUNS_PER_USER=40"}));
+  auto c = open_user(*server, "alice");
+  std::vector<std::string> cids;
+  for (int i = 0; i < 30; ++i) {
+    cids.push_back("c-" + std::to_string(i));
+    c->send(request_json(cids.back(), "Show quarterly revenue"));
+  }
+  REQUIRE(c->wait_for(done_all(cids), seconds(30)));
+  auto frames = c->frames();
+  for (const auto& cid : cids) CHECK(status_of(frames, cid) == "success");
+  CHECK(fake->tls_stat("h2_streams") == 30);
+  CHECK(fake->tls_stat("http1_requests") == 0);
+  CHECK(fake->tls_stat("sessions") == 1);  // multiplexed on one connection
+  CHECK(fake->cfg_stat("latency=1500,chunks=10", "max_open") >= 25);
+
+  // Without the CA the endpoint's certificate is refused: nothing is sent.
+  auto strict = start_server(model_env(url, {"LLM_FALLBACK=none", "MAX_RETRIES=0"}));
+  auto d = open_user(*strict, "alice");
+  d->send(request_json("c-1", "Show quarterly revenue"));
+  REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(20)));
+  CHECK(error_of(d->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
+  CHECK(fake->tls_stat("h2_streams") == 30);
+  std::system(("rm -rf " + dir).c_str());
 }

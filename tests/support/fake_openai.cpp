@@ -14,13 +14,19 @@
 
 namespace aw::test {
 
-fake_openai::fake_openai() {
+fake_openai::fake_openai() : fake_openai("", "") {}
+
+fake_openai::fake_openai(const std::string& tls_key, const std::string& tls_cert) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return;
   pid_ = fork();
   if (pid_ == 0) {
     dup2(fds[1], 1);
-    execl(AW_NODE_BIN, AW_NODE_BIN, FAKE_OPENAI_JS, "0", static_cast<char*>(nullptr));
+    if (tls_key.empty())
+      execl(AW_NODE_BIN, AW_NODE_BIN, FAKE_OPENAI_JS, "0", static_cast<char*>(nullptr));
+    else
+      execl(AW_NODE_BIN, AW_NODE_BIN, FAKE_OPENAI_JS, "0", tls_key.c_str(), tls_cert.c_str(),
+            static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -53,12 +59,31 @@ bool fake_openai::wait_listening(std::chrono::milliseconds timeout) {
     auto end = out.find('\n', at);
     if (at != std::string::npos && end != std::string::npos)
       port_ = std::stoi(out.substr(at + 10, end - at - 10));
+    auto tls = out.find("tls ");
+    auto tls_end = out.find('\n', tls);
+    if (tls != std::string::npos && tls_end != std::string::npos)
+      tls_port_ = std::stoi(out.substr(tls + 4, tls_end - tls - 4));
   }
   return true;
 }
 
 std::string fake_openai::base_url(const std::string& prefix) const {
   return "http://127.0.0.1:" + std::to_string(port_) + prefix + "/v1";
+}
+
+std::string fake_openai::tls_base_url(const std::string& prefix) const {
+  return "https://127.0.0.1:" + std::to_string(tls_port_) + prefix + "/v1";
+}
+
+double fake_openai::tls_stat(const std::string& field) const {
+  std::string body, type;
+  if (http_get(port_, "/tlsstats", &body, &type) != 200) return -1;
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember(field.c_str()) ||
+      !doc[field.c_str()].IsNumber())
+    return -1;
+  return doc[field.c_str()].GetDouble();
 }
 
 int fake_openai::requests(const std::string& mode) const {

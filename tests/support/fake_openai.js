@@ -29,6 +29,7 @@
 'use strict';
 const crypto = require('crypto');
 const http = require('http');
+const http2 = require('http2');
 
 const counts = {};
 const modes = ['normal', 'slow', 'ratelimit', 'error500', 'malformed', 'repair', 'drop', 'nousage'];
@@ -149,7 +150,9 @@ function configured(req, res, cfg, content) {
   st.open++;
   st.max_open = Math.max(st.max_open, st.open);
   let ended = false;
+  let closed = false;
   res.on('close', () => {
+    closed = true;
     st.open--;
     if (!ended) st.aborted++;
   });
@@ -168,8 +171,8 @@ function configured(req, res, cfg, content) {
   const drop = n <= cfg.times ? cfg.drop_at : -1;
   let i = 0;
   const next = () => {
-    if (res.destroyed) return;
-    if (i === drop) return res.socket.destroy();
+    if (closed) return;
+    if (i === drop) return req.socket.destroy();
     if (i < pieces.length) {
       const ev = chunk(pieces[i++], null);
       st.bytes += ev.length;
@@ -186,7 +189,14 @@ function configured(req, res, cfg, content) {
   if (gap) setTimeout(next, gap); else next();
 }
 
-const server = http.createServer((req, res) => {
+const tlsStats = {sessions: 0, h2_streams: 0, http1_requests: 0};
+
+function handle(req, res) {
+  if (req.method === 'GET' && req.url === '/tlsstats') {
+    const text = JSON.stringify(tlsStats);
+    res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
+    return res.end(text);
+  }
   if (req.method === 'GET' && req.url === '/cfgstats') {
     const text = JSON.stringify(cfgStats);
     res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
@@ -226,10 +236,29 @@ const server = http.createServer((req, res) => {
     const effective = (mode === 'drop' && n % 2 === 0) ? 'normal' : mode;
     stream(res, effective, answerText(mode, content), withUsage);
   });
-});
+}
 
+const server = http.createServer(handle);
 server.keepAliveTimeout = 30000;
-server.listen({port: Number(process.argv[2] || 0), host: '127.0.0.1', backlog: 4096}, () => {
-  process.stdout.write('listening ' + server.address().port + '\n');
-});
+
+// With a key and a certificate (argv 3 and 4), the same answers also over
+// TLS on a second port, HTTP/2 (ALPN h2) or HTTP/1.1; GET /tlsstats on the
+// plain port counts its TLS sessions and HTTP/2 streams.
+function listenPlain(before) {
+  server.listen({port: Number(process.argv[2] || 0), host: '127.0.0.1', backlog: 4096}, () => {
+    process.stdout.write(before + 'listening ' + server.address().port + '\n');
+  });
+}
+if (process.argv[3] && process.argv[4]) {
+  const fs = require('fs');
+  const tls = http2.createSecureServer({key: fs.readFileSync(process.argv[3]),
+    cert: fs.readFileSync(process.argv[4]), allowHTTP1: true}, (req, res) => {
+    if (req.httpVersionMajor === 2) tlsStats.h2_streams++; else tlsStats.http1_requests++;
+    handle(req, res);
+  });
+  tls.on('secureConnection', () => { tlsStats.sessions++; });
+  tls.listen({port: 0, host: '127.0.0.1', backlog: 4096}, () => listenPlain('tls ' + tls.address().port + '\n'));
+} else {
+  listenPlain('');
+}
 process.on('SIGTERM', () => process.exit(0));
