@@ -120,10 +120,11 @@ auto done_all(std::vector<std::string> cids) {
 
 }  // namespace
 
-TEST_CASE("model calls: 240 streamed calls in flight at once, on one client thread") {
+TEST_CASE("model calls: 1000 streamed calls in flight at once, on one client thread") {
   auto fake = start_fake();
-  const std::string key = "latency=2500,chunks=10";
-  auto server = start_server(model_env(cfg_url(*fake, key), {"MAX_RUNS_PER_USER=30"}));
+  const std::string key = "latency=5000,chunks=10";
+  auto server = start_server(model_env(
+      cfg_url(*fake, key), {"MAX_RUNS_PER_USER=100", "RATE_LIMIT_REQUESTS=1000"}));
   // A first call starts the client; the thread count is taken after it.
   auto warm = open_user(*server, "warm");
   warm->send(request_json("w-1", "Show quarterly revenue"));
@@ -131,7 +132,7 @@ TEST_CASE("model calls: 240 streamed calls in flight at once, on one client thre
   long threads_before = proc_status(server->pid(), "Threads");
   REQUIRE(threads_before > 0);
 
-  const int users = 8, per_user = 30;
+  const int users = 10, per_user = 100;
   std::vector<std::unique_ptr<ws_client>> clients;
   std::vector<std::vector<std::string>> cids(users);
   for (int u = 0; u < users; ++u) {
