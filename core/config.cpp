@@ -103,6 +103,10 @@ const std::vector<option>& options() {
               "memory for reusing images of identical requests (0: off)", 0, 65536,
               &config::render_cache_mb),
       str_opt("GNUPLOT_PATH", "--gnuplot-path", "gnuplot executable", &config::gnuplot_path),
+      str_opt("PNG_PATH", "--png-path",
+              "how PNG charts are made: svg (gnuplot writes SVG, drawn and encoded in process; "
+              "faster) | pngcairo (gnuplot's pngcairo terminal)",
+              &config::png_path),
       str_opt("LLM_PROVIDER", "--llm-provider",
               "builtin (offline) | openai (any OpenAI-compatible endpoint)",
               &config::llm_provider),
@@ -225,6 +229,8 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("LLM_BASE_URL: '" + cfg.llm_base_url + "' must start with http:// or https://");
   if (cfg.llm_model.empty() || cfg.llm_model.size() > 200)
     errors.push_back("LLM_MODEL: must be 1..200 characters");
+  if (cfg.png_path != "svg" && cfg.png_path != "pngcairo")
+    errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of svg, pngcairo");
   if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")
     errors.push_back("LLM_FALLBACK: '" + cfg.llm_fallback + "' is not one of builtin, none");
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)
