@@ -133,6 +133,9 @@ int run_render_bench(const std::vector<std::string>& args) {
     paths = {render::png_path::svg_raster, render::png_path::pngcairo};
 
   caf::actor_system_config cfg;
+  // The server's scheduler (app/main.cpp): work stealing's idle workers poll
+  // and would take CPU from the render workers here.
+  cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{cfg};
   std::vector<caf::actor> pools;
   for (auto path : paths) {
