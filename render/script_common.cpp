@@ -200,8 +200,10 @@ void write_preamble(context& c, const std::string& output_path) {
   std::string font = "'DejaVu Sans," + std::to_string(c.font_size) + "'";
   o << "reset session\n";
   if (c.target == script_target::svg) {
+    // fontscale 1: the svg terminal keeps the fontscale of the last
+    // svg_for_raster script of this gnuplot process otherwise.
     o << "set terminal svg size " << s.width << ',' << s.height << " enhanced font " << font
-      << " background " << rgb(p.background) << " butt\n";
+      << " fontscale 1 background " << rgb(p.background) << " butt\n";
   } else if (c.target == script_target::svg_for_raster) {
     o << "set terminal svg size " << s.width << ',' << s.height << " enhanced font 'DejaVu Sans,"
       << num(c.font_size * kRasterFontFactor) << "' fontscale "

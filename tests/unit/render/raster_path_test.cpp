@@ -65,7 +65,27 @@ TEST_CASE("scripts per target: pngcairo and svg as before, svg_for_raster sized 
   spec.format = aw::protocol::image_format::svg;
   std::string svg = build_script(spec, "/tmp/x.svg");
   CHECK(svg == build_script(spec, "/tmp/x.svg", script_target::svg));
-  CHECK(svg.find(" fontscale ") == std::string::npos);
+  CHECK(svg.find(" fontscale 1 ") != std::string::npos);
+}
+
+TEST_CASE("SVG output does not depend on the PNGs the same gnuplot drew before") {
+  // One gnuplot per render worker serves both formats: a terminal option of
+  // an svg_for_raster script (fontscale) must not carry over to SVG output.
+  chart_spec spec = test::sample_spec(aw::protocol::chart_type::bar_chart_vertical);
+  spec.format = aw::protocol::image_format::svg;
+  chart_renderer fresh;
+  auto expected = fresh.render(spec);
+  REQUIRE_MESSAGE(expected.ok, expected.error);
+
+  chart_renderer used;  // svg_raster by default
+  chart_spec png = spec;
+  png.format = aw::protocol::image_format::png;
+  auto first = used.render(png);
+  REQUIRE_MESSAGE(first.ok, first.error);
+  auto svg = used.render(spec);
+  REQUIRE_MESSAGE(svg.ok, svg.error);
+  CHECK(svg.bytes == expected.bytes);
+  CHECK(svg.bytes.find("font-size=\"11.00\"") != std::string::npos);
 }
 
 TEST_CASE("PNG_PATH names") {
