@@ -1,4 +1,4 @@
-// `agentwire render --all --out DIR [--width W --height H]`: renders every
+// `agentwire render --all --out DIR [--width W --height H] [--png-path svg|pngcairo]`: renders every
 // chart type with the built-in synthetic data, in PNG and SVG.
 #pragma once
 
