@@ -141,6 +141,8 @@ int run_render_bench(const std::vector<std::string>& args) {
   for (auto path : paths) {
     render::renderer_options options;
     options.png = path;
+    // Where the server has gnuplot write its output (actors/services.cpp).
+    options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
     pools.push_back(actors::spawn_render_pool(system, pool, options, 0));
   }
 
