@@ -314,7 +314,7 @@ std::string config_help() {
   out << "agentwire: streams AI agent runs to chat frontends over WebSocket\n\n"
          "usage: agentwire [flags]                 run the service\n"
          "       agentwire render --all --out DIR  render every chart type (PNG and SVG)\n"
-         "       agentwire render --bench N        charts/s through the render pool\n"
+         "       agentwire render --bench N        charts/s through the render pool (both PNG_PATHs)\n"
          "       agentwire token --user U [--ttl S] a test JWT signed with AUTH_SECRET\n\n"
          "Every flag has an environment variable (also read from ./.env); flags win.\n\n";
   config defaults;
