@@ -54,6 +54,7 @@ std::string join_messages(const std::vector<std::string>& messages) {
 // SVG from our own gnuplot is ~15 KB for a typical chart; far beyond this it
 // is not drawn in process.
 constexpr std::size_t kMaxRasterSvgBytes = 32u << 20;
+constexpr std::size_t kKeepScratchBytes = 2'000'000u * 3;
 
 }  // namespace
 
@@ -158,9 +159,13 @@ bool chart_renderer::rasterise(const chart_spec& spec, std::string& bytes, std::
   if (!rasteriser_->draw(shift_text_baselines(bytes), spec.width, spec.height, background, &error))
     return false;
   std::string png;
-  if (!encode_png_rgb24(rasteriser_->pixels(), rasteriser_->stride(), rasteriser_->width(),
-                        rasteriser_->height(), png_scratch_, png, &error))
-    return false;
+  bool encoded =
+      encode_png_rgb24(rasteriser_->pixels(), rasteriser_->stride(), rasteriser_->width(),
+                       rasteriser_->height(), png_scratch_, png, &error);
+  // Kept for the next chart only up to 2 megapixels of RGB (a 4000x4000
+  // chart would otherwise hold 48 MB per render worker).
+  if (png_scratch_.capacity() > kKeepScratchBytes) std::vector<unsigned char>().swap(png_scratch_);
+  if (!encoded) return false;
   bytes = std::move(png);
   return true;
 }
