@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "render/png_encoder.hpp"
@@ -97,4 +98,47 @@ TEST_CASE("PNG_PATH names") {
   CHECK_FALSE(parse_png_path("png", p));
   CHECK(std::string(to_string(png_path::svg_raster)) == "svg");
   CHECK(std::string(to_string(png_path::pngcairo)) == "pngcairo");
+}
+
+TEST_CASE("svg_raster renderers on several threads at once draw what one thread draws") {
+  // The render pool has one renderer per worker thread; librsvg, cairo,
+  // pango and fontconfig then run on all of them at the same time.
+  const std::vector<aw::protocol::chart_type> types = {
+      aw::protocol::chart_type::bar_chart_vertical, aw::protocol::chart_type::pie_chart,
+      aw::protocol::chart_type::line_chart_multi, aw::protocol::chart_type::heatmap};
+  std::vector<std::string> expected;
+  {
+    chart_renderer one;
+    for (auto type : types) {
+      auto out = one.render(test::sample_spec(type));
+      REQUIRE_MESSAGE(out.ok, out.error);
+      expected.push_back(out.bytes);
+    }
+  }
+  constexpr int kThreads = 3;
+  constexpr int kRounds = 3;
+  std::vector<std::vector<std::string>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      chart_renderer mine;
+      for (int r = 0; r < kRounds; ++r)
+        for (std::size_t i = 0; i < types.size(); ++i) {
+          // Each thread starts at another type, so different charts overlap.
+          auto type = types[(i + static_cast<std::size_t>(t)) % types.size()];
+          auto out = mine.render(test::sample_spec(type));
+          got[t].push_back(out.ok ? out.bytes : "error: " + out.error);
+        }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    REQUIRE(got[t].size() == kRounds * types.size());
+    for (std::size_t k = 0; k < got[t].size(); ++k) {
+      std::size_t i = (k % types.size() + static_cast<std::size_t>(t)) % types.size();
+      CAPTURE(t);
+      CAPTURE(k);
+      CHECK(got[t][k] == expected[i]);
+    }
+  }
 }
