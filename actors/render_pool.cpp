@@ -1,5 +1,9 @@
 #include "actors/render_pool.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <deque>
 #include <string>
@@ -38,6 +42,12 @@ caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
   self->state.alive = std::make_shared<liveness>();
   self->state.alive->stats = std::move(stats);
   self->attach_functor([alive = self->state.alive](const caf::error&) { alive->set(false); });
+  // The svg_raster PNG path draws and encodes on this thread (a detached
+  // actor's own): like gnuplot, it runs at nice 10 so that a busy renderer
+  // yields the CPU to the event path. On Linux a thread id names one thread.
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10) != 0) {
+    // keep going at normal priority
+  }
   std::string error;
   bool started = self->state.renderer->start(&error);
   if (!started)

@@ -1,5 +1,6 @@
 // The render pool: one dispatcher and N detached workers, each the only owner
-// of one persistent gnuplot process. Jobs wait in one queue per user and are
+// of one persistent gnuplot process (with PNG_PATH=svg, its thread also draws
+// and encodes the PNGs in process). Jobs wait in one queue per user and are
 // handed out round-robin across users, so one user with many charts cannot
 // starve the others.
 #pragma once

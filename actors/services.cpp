@@ -34,6 +34,7 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     render::renderer_options options;
     options.gnuplot_path = cfg->gnuplot_path;
+    render::parse_png_path(cfg->png_path, options.png);  // validated by core/config
     options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
     svc.renderer = spawn_render_pool(system, pool, options,
                                      static_cast<std::size_t>(cfg->render_cache_mb) << 20,

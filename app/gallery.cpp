@@ -17,6 +17,7 @@ int run_gallery_command(const std::vector<std::string>& args) {
   bool all = false;
   int width = 800;
   int height = 500;
+  render::renderer_options options;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--all")
       all = true;
@@ -26,8 +27,12 @@ int run_gallery_command(const std::vector<std::string>& args) {
       width = std::stoi(args[++i]);
     else if (args[i] == "--height" && i + 1 < args.size())
       height = std::stoi(args[++i]);
+    else if (args[i] == "--png-path" && i + 1 < args.size() &&
+             render::parse_png_path(args[i + 1], options.png))
+      ++i;
     else {
-      std::cerr << "usage: agentwire render --all --out DIR [--width W] [--height H]\n";
+      std::cerr << "usage: agentwire render --all --out DIR [--width W] [--height H]"
+                   " [--png-path svg|pngcairo]\n";
       return 2;
     }
   }
@@ -37,7 +42,7 @@ int run_gallery_command(const std::vector<std::string>& args) {
     return 2;
   }
   std::filesystem::create_directories(out_dir);
-  render::chart_renderer renderer;
+  render::chart_renderer renderer(options);
   std::string error;
   if (!renderer.start(&error)) {
     std::cerr << "gnuplot did not start: " << error << "\n";

@@ -1,5 +1,5 @@
-// `agentwire render --all --out DIR [--width W --height H]`: renders every
-// chart type with the built-in synthetic data, in PNG and SVG.
+// `agentwire render --all --out DIR [--width W --height H] [--png-path svg|pngcairo]`:
+// renders every chart type with the built-in synthetic data, in PNG and SVG.
 #pragma once
 
 #include <string>

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -10,6 +11,9 @@
 #include <stdexcept>
 
 #include "render/gnuplot_process.hpp"
+#include "render/palette.hpp"
+#include "render/png_encoder.hpp"
+#include "render/svg_rasteriser.hpp"
 
 namespace aw::render {
 namespace {
@@ -47,7 +51,28 @@ std::string join_messages(const std::vector<std::string>& messages) {
   return out;
 }
 
+// SVG from our own gnuplot is ~15 KB for a typical chart; far beyond this it
+// is not drawn in process.
+constexpr std::size_t kMaxRasterSvgBytes = 32u << 20;
+constexpr std::size_t kKeepScratchBytes = 2'000'000u * 3;
+
 }  // namespace
+
+bool parse_png_path(const std::string& text, png_path& out) {
+  if (text == "svg") {
+    out = png_path::svg_raster;
+    return true;
+  }
+  if (text == "pngcairo") {
+    out = png_path::pngcairo;
+    return true;
+  }
+  return false;
+}
+
+const char* to_string(png_path path) {
+  return path == png_path::svg_raster ? "svg" : "pngcairo";
+}
 
 chart_renderer::chart_renderer(renderer_options options)
     : options_(std::move(options)),
@@ -80,13 +105,21 @@ render_output chart_renderer::render(const chart_spec& spec) {
             .count();
     return r;
   };
+  const bool raster =
+      spec.format == protocol::image_format::png && options_.png == png_path::svg_raster;
+  // What gnuplot writes: SVG for the svg_raster path too.
+  const auto written = raster ? protocol::image_format::svg : spec.format;
   const std::string& path =
-      spec.format == protocol::image_format::svg ? output_path_svg_ : output_path_png_;
+      written == protocol::image_format::svg ? output_path_svg_ : output_path_png_;
   std::remove(path.c_str());
 
   std::string script;
   try {
-    script = build_script(spec, path);
+    script =
+        build_script(spec, path,
+                     raster ? script_target::svg_for_raster
+                            : (written == protocol::image_format::svg ? script_target::svg
+                                                                      : script_target::pngcairo));
   } catch (const std::exception& e) {
     out.error = e.what();
     return finish(out);
@@ -102,7 +135,7 @@ render_output chart_renderer::render(const chart_spec& spec) {
   }
   bool errors = false;
   for (const auto& m : run.messages) errors = errors || gnuplot_process::is_error_message(m);
-  if (!complete_image(bytes, spec.format)) {
+  if (!complete_image(bytes, written)) {
     if (errors) {
       out.error = "gnuplot error: " + messages;
     } else {
@@ -110,9 +143,31 @@ render_output chart_renderer::render(const chart_spec& spec) {
     }
     return finish(out);
   }
+  if (raster && !rasterise(spec, bytes, out.error)) return finish(out);
   out.ok = true;
   out.bytes = std::move(bytes);
   return finish(out);
+}
+
+bool chart_renderer::rasterise(const chart_spec& spec, std::string& bytes, std::string& error) {
+  if (bytes.size() > kMaxRasterSvgBytes) {
+    error = "gnuplot wrote an SVG too large to rasterise";
+    return false;
+  }
+  if (!rasteriser_) rasteriser_ = std::make_unique<svg_rasteriser>();
+  auto background = static_cast<std::uint32_t>(colour_value(make_palette(spec.theme).background));
+  if (!rasteriser_->draw(shift_text_baselines(bytes), spec.width, spec.height, background, &error))
+    return false;
+  std::string png;
+  bool encoded =
+      encode_png_rgb24(rasteriser_->pixels(), rasteriser_->stride(), rasteriser_->width(),
+                       rasteriser_->height(), png_scratch_, png, &error);
+  // Kept for the next chart only up to 2 megapixels of RGB (a 4000x4000
+  // chart would otherwise hold 48 MB per render worker).
+  if (png_scratch_.capacity() > kKeepScratchBytes) std::vector<unsigned char>().swap(png_scratch_);
+  if (!encoded) return false;
+  bytes = std::move(png);
+  return true;
 }
 
 }  // namespace aw::render

@@ -1,10 +1,16 @@
 // Turns a chart_spec into image bytes with one persistent gnuplot process.
 // Blocking and not thread-safe: one owner (a detached actor) per instance.
+//
+// PNG has two paths (renderer_options::png): `svg_raster` (the default) has
+// gnuplot write SVG, then draws it with librsvg onto a cairo image and encodes
+// the PNG with libspng, all in the owner's thread; `pngcairo` has gnuplot
+// draw and encode the PNG itself (slower: most of its time is zlib).
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "render/chart_spec.hpp"
 
@@ -17,13 +23,25 @@ struct render_output {
   double duration_ms = 0;
 };
 
+// How PNG images are made (SVG is always gnuplot's svg terminal).
+enum class png_path {
+  svg_raster,  // gnuplot svg -> librsvg + cairo -> libspng, in process
+  pngcairo,    // gnuplot's pngcairo terminal
+};
+
+// "svg" or "pngcairo"; false for anything else.
+bool parse_png_path(const std::string& text, png_path& out);
+const char* to_string(png_path path);
+
 struct renderer_options {
   std::string gnuplot_path = "gnuplot";
+  png_path png = png_path::svg_raster;
   std::string work_dir = "/tmp";  // where the per-chart output file lives
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
 class gnuplot_process;
+class svg_rasteriser;
 
 class chart_renderer {
  public:
@@ -41,13 +59,29 @@ class chart_renderer {
   long gnuplot_pid() const;
 
  private:
+  // svg_raster: turns gnuplot's SVG in `bytes` into PNG bytes in place.
+  bool rasterise(const chart_spec& spec, std::string& bytes, std::string& error);
+
   renderer_options options_;
   std::unique_ptr<gnuplot_process> process_;
+  std::unique_ptr<svg_rasteriser> rasteriser_;  // created on the first svg_raster PNG
+  std::vector<unsigned char> png_scratch_;      // reused between PNG encodes
   std::string output_path_png_;
   std::string output_path_svg_;
 };
 
-// The gnuplot commands that draw `spec` into `output_path` (exposed for tests).
+// Which gnuplot terminal a script is written for.
+enum class script_target {
+  pngcairo,        // PNG drawn by gnuplot
+  svg,             // SVG handed out as it is
+  svg_for_raster,  // SVG for the svg_raster PNG path: fonts, ticks and points
+                   // sized so that librsvg draws what pngcairo would have drawn
+};
+
+// The gnuplot commands that draw `spec` into `output_path` (exposed for tests):
+// for pngcairo or svg as spec.format says.
 std::string build_script(const chart_spec& spec, const std::string& output_path);
+std::string build_script(const chart_spec& spec, const std::string& output_path,
+                         script_target target);
 
 }  // namespace aw::render

@@ -39,7 +39,7 @@ double line_width(const context& c) {
   return std::max(1.5, c.font_size / 4.5);
 }
 double point_size(const context& c) {
-  return std::max(0.6, c.font_size / 10.0);
+  return std::max(0.6, c.font_size / 10.0) * mark_scale(c);
 }
 
 bool value_labels_fit(const context& c, std::size_t count, std::size_t text_chars) {
@@ -49,7 +49,7 @@ bool value_labels_fit(const context& c, std::size_t count, std::size_t text_char
 
 std::string value_labels(const context& c, const std::string& block, int x_col, int y_col,
                          int text_col, int sign_col, int font_size) {
-  std::string font = font_size > 0 ? " font '," + std::to_string(font_size) + "'" : "";
+  std::string font = font_size > 0 ? font_option(c, font_size) : "";
   std::string style = " noenhanced textcolor " + rgb(c.pal.foreground) + font + " notitle";
   std::string x = std::to_string(x_col), y = std::to_string(y_col);
   std::string t = std::to_string(text_col), sgn = std::to_string(sign_col);

@@ -8,6 +8,13 @@
 namespace aw::render {
 
 std::string build_script(const chart_spec& spec, const std::string& output_path) {
+  return build_script(
+      spec, output_path,
+      spec.format == protocol::image_format::svg ? script_target::svg : script_target::pngcairo);
+}
+
+std::string build_script(const chart_spec& spec, const std::string& output_path,
+                         script_target target) {
   using protocol::chart_type;
   using namespace detail;
   for (int side : {spec.width, spec.height}) {
@@ -15,7 +22,7 @@ std::string build_script(const chart_spec& spec, const std::string& output_path)
       throw script_error("image width and height must be within 200..4000");
     }
   }
-  context c(spec);
+  context c(spec, target);
   write_preamble(c, output_path);
   switch (spec.type) {
     case chart_type::bar_chart_vertical:

@@ -78,9 +78,9 @@ void pie(context& c, bool donut) {
         << " reverse Left samplen 1 spacing 1.3\n";
   if (donut) {
     int big = static_cast<int>(std::lround(c.font_size * 1.8));
-    c.out << "set label 1 " << quoted(value_text(total))
-          << " at 0,0.06 center font 'DejaVu Sans:Bold," << big << "' textcolor "
-          << rgb(c.pal.foreground) << " noenhanced front\n"
+    c.out << "set label 1 " << quoted(value_text(total)) << " at 0,0.06 center"
+          << font_option(c, big, true) << " textcolor " << rgb(c.pal.foreground)
+          << " noenhanced front\n"
           << "set label 2 'Total' at 0,-0.16 center textcolor " << rgb(c.pal.axis) << " front\n";
   }
   // The border colour must come before `lc rgb variable` or gnuplot sees two colours.
@@ -92,7 +92,7 @@ void pie(context& c, bool donut) {
   }
   if (!label_rows.empty()) {
     c.out << ", \\\n  $L using 1:2:3:4 with labels center noenhanced textcolor rgb variable"
-          << " font 'DejaVu Sans:Bold," << c.font_size << "' notitle";
+          << font_option(c, c.font_size, true) << " notitle";
   }
   for (std::size_t i = 0; i < slices.size(); ++i) {
     c.out << ", \\\n  keyentry with boxes fc " << rgb(c.pal.colour(i)) << " fs solid 1.0 title "
@@ -156,8 +156,8 @@ void radar(context& c) {
   for (double t : scale.ticks) {
     if (t == scale.lo) continue;
     c.out << "set label " << id++ << ' ' << quoted(value_text(t)) << " at 0.02,"
-          << num((t - scale.lo) / span) << " left font '," << std::max(7, c.font_size - 2)
-          << "' textcolor " << rgb(c.pal.axis) << " front\n";
+          << num((t - scale.lo) / span) << " left" << font_option(c, std::max(7, c.font_size - 2))
+          << " textcolor " << rgb(c.pal.axis) << " front\n";
   }
   if (d.series.size() > 1) write_key(c, d);
   c.out << "set xrange [-1.25:1.25]\nset yrange [-1.15:1.15]\n"

@@ -166,8 +166,24 @@ axis_scale nice_scale(double lo, double hi, bool include_zero, int target_ticks)
   return s;
 }
 
-context::context(const chart_spec& s)
-    : spec(s), pal(make_palette(s.theme)), font_size(font_size_for(s.width, s.height)) {}
+context::context(const chart_spec& s, script_target t)
+    : spec(s), target(t), pal(make_palette(s.theme)), font_size(font_size_for(s.width, s.height)) {}
+
+std::string font_option(const context& c, int size, bool bold) {
+  if (c.target != script_target::svg_for_raster) {
+    // gnuplot's svg terminal would write the family "DejaVu Sans:Bold", which
+    // browsers do not know: kept as it was, since SVG output does not change.
+    return bold ? " font 'DejaVu Sans:Bold," + std::to_string(size) + "'"
+                : " font '," + std::to_string(size) + "'";
+  }
+  // "DejaVu Sans Bold" makes the svg terminal write font-weight="bold".
+  return std::string(" font '") + (bold ? "DejaVu Sans Bold," : ",") +
+         num(size * kRasterFontFactor) + "'";
+}
+
+double mark_scale(const context& c) {
+  return c.target == script_target::svg_for_raster ? kRasterMarkScale : 1.0;
+}
 
 double context::plot_chars() const {
   return std::max(5.0, spec.width / (font_size * 0.68) - 12.0);
@@ -183,9 +199,15 @@ void write_preamble(context& c, const std::string& output_path) {
   auto& o = c.out;
   std::string font = "'DejaVu Sans," + std::to_string(c.font_size) + "'";
   o << "reset session\n";
-  if (s.format == protocol::image_format::svg) {
+  if (c.target == script_target::svg) {
+    // fontscale 1: the svg terminal keeps the fontscale of the last
+    // svg_for_raster script of this gnuplot process otherwise.
     o << "set terminal svg size " << s.width << ',' << s.height << " enhanced font " << font
-      << " background " << rgb(p.background) << " butt\n";
+      << " fontscale 1 background " << rgb(p.background) << " butt\n";
+  } else if (c.target == script_target::svg_for_raster) {
+    o << "set terminal svg size " << s.width << ',' << s.height << " enhanced font 'DejaVu Sans,"
+      << num(c.font_size * kRasterFontFactor) << "' fontscale "
+      << num(4.0 / 3.0 / kRasterFontFactor) << " background " << rgb(p.background) << " butt\n";
   } else {
     o << "set terminal pngcairo size " << s.width << ',' << s.height << " enhanced font " << font
       << " background " << rgb(p.background) << " butt\n";
@@ -194,13 +216,15 @@ void write_preamble(context& c, const std::string& output_path) {
     << "set encoding utf8\n"
     << "set datafile missing '?'\n"
     << "set border 3 front lc " << rgb(p.axis) << " lw 1\n"
-    << "set tics nomirror out scale 0.5 textcolor " << rgb(p.foreground) << "\n"
+    << "set tics nomirror out scale " << num(0.5 * mark_scale(c)) << " textcolor "
+    << rgb(p.foreground) << "\n"
     << "set xtics noenhanced\nset ytics noenhanced\nunset x2tics\nunset y2tics\n"
     << "unset key\n"
     << "set style fill solid 1.0 noborder\n";
   if (p.show_grid) o << "set grid ytics back lt 1 lc " << rgb(p.grid) << " lw 1\n";
   for (std::size_t i = 0; i < 8; ++i) {
-    o << "set linetype " << i + 1 << " lc " << rgb(p.colour(i)) << " lw 2 pt 7 ps 1\n";
+    o << "set linetype " << i + 1 << " lc " << rgb(p.colour(i)) << " lw 2 pt 7 ps "
+      << num(mark_scale(c)) << "\n";
   }
   std::string title = clean_text(s.title);
   if (!title.empty()) {
@@ -208,7 +232,7 @@ void write_preamble(context& c, const std::string& output_path) {
     // Long titles are cut to what fits on one line.
     auto fit = static_cast<std::size_t>(std::max(8.0, s.width / (title_size * 0.95) - 4));
     o << "set title " << quoted(shorten(title, fit)) << " noenhanced textcolor "
-      << rgb(p.foreground) << " font 'DejaVu Sans:Bold," << title_size << "'\n";
+      << rgb(p.foreground) << font_option(c, title_size, true) << "\n";
   }
   if (!clean_text(s.x_label).empty()) {
     o << "set xlabel " << quoted(shorten(s.x_label, fit_chars(s.width, c.font_size)))

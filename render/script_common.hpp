@@ -10,6 +10,7 @@
 
 #include "render/chart_spec.hpp"
 #include "render/palette.hpp"
+#include "render/renderer.hpp"
 
 namespace aw::render::detail {
 
@@ -50,15 +51,33 @@ axis_scale nice_scale(double lo, double hi, bool include_zero, int target_ticks 
 // Everything one script needs while it is being written.
 struct context {
   const chart_spec& spec;
+  script_target target;
   palette pal;
   int font_size;  // base font size in points
   std::ostringstream out;
 
-  explicit context(const chart_spec& s);
+  context(const chart_spec& s, script_target t);
   // Width available for the plot, in characters of the base font.
   double plot_chars() const;
   double plot_lines() const;  // height, in lines of the base font
 };
+
+// For script_target::svg_for_raster: gnuplot's svg terminal lays text out
+// with fixed guesses of a font's size (0.7 x size wide, 1.5 x size tall) where
+// pngcairo measures the real font (about 0.84 and 1.55), and draws ticks and
+// points in proportion to the font size. Fonts are declared this much larger
+// (the layout comes out closest to pngcairo's), `fontscale` brings the drawn
+// size back to pngcairo's (pngcairo draws a point as 4/3 pixel), and ticks
+// and points shrink by kRasterMarkScale. Measured over the gallery against
+// pngcairo: tests/unit/render/raster_match_test.cpp.
+constexpr double kRasterFontFactor = 1.085;
+constexpr double kRasterMarkScale = 0.8;
+
+// ` font '<spec>'` for a label of `size` points (bold: DejaVu Sans Bold),
+// as the target's terminal needs it written.
+std::string font_option(const context& c, int size, bool bold = false);
+// Multiplier for point sizes (`ps`) and tick lengths: 1 but for svg_for_raster.
+double mark_scale(const context& c);
 
 // Terminal, output, colours, border, grid, title and axis labels.
 void write_preamble(context& c, const std::string& output_path);

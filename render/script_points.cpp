@@ -152,9 +152,12 @@ void heatmap(context& c) {
     c.out << (first ? "" : ", ") << tick_quoted(value_text(t)) << ' ' << num(t);
     first = false;
   }
-  // Room for the colour box and its widest tick label ("60,000").
+  // Room for the colour box and its widest tick label ("60,000"). `pixels`
+  // (svg_for_raster) draws the cells as rectangles: the svg terminal would
+  // embed the image as a tiny PNG, which librsvg scales up smoothed.
   c.out << ")\nset rmargin at screen " << num(1.0 - (c.font_size * 10.0) / c.spec.width) << "\n"
-        << "plot $M using 1:2:3 with image notitle, \\\n"
+        << "plot $M using 1:2:3 with image"
+        << (c.target == script_target::svg_for_raster ? " pixels" : "") << " notitle, \\\n"
         << "  $M using 1:2:4:5 with labels noenhanced textcolor rgb variable notitle\n";
 }
 

@@ -37,4 +37,27 @@ png_info decode_png(const std::string& bytes) {
   return info;
 }
 
+png_pixels decode_png_rgb(const std::string& bytes) {
+  png_pixels out;
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) {
+    out.error = image.message;
+    return out;
+  }
+  image.format = PNG_FORMAT_RGB;
+  out.rgb.resize(PNG_IMAGE_SIZE(image));
+  if (!png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr)) {
+    out.error = image.message;
+    png_image_free(&image);
+    out.rgb.clear();
+    return out;
+  }
+  out.ok = true;
+  out.width = static_cast<int>(image.width);
+  out.height = static_cast<int>(image.height);
+  return out;
+}
+
 }  // namespace aw::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace aw::test {
 
@@ -14,5 +15,16 @@ struct png_info {
 };
 
 png_info decode_png(const std::string& bytes);
+
+// The decoded pixels, 8-bit RGB, row after row (for comparing two images).
+struct png_pixels {
+  bool ok = false;
+  std::string error;
+  int width = 0;
+  int height = 0;
+  std::vector<unsigned char> rgb;  // width * height * 3 bytes
+};
+
+png_pixels decode_png_rgb(const std::string& bytes);
 
 }  // namespace aw::test

@@ -49,3 +49,19 @@ TEST_CASE("help lists every environment variable") {
                            "EVENT_BUFFER_BYTES", "AUTH_SECRET", "LOG_LEVEL"})
     CHECK_MESSAGE(help.find(name) != std::string::npos, name);
 }
+
+TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
+  auto r = load_config({}, "/nonexistent.env");
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.png_path == "pngcairo");
+  auto svg = load_config({"--png-path", "svg"}, "/nonexistent.env");
+  CHECK(svg.errors.empty());
+  CHECK(svg.cfg.png_path == "svg");
+  CHECK(aw::core::config_help().find("PNG_PATH") != std::string::npos);
+  auto cairo = load_config({"--png-path", "pngcairo"}, "/nonexistent.env");
+  CHECK(cairo.errors.empty());
+  CHECK(cairo.cfg.png_path == "pngcairo");
+  auto bad = load_config({"--png-path", "gd"}, "/nonexistent.env");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].find("PNG_PATH") != std::string::npos);
+}
