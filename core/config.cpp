@@ -75,8 +75,12 @@ const std::vector<option>& options() {
               "a run longer than this ends with status timeout", 5, 300,
               &config::chart_generation_timeout_s),
       int_opt("MAX_SEND_QUEUE_BYTES", "--max-send-queue-bytes",
-              "unsent bytes per connection before it is closed with 4002", 64 << 10, 1LL << 30,
-              &config::max_send_queue_bytes),
+              "unsent bytes per connection over which a client that takes nothing for "
+              "SLOW_CONSUMER_GRACE_MS is closed with 4002 (at once over 4x)",
+              64 << 10, 1LL << 30, &config::max_send_queue_bytes),
+      int_opt("SLOW_CONSUMER_GRACE_MS", "--slow-consumer-grace-ms",
+              "how long a connection over MAX_SEND_QUEUE_BYTES may take no bytes before 4002", 0,
+              600000, &config::slow_consumer_grace_ms),
       int_opt("EVENT_BUFFER_EVENTS", "--event-buffer-events", "events kept per user for resume",
               16, 1000000, &config::event_buffer_events),
       int_opt("EVENT_BUFFER_S", "--event-buffer-s", "seconds events are kept per user for resume",
@@ -243,6 +247,18 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("LLM_MODEL: must be 1..200 characters");
   if (!cfg.llm_ca_file.empty() && !std::ifstream(cfg.llm_ca_file).good())
     errors.push_back("LLM_CA_FILE: '" + cfg.llm_ca_file + "' cannot be read");
+  {
+    // The largest frame (a chart at MAX_CHART_SIZE_MB as base64, plus the
+    // response around it) must fit under the 4x limit, or every such run
+    // would close its connection with 4002.
+    std::int64_t frame = (static_cast<std::int64_t>(cfg.max_chart_size_mb) << 20) * 4 / 3 +
+                         (256 << 10);
+    if (frame > 4 * cfg.max_send_queue_bytes)
+      errors.push_back("MAX_SEND_QUEUE_BYTES: " + std::to_string(cfg.max_send_queue_bytes) +
+                       " is too small for one chart of MAX_CHART_SIZE_MB=" +
+                       std::to_string(cfg.max_chart_size_mb) + " (a frame of up to " +
+                       std::to_string(frame) + " bytes must fit under 4x MAX_SEND_QUEUE_BYTES)");
+  }
   if (cfg.png_path != "svg" && cfg.png_path != "pngcairo")
     errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of svg, pngcairo");
   if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")

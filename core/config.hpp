@@ -23,6 +23,7 @@ struct config {
   int rate_limit_window_s = 60;
   int chart_generation_timeout_s = 30;
   std::int64_t max_send_queue_bytes = 4 << 20;
+  int slow_consumer_grace_ms = 2000;  // over the queue limit, taking nothing for this long: 4002
   int event_buffer_events = 1024;
   int event_buffer_s = 300;
   std::int64_t event_buffer_bytes = 16 << 20;

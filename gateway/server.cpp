@@ -61,7 +61,8 @@ void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, b
 // send-queue limit covers a client that sends pings but never reads.
 void server::impl::enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live) {
   if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
-    con->send(*frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
+    send_frame(con, *frame);
+    over_send_limit(con);  // one big frame alone may be over the limits
     return;
   }
   con->pending.emplace_back(frame, live);
@@ -71,11 +72,49 @@ void server::impl::enqueue(const connection_ptr& con, const actors::frame_ptr& f
   schedule_pump();
 }
 
+void server::impl::send_frame(const connection_ptr& con, const std::string& frame) {
+  // A connection with nothing waiting is keeping up: its grace starts now.
+  if (con->get_buffered_amount() == 0) con->last_taken_ms = now_ms();
+  con->handed_bytes += frame.size();
+  con->send(frame, websocketpp::frame::opcode::text);  // a closed connection just refuses
+}
+
+void server::impl::note_taken(const connection_ptr& con) {
+  auto buffered = static_cast<std::uint64_t>(con->get_buffered_amount());
+  std::uint64_t taken = con->handed_bytes > buffered ? con->handed_bytes - buffered : 0;
+  if (taken > con->taken_bytes || buffered == 0) {
+    con->taken_bytes = std::max(con->taken_bytes, taken);
+    con->last_taken_ms = now_ms();
+  }
+}
+
+// PROTOCOL.md section 5: closed with 4002 when more than MAX_SEND_QUEUE_BYTES
+// wait and the client has taken no bytes for SLOW_CONSUMER_GRACE_MS, or at
+// once over 4x MAX_SEND_QUEUE_BYTES. A client that keeps reading rides out a
+// burst of big frames.
 bool server::impl::over_send_limit(const connection_ptr& con) {
   std::size_t queued = con->get_buffered_amount() + con->pending_live_bytes;
-  if (queued <= static_cast<std::size_t>(cfg->max_send_queue_bytes)) return false;
+  auto limit = static_cast<std::size_t>(cfg->max_send_queue_bytes);
+  if (queued <= limit) {
+    con->over_limit = false;
+    return false;
+  }
+  note_taken(con);
+  if (!con->over_limit) {
+    con->over_limit = true;
+    log::info("gateway",
+              "send queue over MAX_SEND_QUEUE_BYTES; closed unless the client takes bytes",
+              {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
+  }
+  auto stalled_ms = now_ms() - con->last_taken_ms;
+  bool hard = queued > 4 * limit;
+  if (!hard && stalled_ms < cfg->slow_consumer_grace_ms) return false;
   log::warn("gateway", "slow consumer closed",
-            {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
+            {{"user", con->user_id},
+             {"queued_bytes", std::to_string(queued)},
+             {"why", hard ? "over 4x MAX_SEND_QUEUE_BYTES"
+                          : "over MAX_SEND_QUEUE_BYTES and no bytes taken for " +
+                                std::to_string(stalled_ms) + " ms"}});
   svc.stats->slow_consumer_closes++;
   con->pending.clear();
   con->pending_live_bytes = 0;
@@ -106,7 +145,11 @@ void server::impl::pump() {
       auto [frame, live] = std::move(con->pending.front());
       con->pending.pop_front();
       if (live) con->pending_live_bytes -= frame->size();
-      con->send(*frame, websocketpp::frame::opcode::text);
+      send_frame(con, *frame);
+    }
+    if (!con->pending.empty() && over_send_limit(con)) {
+      it = pumping.begin();  // over_send_limit erased it
+      continue;
     }
     it = con->pending.empty() ? pumping.erase(it) : std::next(it);
   }

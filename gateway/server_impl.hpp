@@ -43,6 +43,14 @@ struct connection_data {
   // connections never queue (10,000 idle connections, TOOLCHAIN.md).
   std::list<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
   std::size_t pending_live_bytes = 0;
+  // The slow-consumer rule (PROTOCOL.md section 5) needs to know whether the
+  // client is taking bytes: payload bytes handed to websocketpp, the most it
+  // has taken (handed - websocketpp's buffered amount), and when it last
+  // took some (or had nothing waiting).
+  std::uint64_t handed_bytes = 0;
+  std::uint64_t taken_bytes = 0;
+  std::int64_t last_taken_ms = 0;
+  bool over_limit = false;  // over MAX_SEND_QUEUE_BYTES now (logged once per episode)
 };
 
 struct ws_config : websocketpp::config::asio {
@@ -98,6 +106,9 @@ struct server::impl : actors::outbox {
   // ---- Asio thread only below
   // Frames go straight to websocketpp while its queue is short; otherwise they
   // wait in `pending` and the pump feeds them as the client reads.
+  // Hands one frame to websocketpp and notes the client's progress.
+  void send_frame(const connection_ptr& con, const std::string& frame);
+  void note_taken(const connection_ptr& con);
   std::size_t high_water() const { return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4; }
 
   void on_pong(hdl_t hdl, std::string) { endpoint.get_con_from_hdl(hdl)->last_seen_ms = now_ms(); }

@@ -24,7 +24,17 @@ class raw_ws {
   // time is up; returns its status code, or -1.
   int read_until_close(std::chrono::milliseconds timeout);
 
+  // A client that keeps reading, slowly: at most `bytes_per_tick` every
+  // `tick`, until `wanted` text frames containing `needle` have arrived (0),
+  // a close frame arrives (its code), or the time is up (-1). *seen counts
+  // those frames.
+  int read_steadily(std::size_t bytes_per_tick, std::chrono::milliseconds tick,
+                    const std::string& needle, int wanted, std::chrono::milliseconds timeout,
+                    int* seen);
+
  private:
+  // Takes one complete frame off the buffer: false when there is none yet.
+  bool next_frame(int* opcode, std::string* payload);
   int fd_ = -1;
   int status_ = 0;
   std::string buffered_;
