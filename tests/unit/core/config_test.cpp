@@ -65,3 +65,16 @@ TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
   REQUIRE(bad.errors.size() == 1);
   CHECK(bad.errors[0].find("PNG_PATH") != std::string::npos);
 }
+
+TEST_CASE("MAX_SEND_QUEUE_BYTES must leave room for one chart frame under 4x the limit") {
+  auto small = load_config({"--max-send-queue-bytes", "1048576"}, "/nonexistent.env");
+  REQUIRE(small.errors.size() == 1);
+  CHECK(small.errors[0].find("MAX_SEND_QUEUE_BYTES") != std::string::npos);
+  CHECK(small.errors[0].find("MAX_CHART_SIZE_MB=10") != std::string::npos);
+  auto fits = load_config({"--max-send-queue-bytes", "1048576", "--max-chart-size-mb", "2"},
+                          "/nonexistent.env");
+  CHECK(fits.errors.empty());
+  auto grace = load_config({"--slow-consumer-grace-ms", "5000"}, "/nonexistent.env");
+  CHECK(grace.errors.empty());
+  CHECK(grace.cfg.slow_consumer_grace_ms == 5000);
+}
