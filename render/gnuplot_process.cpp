@@ -3,13 +3,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -21,6 +22,54 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxMessages = 200;
+// gnuplot's address space: its libraries and a 4000x4000 cairo surface fit
+// with room to spare (idle it maps ~70 MB); a runaway script is stopped.
+constexpr rlim_t kAddressSpace = rlim_t{1} << 30;
+
+// The only variables gnuplot gets: it needs none of the server's settings,
+// and secrets (API keys, AUTH_SECRET, STORE_URL passwords) stay with us.
+bool passed_to_gnuplot(const char* entry) {
+  static const char* const names[] = {"PATH=",
+                                      "HOME=",
+                                      "LANG=",
+                                      "LANGUAGE=",
+                                      "TZ=",
+                                      "TMPDIR=",
+                                      "FONTCONFIG_FILE=",
+                                      "FONTCONFIG_PATH=",
+                                      "GDFONTPATH="};
+  for (const char* n : names)
+    if (std::strncmp(entry, n, std::strlen(n)) == 0) return true;
+  return std::strncmp(entry, "LC_", 3) == 0 || std::strncmp(entry, "GNUPLOT_", 8) == 0;
+}
+
+std::vector<std::string> gnuplot_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e)
+    if (passed_to_gnuplot(*e)) env.emplace_back(*e);
+  return env;
+}
+
+// CPU seconds the process has used so far (-1 when unknown).
+long cpu_seconds(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+  FILE* f = std::fopen(path, "r");
+  if (!f) return -1;
+  char buf[1024];
+  std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');  // the command name may hold spaces
+  if (!p) return -1;
+  unsigned long utime = 0, stime = 0;
+  // Fields after the name: state ppid pgrp session tty tpgid flags minflt cminflt
+  // majflt cmajflt utime stime.
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) !=
+      2)
+    return -1;
+  return static_cast<long>((utime + stime) / static_cast<unsigned long>(sysconf(_SC_CLK_TCK)));
+}
 constexpr int kPipeSize = 1 << 20;  // scripts below this never block on write
 
 // Blocks SIGPIPE in this thread while writing to the child, and swallows a
@@ -69,7 +118,8 @@ void close_fd(int& fd) {
 }
 
 // In the child between fork and exec: async-signal-safe calls only.
-[[noreturn]] void exec_child(int in_fd, int out_fd, long max_fd, char* const argv[]) {
+[[noreturn]] void exec_child(int in_fd, int out_fd, long max_fd, char* const argv[],
+                             char* const envp[]) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -82,8 +132,15 @@ void close_fd(int& fd) {
   }
   // Rendering yields the CPU to the event path: gnuplot runs niced, so a
   // busy renderer does not delay events for other users.
-  if (setpriority(PRIO_PROCESS, 0, 10) != 0) { /* keep going at normal priority */ }
-  execvp(argv[0], argv);
+  if (setpriority(PRIO_PROCESS, 0, 10) != 0) { /* keep going at normal priority */
+  }
+  // Bounded: address space, and CPU time (the soft limit is moved before each
+  // chart by gnuplot_process::cap_cpu; the hard one stays open so it can be).
+  rlimit as{kAddressSpace, kAddressSpace};
+  setrlimit(RLIMIT_AS, &as);
+  rlimit cpu{60, RLIM_INFINITY};
+  setrlimit(RLIMIT_CPU, &cpu);
+  execvpe(argv[0], argv, envp);
   const char msg[] = "AW_EXEC_FAILED\n";
   ssize_t ignored = write(1, msg, sizeof msg - 1);
   (void)ignored;
@@ -174,10 +231,14 @@ bool gnuplot_process::spawn(std::string* error) {
   if (max_fd < 0) max_fd = 1024;
   std::string program = executable_;
   char* argv[] = {program.data(), nullptr};  // no file argument: commands come on stdin
+  std::vector<std::string> env = gnuplot_environment();
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
 
   pid_t pid = fork();
   if (pid < 0) return fail("fork");
-  if (pid == 0) exec_child(in_pipe[0], out_pipe[1], max_fd, argv);
+  if (pid == 0) exec_child(in_pipe[0], out_pipe[1], max_fd, argv, envp.data());
 
   close_fd(in_pipe[0]);
   close_fd(out_pipe[1]);
@@ -227,9 +288,18 @@ gnuplot_run gnuplot_process::run(const std::string& script, std::chrono::millise
   return result;
 }
 
+void gnuplot_process::cap_cpu(std::chrono::milliseconds timeout) {
+  long used = cpu_seconds(pid_);
+  if (used < 0) return;
+  auto budget = std::chrono::duration_cast<std::chrono::seconds>(timeout).count() + 1;
+  rlimit cpu{static_cast<rlim_t>(used + budget), RLIM_INFINITY};
+  prlimit(pid_, RLIMIT_CPU, &cpu, nullptr);
+}
+
 gnuplot_run gnuplot_process::run_once(const std::string& script,
                                       std::chrono::milliseconds timeout) {
   gnuplot_run run;
+  cap_cpu(timeout);
   std::string marker = "AW_DONE " + std::to_string(++counter_);
   std::string text = script;
   if (!text.empty() && text.back() != '\n') text += '\n';

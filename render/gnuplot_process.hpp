@@ -2,7 +2,10 @@
 // owner is a single dedicated thread (a detached actor).
 //
 // The child gets stdin and a merged stdout+stderr pipe and no other file
-// descriptor of ours (the server's sockets must not leak into it). Commands are
+// descriptor of ours (the server's sockets must not leak into it), a clean
+// environment (PATH, HOME, locale, fonts: no secret of ours), at most 1 GiB
+// of address space, and before each chart a CPU limit of the chart's timeout
+// (RLIMIT_CPU: past it the kernel stops gnuplot, which is restarted). Commands are
 // written through gnuplot-iostream's Gnuplot(FILE*) stream. Each script is
 // followed by `print 'AW_DONE <n>'`; the output is complete when that line
 // arrives. Other lines before it are gnuplot's messages.
@@ -53,6 +56,7 @@ class gnuplot_process {
 
  private:
   bool spawn(std::string* error);
+  void cap_cpu(std::chrono::milliseconds timeout);
   gnuplot_run run_once(const std::string& script, std::chrono::milliseconds timeout);
   bool send(const std::string& text);
   // Reads lines until `marker`; fills run.messages, sets run.ok / timed_out / died.
