@@ -1,5 +1,6 @@
-// A map bounded by the bytes of its values: putting past the bound drops the
-// least recently used entries. Not thread-safe; wrap it when sharing.
+// A map bounded by the bytes it holds: its values, its keys (each stored
+// twice) and a fixed cost per entry. Putting past the bound drops the least
+// recently used entries. Not thread-safe; wrap it when sharing.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,7 @@ class lru_cache {
   void put(const std::string& key, Value value) {
     erase(key);
     if (max_bytes_ == 0) return;
-    bytes_ += size_of_(value);
+    bytes_ += size_of_(value) + entry_cost(key);
     lru_.push_front(key);
     entries_.emplace(key, entry{std::move(value), lru_.begin()});
     while (bytes_ > max_bytes_ && lru_.size() > 1) erase(lru_.back());
@@ -37,7 +38,7 @@ class lru_cache {
   void erase(const std::string& key) {
     auto it = entries_.find(key);
     if (it == entries_.end()) return;
-    bytes_ -= size_of_(it->second.value);
+    bytes_ -= size_of_(it->second.value) + entry_cost(key);
     lru_.erase(it->second.pos);
     entries_.erase(it);
   }
@@ -46,6 +47,9 @@ class lru_cache {
   std::size_t size() const { return entries_.size(); }
 
  private:
+  // The key in the list and in the map, and their nodes.
+  static std::size_t entry_cost(const std::string& key) { return 2 * key.size() + 128; }
+
   struct entry {
     Value value;
     std::list<std::string>::iterator pos;

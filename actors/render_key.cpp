@@ -1,10 +1,12 @@
 #include "actors/render_key.hpp"
 
+#include <openssl/sha.h>
+
 #include "protocol/server_messages.hpp"
 
 namespace aw::actors {
 
-std::string render_key(const render::chart_spec& spec) {
+std::string render_key_text(const render::chart_spec& spec) {
   std::string key;
   key.reserve(256);
   key += protocol::to_string(spec.type);
@@ -20,6 +22,19 @@ std::string render_key(const render::chart_spec& spec) {
   }
   key += '|';
   key += protocol::write_chart_data(spec.data);
+  return key;
+}
+
+std::string render_key(const render::chart_spec& spec) {
+  std::string text = render_key_text(spec);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static const char hex[] = "0123456789abcdef";
+  std::string key(2 * SHA256_DIGEST_LENGTH, '0');
+  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    key[2 * i] = hex[digest[i] >> 4];
+    key[2 * i + 1] = hex[digest[i] & 0xf];
+  }
   return key;
 }
 
