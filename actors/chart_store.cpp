@@ -170,8 +170,8 @@ bool chart_store::persist_to(const std::string& dir, int retention_days, std::st
 
 std::string chart_store::put(std::string owner, std::string content_type,
                              std::shared_ptr<const std::string> bytes) {
-  // The random suffix makes chart URLs unguessable.
-  std::string id = make_id("ch") + random_tag("");
+  // 128 bits from the OS's generator: chart URLs cannot be guessed.
+  std::string id = "ch-" + random_hex(16);
   std::lock_guard<std::mutex> guard(mutex_);
   stored_chart chart{std::move(owner), std::move(content_type), std::move(bytes)};
   if (disk_.joinable() && !stopping_) {

@@ -1,16 +1,27 @@
 #include "actors/ids.hpp"
 
+#include <sys/random.h>
+
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
-#include <random>
 
 namespace aw::actors {
 namespace {
 
+void os_random(unsigned char* out, std::size_t n) {
+  while (n > 0) {
+    ssize_t got = getrandom(out, n, 0);
+    if (got <= 0) continue;  // EINTR; getrandom blocks only before the pool is seeded
+    out += got;
+    n -= static_cast<std::size_t>(got);
+  }
+}
+
 std::uint64_t random_u64() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng();
+  std::uint64_t v = 0;
+  os_random(reinterpret_cast<unsigned char*>(&v), sizeof v);
+  return v;
 }
 
 const std::string& process_tag() {
@@ -42,6 +53,19 @@ std::string random_tag(std::string_view prefix) {
   tag += '-';
   tag += buf;
   return tag;
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  os_random(reinterpret_cast<unsigned char*>(raw.data()), bytes);
+  static const char hex[] = "0123456789abcdef";
+  std::string out(2 * bytes, '0');
+  for (std::size_t i = 0; i < bytes; ++i) {
+    auto b = static_cast<unsigned char>(raw[i]);
+    out[2 * i] = hex[b >> 4];
+    out[2 * i + 1] = hex[b & 0xf];
+  }
+  return out;
 }
 
 }  // namespace aw::actors

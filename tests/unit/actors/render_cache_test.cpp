@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
 
+#include "actors/chart_store.hpp"
+#include "actors/ids.hpp"
 #include "actors/lru_cache.hpp"
 #include "actors/render_key.hpp"
 
@@ -49,4 +52,23 @@ TEST_CASE("lru_cache: keys count against the bound, not only values") {
   cache.erase(std::string(3000, 'a'));
   CHECK(cache.bytes() == 0);
   CHECK(cache.size() == 0);
+}
+
+TEST_CASE("chart ids carry 128 random bits") {
+  auto a = aw::actors::random_hex(16);
+  auto b = aw::actors::random_hex(16);
+  CHECK(a.size() == 32);
+  CHECK(a != b);
+  CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+TEST_CASE("the chart store names each chart ch- and 32 random hex digits") {
+  aw::actors::chart_store store(1 << 20);
+  auto bytes = std::make_shared<const std::string>("png");
+  auto a = store.put("u", "image/png", bytes);
+  auto b = store.put("u", "image/png", bytes);
+  CHECK(a.size() == 35);
+  CHECK(a.rfind("ch-", 0) == 0);
+  CHECK(a.find_first_not_of("0123456789abcdef", 3) == std::string::npos);
+  CHECK(a != b);
 }
