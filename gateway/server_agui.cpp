@@ -17,6 +17,9 @@
 // The user: with AUTH_SECRET, the Bearer token's subject (forwardedProps.user_id,
 // if given, must match it); without, forwardedProps.user_id, else the
 // X-User-Id header, else "agui-" + threadId.
+#include <cctype>
+#include <string_view>
+
 #include "actors/ids.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
@@ -38,6 +41,34 @@ struct agui_stream {
   std::shared_ptr<sse_stream> sse;
 };
 
+bool is_json_content_type(std::string_view value) {
+  auto semi = value.find(';');
+  std::string_view type = value.substr(0, semi);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view json = "application/json";
+  if (type.size() != json.size()) return false;
+  for (std::size_t i = 0; i < json.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(type[i])) != json[i]) return false;
+  return true;
+}
+
+bool server::impl::agui_origin_allowed(const std::string& origin, const std::string& host) const {
+  if (origin.empty()) return true;  // not a browser, or a same-origin GET-like request
+  if (!cfg->allowed_origins.empty()) return origin_listed(cfg->allowed_origins, origin);
+  if (!cfg->cors_origins.empty() && origin_listed(cfg->cors_origins, origin)) return true;
+  // Otherwise only the page's own origin: scheme://HOST where HOST is the Host header.
+  auto sep = origin.find("://");
+  if (sep == std::string::npos || host.empty()) return false;
+  std::string_view rest = std::string_view(origin).substr(sep + 3);
+  if (rest.size() != host.size()) return false;
+  for (std::size_t i = 0; i < host.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(rest[i])) !=
+        std::tolower(static_cast<unsigned char>(host[i])))
+      return false;
+  return true;
+}
+
 void server::impl::on_agui(const connection_ptr& con) {
   auto refuse = [&](int status, std::string_view code, std::string_view message) {
     http_answer a;
@@ -51,7 +82,12 @@ void server::impl::on_agui(const connection_ptr& con) {
   if (con->get_request().get_method() != "POST")
     return refuse(405, "METHOD_NOT_ALLOWED", "POST a RunAgentInput to /agui");
   if (stopping) return refuse(503, "SHUTTING_DOWN", "the server is shutting down");
-  if (!origin_allowed(con->get_request_header("Origin")))
+  // A browser sends a cross-site text/plain or form POST without asking
+  // first; JSON needs a CORS preflight. So only JSON is taken, and a
+  // browser's Origin must be this server's own or a listed one.
+  if (!is_json_content_type(con->get_request_header("Content-Type")))
+    return refuse(415, "UNSUPPORTED_MEDIA_TYPE", "POST /agui takes Content-Type: application/json");
+  if (!agui_origin_allowed(con->get_request_header("Origin"), con->get_request_header("Host")))
     return refuse(403, "FORBIDDEN", "origin not allowed");
   std::string token_user;
   if (!cfg->auth_secret.empty() && (token_user = http_user(con)).empty()) return;

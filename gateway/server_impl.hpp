@@ -27,6 +27,9 @@ namespace aw::gateway {
 
 struct agui_stream;  // server_agui.cpp
 
+// "application/json", parameters (charset=...) allowed, any case.
+bool is_json_content_type(std::string_view value);
+
 // Per-connection data lives in the connection object itself.
 struct connection_data {
   actors::conn_id id = 0;
@@ -129,6 +132,8 @@ struct server::impl : actors::outbox {
   // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
   // other clients may not, and those are let through.
   bool origin_allowed(const std::string& origin) const;
+  // POST /agui: no Origin (not a browser), a listed one, or this server's own.
+  bool agui_origin_allowed(const std::string& origin, const std::string& host) const;
   // With AUTH_SECRET set, HTTP needs "Authorization: Bearer <token>"; returns
   // the token's user, or "" after answering 401.
   std::string http_user(const connection_ptr& con);

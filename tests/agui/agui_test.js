@@ -165,12 +165,31 @@ const checks = {
     assert.equal(e.payload.code, 'UNSUPPORTED_CHART_TYPE');
     e = await rejected(run({threadId: 'no spaces allowed'}));
     assert.match(e.payload.error, /threadId/);
-    const raw = await deadline(fetch(BASE + '/agui', {method: 'POST', body: '{"threadId":'}), 5000, 'raw');
+    const raw = await deadline(fetch(BASE + '/agui', {method: 'POST', body: '{"threadId":',
+      headers: {'Content-Type': 'application/json'}}), 5000, 'raw');
     assert.equal(raw.status, 400);
     assert.equal((await raw.json()).code, 'INVALID_JSON');
     assert.equal((await getJson(BASE + '/agui')).status, 405);
     assert.match(await rawRequest(BASE, 'POST /agui HTTP/1.1\r\nHost: x\r\n' +
+                                  'Content-Type: application/json\r\n' +
                                   'Content-Length: 2000000\r\n\r\n'), /^HTTP\/1\.1 413 /);
+  },
+
+  async 'POST /agui takes only JSON, and from a browser only its own or a listed origin'() {
+    const body = JSON.stringify({threadId: 'thread-origin', runId: 'run-origin', state: {},
+      messages: [{id: 'm-origin', role: 'user', content: 'Show monthly revenue'}],
+      tools: [], context: [], forwardedProps: {user_id: 'origin-user'}});
+    const host = new URL(BASE).host;
+    const post = headers => rawRequest(BASE, `POST /agui HTTP/1.1\r\nHost: ${host}\r\n${headers}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    // What a cross-site form or text/plain fetch would send: refused before any run starts.
+    assert.match(await post('Content-Type: text/plain\r\n'), /^HTTP\/1\.1 415 /);
+    assert.match(await post(''), /^HTTP\/1\.1 415 /);
+    assert.match(await post('Content-Type: application/json\r\nOrigin: http://evil.example\r\n'),
+                 /^HTTP\/1\.1 403 /);
+    const same = await post(`Content-Type: application/json; charset=utf-8\r\nOrigin: http://${host}\r\n`);
+    assert.match(same, /^HTTP\/1\.1 200 /);
+    assert.match(same, /RUN_FINISHED/);
   },
 
   async 'a request the session refuses ends with RUN_ERROR'() {
