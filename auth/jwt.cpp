@@ -216,6 +216,10 @@ token_check verify_hs256(const std::string& secret, std::string_view token,
   token_check ok;
   ok.ok = true;
   ok.subject.assign(sub->GetString(), sub->GetStringLength());
+  // exp is later than now (checked above); a huge value is capped, not wrapped.
+  double e = exp->GetDouble();
+  ok.expires_unix_s =
+      e >= 9.0e15 ? static_cast<std::int64_t>(9.0e15) : static_cast<std::int64_t>(e);
   return ok;
 }
 

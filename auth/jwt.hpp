@@ -32,6 +32,7 @@ std::string mint_hs256(const std::string& secret, const std::string& subject,
 struct token_check {
   bool ok = false;
   std::string subject;  // the `sub` claim when ok
+  std::int64_t expires_unix_s = 0;  // the `exp` claim when ok
   std::string error;    // why not, when !ok; never contains the secret
 };
 

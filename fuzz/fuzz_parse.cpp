@@ -300,6 +300,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(res->last_seq <= (std::uint64_t{1} << 53));
   } else if (const auto* a = std::get_if<ack_request>(&msg)) {
     FUZZ_CHECK(a->seq <= (std::uint64_t{1} << 53));
+  } else if (const auto* au = std::get_if<auth_request>(&msg)) {
+    FUZZ_CHECK(!au->token.empty() && au->token.size() <= 4096);
   } else {
     FUZZ_CHECK(std::holds_alternative<ping_request>(msg));
   }

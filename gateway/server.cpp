@@ -185,6 +185,7 @@ bool server::impl::on_validate(hdl_t hdl) {
     if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
     if (!auth::user_matches(check, parsed.ok->user_id))
       return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
+    con->token_expires_s = check.expires_unix_s;
   }
   con->user_id = parsed.ok->user_id;
   con->session_id = parsed.ok->session_id;
@@ -250,6 +251,8 @@ void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
           caf::anon_send(con->session, actors::cancel_atom::value, con->id, m.correlation_id);
         } else if constexpr (std::is_same_v<T, protocol::resume_request>) {
           caf::anon_send(con->session, actors::resume_atom::value, con->id, m.last_seq);
+        } else if constexpr (std::is_same_v<T, protocol::auth_request>) {
+          on_auth(con, m.token);
         }
         // ack: accepted and ignored; the buffer is kept by time and count.
       },
@@ -274,6 +277,41 @@ void server::impl::schedule_heartbeat() {
   });
 }
 
+// A fresh token for an open connection: it must be valid and for the same
+// user; then the connection lives until its exp. Without AUTH_SECRET there
+// is nothing to renew and the message is accepted as it is.
+void server::impl::on_auth(const connection_ptr& con, const std::string& token) {
+  if (cfg->auth_secret.empty()) return;
+  auto check = auth::verify_hs256(cfg->auth_secret, token, now_ms() / 1000);
+  std::string why = check.ok ? "" : check.error;
+  if (check.ok && !auth::user_matches(check, con->user_id)) why = "token is for another user";
+  if (!why.empty()) {
+    log::info("gateway", "auth refused", {{"user", con->user_id}, {"why", why}});
+    protocol::protocol_error e{protocol::error_code::validation_failed, "token: " + why, ""};
+    svc.stats->errors_by_code[static_cast<std::size_t>(e.code)]++;
+    enqueue(con, std::make_shared<const std::string>(protocol::write_error(e, now_ms())), true);
+    return;
+  }
+  con->token_expires_s = std::max(con->token_expires_s, check.expires_unix_s);
+}
+
+void server::impl::schedule_token_check() {
+  if (cfg->auth_secret.empty()) return;
+  token_timer.expires_after(std::chrono::seconds(1));
+  token_timer.async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping) return;
+    auto now_s = now_ms() / 1000;
+    for (auto& [id, con] : conns) {
+      if (con->token_expires_s > 0 && con->token_expires_s <= now_s) {
+        log::info("gateway", "token expired: connection closed 4003", {{"user", con->user_id}});
+        con->token_expires_s = 0;  // closed once
+        close_connection(con, 4003, "token expired");
+      }
+    }
+    schedule_token_check();
+  });
+}
+
 // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
 // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
 void server::impl::shutdown() {
@@ -285,6 +323,7 @@ void server::impl::shutdown() {
   websocketpp::lib::error_code ec;
   endpoint.stop_listening(ec);
   heartbeat.cancel();
+  token_timer.cancel();
   for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
   wait_for_runs(deadline, false);
@@ -382,6 +421,7 @@ int server::impl::run(const actors::services& services) {
     if (!e) shutdown();
   });
   schedule_heartbeat();
+  schedule_token_check();
   log::info("gateway", "listening",
             {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
   io.run();

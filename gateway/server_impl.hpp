@@ -39,6 +39,7 @@ struct connection_data {
   std::string epoch;
   caf::actor session;
   std::int64_t last_seen_ms = 0;
+  std::int64_t token_expires_s = 0;  // with AUTH_SECRET: the token's exp (a fresh `auth` moves it)
   // Frames waiting for websocketpp's own queue to drain: a replay being
   // streamed, and live events queued behind it. Only live bytes count against
   // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
@@ -79,6 +80,7 @@ struct server::impl : actors::outbox {
   ws_server endpoint;
   asio::signal_set signals{io, SIGINT, SIGTERM};
   asio::steady_timer heartbeat{io};
+  asio::steady_timer token_timer{io};
   asio::steady_timer pump_timer{io};
   asio::steady_timer drain_timer{io};
   std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
@@ -163,6 +165,10 @@ struct server::impl : actors::outbox {
   void serve_history(const connection_ptr& con, const history_route& route);
   // WebSocket pings every heartbeat_s; a connection silent for STALE_TIMEOUT_S is closed 4001.
   void schedule_heartbeat();
+  // With AUTH_SECRET: once a second, connections whose token has expired are
+  // closed with 4003.
+  void schedule_token_check();
+  void on_auth(const connection_ptr& con, const std::string& token);
   // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
   // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
   void shutdown();

@@ -18,23 +18,23 @@ std::string_view to_string(image_format f);
 std::string_view mime_type(image_format f);  // image/png, image/svg+xml
 
 struct analytics_payload {
-  std::string content;                       // 1..4000 characters
-  std::optional<std::string> title;          // 1..200 characters
-  std::optional<chart_data> data;            // validated shape
+  std::string content;               // 1..4000 characters
+  std::optional<std::string> title;  // 1..200 characters
+  std::optional<chart_data> data;    // validated shape
   bool use_synthetic_data = true;
   std::optional<chart_type> chart_preference;
   theme_choice theme;
   bool enhance_labels = true;
   image_format format = image_format::png;
-  int width = 800;                           // 200..4000
-  int height = 500;                          // 200..4000
+  int width = 800;   // 200..4000
+  int height = 500;  // 200..4000
 };
 
 // Both "analytics_request" and the short "query" form parse into this.
 struct analytics_request {
-  std::string message_id;        // may be empty
-  std::string correlation_id;    // 1..256 characters
-  std::string conversation_id;   // may be empty: the session_id is used then
+  std::string message_id;       // may be empty
+  std::string correlation_id;   // 1..256 characters
+  std::string conversation_id;  // may be empty: the session_id is used then
   analytics_payload payload;
 };
 
@@ -52,7 +52,13 @@ struct ack_request {
   std::uint64_t seq = 0;
 };
 
-using client_message =
-    std::variant<analytics_request, cancel_request, ping_request, resume_request, ack_request>;
+// A fresh token for this connection (PROTOCOL.md section 2): same `sub`,
+// keeps it open past the first token's exp. Checked by the gateway.
+struct auth_request {
+  std::string token;  // 1..4096 bytes
+};
+
+using client_message = std::variant<analytics_request, cancel_request, ping_request, resume_request,
+                                    ack_request, auth_request>;
 
 }  // namespace aw::protocol

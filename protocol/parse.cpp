@@ -229,6 +229,16 @@ bool parse_ack(const value& msg, client_message* out, failure* f) {
   return true;
 }
 
+bool parse_auth(const value& msg, client_message* out, failure* f) {
+  const value* v = find(msg, "token");
+  if (v == nullptr || !v->IsString() || v->GetStringLength() == 0 || v->GetStringLength() > 4096) {
+    f->message = "token is required (string of 1..4096 bytes)";
+    return false;
+  }
+  *out = auth_request{std::string(v->GetString(), v->GetStringLength())};
+  return true;
+}
+
 protocol_error make_error(error_code code, std::string message) {
   protocol_error e;
   e.code = code;
@@ -280,10 +290,12 @@ parse_result parse_client_message(std::string_view frame) {
     ok = parse_resume(doc, &msg, &f);
   } else if (t == "ack") {
     ok = parse_ack(doc, &msg, &f);
+  } else if (t == "auth") {
+    ok = parse_auth(doc, &msg, &f);
   } else {
     f.code = error_code::unknown_type;
     f.message = "unknown type " + json_read::quote(t) +
-                " (expected analytics_request, query, cancel, ping, resume or ack)";
+                " (expected analytics_request, query, cancel, ping, resume, ack or auth)";
   }
   if (ok) return msg;
   error.code = f.code;

@@ -171,5 +171,14 @@ TEST_CASE("whitespace around the frame is fine") {
   expect_message<ping_request>(" \n\t{ \"type\" : \"ping\" }\r\n ");
 }
 
+TEST_CASE("auth: a token of 1..4096 bytes") {
+  CHECK(expect_message<auth_request>(R"({"type":"auth","token":"a.b.c"})").token == "a.b.c");
+  CHECK(test::expect_error(R"({"type":"auth"})").code == error_code::validation_failed);
+  CHECK(test::expect_error(R"({"type":"auth","token":""})").code == error_code::validation_failed);
+  CHECK(test::expect_error(R"({"type":"auth","token":7})").code == error_code::validation_failed);
+  CHECK(test::expect_error(R"({"type":"auth","token":")" + std::string(4097, 'x') + R"("})").code ==
+        error_code::validation_failed);
+}
+
 }  // namespace
 }  // namespace aw::protocol
