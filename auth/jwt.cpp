@@ -1,5 +1,6 @@
 #include "auth/jwt.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <utility>
@@ -178,8 +179,8 @@ bool signature_valid(const std::string& secret, std::string_view token) {
   return parts && signature_matches(secret, *parts);
 }
 
-token_check verify_hs256(const std::string& secret, std::string_view token,
-                         std::int64_t now_unix_s) {
+token_check verify_hs256(const std::string& secret, std::string_view token, std::int64_t now_unix_s,
+                         const token_rules& rules) {
   if (secret.empty()) return fail("no secret configured");
   if (token.size() > max_token_bytes) return fail("token too large");
   auto parts = split(token);
@@ -202,15 +203,43 @@ token_check verify_hs256(const std::string& secret, std::string_view token,
   const rapidjson::Value* sub = find_member(payload, "sub", &ambiguous);
   const rapidjson::Value* exp = find_member(payload, "exp", &ambiguous);
   const rapidjson::Value* nbf = find_member(payload, "nbf", &ambiguous);
+  const rapidjson::Value* iat = find_member(payload, "iat", &ambiguous);
+  const rapidjson::Value* aud = find_member(payload, "aud", &ambiguous);
+  const rapidjson::Value* iss = find_member(payload, "iss", &ambiguous);
   if (ambiguous) return fail("token payload has duplicate claims");
   if (sub == nullptr || !sub->IsString() || sub->GetStringLength() == 0 ||
       sub->GetStringLength() > max_subject_chars)
     return fail("token sub must be a string of 1-128 characters");
   if (exp == nullptr || !exp->IsNumber()) return fail("token exp missing or not a number");
-  if (!later_than(*exp, now_unix_s)) return fail("token expired");
+  const std::int64_t leeway = std::max<std::int64_t>(0, rules.leeway_s);
+  if (!later_than(*exp, now_unix_s - leeway)) return fail("token expired");
   if (nbf != nullptr) {
     if (!nbf->IsNumber()) return fail("token nbf is not a number");
-    if (later_than(*nbf, now_unix_s)) return fail("token not yet valid (nbf)");
+    if (later_than(*nbf, now_unix_s + leeway)) return fail("token not yet valid (nbf)");
+  }
+  if (iat != nullptr && !iat->IsNumber()) return fail("token iat is not a number");
+  if (iat != nullptr && later_than(*iat, now_unix_s + leeway))
+    return fail("token issued in the future (iat)");
+  if (rules.max_ttl_s > 0) {
+    double from = iat != nullptr ? iat->GetDouble() : static_cast<double>(now_unix_s);
+    if (exp->GetDouble() - from > static_cast<double>(rules.max_ttl_s))
+      return fail("token lifetime over AUTH_MAX_TTL_S (" + std::to_string(rules.max_ttl_s) + " s)");
+  }
+  if (!rules.issuer.empty() &&
+      (iss == nullptr || !iss->IsString() ||
+       std::string_view(iss->GetString(), iss->GetStringLength()) != rules.issuer))
+    return fail("token iss is not the expected issuer");
+  if (!rules.audience.empty()) {
+    auto is_ours = [&rules](const rapidjson::Value& v) {
+      return v.IsString() && std::string_view(v.GetString(), v.GetStringLength()) == rules.audience;
+    };
+    bool ok = false;
+    if (aud != nullptr && aud->IsArray()) {
+      for (const auto& a : aud->GetArray()) ok = ok || is_ours(a);
+    } else if (aud != nullptr) {
+      ok = is_ours(*aud);
+    }
+    if (!ok) return fail("token aud is not this service's audience");
   }
 
   token_check ok;

@@ -31,16 +31,25 @@ std::string mint_hs256(const std::string& secret, const std::string& subject,
 
 struct token_check {
   bool ok = false;
-  std::string subject;  // the `sub` claim when ok
+  std::string subject;              // the `sub` claim when ok
   std::int64_t expires_unix_s = 0;  // the `exp` claim when ok
-  std::string error;    // why not, when !ok; never contains the secret
+  std::string error;                // why not, when !ok; never contains the secret
+};
+
+// What a deployment asks of its tokens beyond a valid signature.
+struct token_rules {
+  std::string audience;        // non-empty: `aud` must be it (or an array holding it)
+  std::string issuer;          // non-empty: `iss` must be it
+  std::int64_t max_ttl_s = 0;  // > 0: exp - iat (or exp - now without iat) at most this
+  std::int64_t leeway_s = 0;   // clock skew allowed on exp, nbf and iat
 };
 
 // Full check: size, three parts, strict base64url, header alg == "HS256",
 // constant-time signature comparison, payload with `sub` (1..128 chars),
-// `exp` > now and, when present, `nbf` <= now. An empty secret fails.
-token_check verify_hs256(const std::string& secret, std::string_view token,
-                         std::int64_t now_unix_s);
+// `exp` > now and, when present, `nbf` <= now (both within the leeway), and
+// the rules above. An empty secret fails.
+token_check verify_hs256(const std::string& secret, std::string_view token, std::int64_t now_unix_s,
+                         const token_rules& rules = {});
 
 // Only the signature part of verify_hs256: true when the token has three
 // parts and its third part is the HMAC-SHA256 of the first two. Claims and

@@ -142,6 +142,15 @@ const std::vector<option>& options() {
               &config::llm_fallback),
       str_opt("AUTH_SECRET", "--auth-secret", "HS256 secret; empty: no auth", &config::auth_secret,
               true),
+      str_opt("AUTH_AUDIENCE", "--auth-audience", "tokens must carry this aud (empty: not checked)",
+              &config::auth_audience),
+      str_opt("AUTH_ISSUER", "--auth-issuer", "tokens must carry this iss (empty: not checked)",
+              &config::auth_issuer),
+      int_opt("AUTH_MAX_TTL_S", "--auth-max-ttl-s",
+              "longest token lifetime accepted, exp - iat (or exp - now without iat)", 60,
+              31536000, &config::auth_max_ttl_s),
+      int_opt("AUTH_LEEWAY_S", "--auth-leeway-s", "clock skew allowed on a token's exp, nbf, iat",
+              0, 300, &config::auth_leeway_s),
       str_opt("ALLOWED_ORIGINS", "--allowed-origins", "comma-separated Origin allow-list",
               &config::allowed_origins),
       str_opt("DATA_DIR", "--data-dir", "directory for the SQLite history and chart files",
@@ -259,6 +268,10 @@ void validate(config& cfg, std::vector<std::string>& errors) {
                        std::to_string(cfg.max_chart_size_mb) + " (a frame of up to " +
                        std::to_string(frame) + " bytes must fit under 4x MAX_SEND_QUEUE_BYTES)");
   }
+  if (!cfg.auth_secret.empty() && cfg.auth_secret.size() < 32)
+    errors.push_back("AUTH_SECRET: " + std::to_string(cfg.auth_secret.size()) +
+                     " bytes is too short to sign tokens safely; use at least 32 random bytes "
+                     "(e.g. openssl rand -hex 32)");
   if (cfg.png_path != "svg" && cfg.png_path != "pngcairo")
     errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of svg, pngcairo");
   if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")

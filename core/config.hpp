@@ -52,6 +52,10 @@ struct config {
   std::string llm_fallback = "builtin";  // builtin | none
   // security
   std::string auth_secret;       // empty: no auth (development default)
+  std::string auth_audience;     // non-empty: tokens must carry this aud
+  std::string auth_issuer;       // non-empty: tokens must carry this iss
+  int auth_max_ttl_s = 86400;    // longest token lifetime accepted (exp - iat)
+  int auth_leeway_s = 30;        // clock skew allowed on exp, nbf, iat
   std::string allowed_origins;   // comma-separated; empty: any
   // history and charts (issue #8)
   std::string data_dir = "./data";   // SQLite file and chart files live here

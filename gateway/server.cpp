@@ -181,7 +181,8 @@ bool server::impl::on_validate(hdl_t hdl) {
   if (!origin_allowed(con->get_request_header("Origin")))
     return refuse(websocketpp::http::status_code::forbidden, "origin not allowed");
   if (!cfg->auth_secret.empty()) {
-    auto check = auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000);
+    auto check =
+        auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000, token_rules());
     if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
     if (!auth::user_matches(check, parsed.ok->user_id))
       return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
@@ -282,7 +283,7 @@ void server::impl::schedule_heartbeat() {
 // is nothing to renew and the message is accepted as it is.
 void server::impl::on_auth(const connection_ptr& con, const std::string& token) {
   if (cfg->auth_secret.empty()) return;
-  auto check = auth::verify_hs256(cfg->auth_secret, token, now_ms() / 1000);
+  auto check = auth::verify_hs256(cfg->auth_secret, token, now_ms() / 1000, token_rules());
   std::string why = check.ok ? "" : check.error;
   if (check.ok && !auth::user_matches(check, con->user_id)) why = "token is for another user";
   if (!why.empty()) {
@@ -300,7 +301,7 @@ void server::impl::schedule_token_check() {
   token_timer.expires_after(std::chrono::seconds(1));
   token_timer.async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
-    auto now_s = now_ms() / 1000;
+    auto now_s = now_ms() / 1000 - cfg->auth_leeway_s;
     for (auto& [id, con] : conns) {
       if (con->token_expires_s > 0 && con->token_expires_s <= now_s) {
         log::info("gateway", "token expired: connection closed 4003", {{"user", con->user_id}});

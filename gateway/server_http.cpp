@@ -38,7 +38,8 @@ bool server::impl::origin_allowed(const std::string& origin) const {
 // the token's user, or "" after answering 401.
 std::string server::impl::http_user(const connection_ptr& con) {
   auto token = auth::bearer_token(con->get_request_header("Authorization"));
-  auto check = auth::verify_hs256(cfg->auth_secret, token ? *token : "", now_ms() / 1000);
+  auto check =
+      auth::verify_hs256(cfg->auth_secret, token ? *token : "", now_ms() / 1000, token_rules());
   if (check.ok) return check.subject;
   auto a = json_error(401, check.error);
   a.headers.emplace_back("WWW-Authenticate", "Bearer");

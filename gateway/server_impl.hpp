@@ -17,6 +17,7 @@
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
+#include "auth/jwt.hpp"
 #include "gateway/http_routes.hpp"
 #include "gateway/http_workers.hpp"
 #include "gateway/server.hpp"
@@ -169,6 +170,10 @@ struct server::impl : actors::outbox {
   // closed with 4003.
   void schedule_token_check();
   void on_auth(const connection_ptr& con, const std::string& token);
+  // AUTH_AUDIENCE, AUTH_ISSUER, AUTH_MAX_TTL_S and AUTH_LEEWAY_S for every token check.
+  auth::token_rules token_rules() const {
+    return {cfg->auth_audience, cfg->auth_issuer, cfg->auth_max_ttl_s, cfg->auth_leeway_s};
+  }
   // SIGTERM/SIGINT: stop accepting, let in-flight runs finish for up to
   // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
   void shutdown();

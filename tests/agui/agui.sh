@@ -33,7 +33,7 @@ trap cleanup EXIT
 
 aw_start_fake_model "$tmp/fake.out"
 
-secret="agui-test-secret"
+secret="agui-test-secret-0123456789abcdef0123"
 aw_start_server "$bin" "$tmp/auth.log" AUTH_SECRET="$secret"
 auth_pid="$AW_SERVER_PID"
 auth_data="$AW_SERVER_DATA_DIR"

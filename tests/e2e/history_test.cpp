@@ -217,7 +217,7 @@ TEST_CASE(
     "history with AUTH_SECRET: a user reads only their own (401 without a token, 403 for "
     "another)") {
   temp_dir dir;
-  const std::string secret = "history-secret-1";
+  const std::string secret = "history-test-secret-0123456789abcdef";
   auto server = start(dir.path, {"AUTH_SECRET=" + secret});
   auto mint = [&](const std::string& user) {
     std::string cmd =

@@ -95,7 +95,7 @@ TEST_CASE(
 }
 
 TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the same user") {
-  const std::string secret = "test-secret-123";
+  const std::string secret = "limits-test-secret-0123456789abcdef";
   auto server = start_server({"AUTH_SECRET=" + secret});
   auto mint = [&](const std::string& user, int ttl) {
     std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user +

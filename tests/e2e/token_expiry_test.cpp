@@ -48,7 +48,7 @@ bool has_error(const std::vector<frame>& frames, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("an expired token closes its connection 4003 unless a fresh one was sent") {
-  auto server = start_server({"AUTH_SECRET=" + secret});
+  auto server = start_server({"AUTH_SECRET=" + secret, "AUTH_LEEWAY_S=0"});
   auto expiring = connect_with(*server, "alice", token_for("alice", 2));
   auto renewed = connect_with(*server, "bob", token_for("bob", 2));
 

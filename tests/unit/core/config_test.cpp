@@ -78,3 +78,11 @@ TEST_CASE("MAX_SEND_QUEUE_BYTES must leave room for one chart frame under 4x the
   CHECK(grace.errors.empty());
   CHECK(grace.cfg.slow_consumer_grace_ms == 5000);
 }
+
+TEST_CASE("AUTH_SECRET: at least 32 bytes when set") {
+  auto shorter = load_config({"--auth-secret", "s3cret"}, "/nonexistent.env");
+  REQUIRE(shorter.errors.size() == 1);
+  CHECK(shorter.errors[0].find("AUTH_SECRET") != std::string::npos);
+  CHECK(shorter.errors[0].find("s3cret") == std::string::npos);  // never echoed
+  CHECK(load_config({"--auth-secret", std::string(32, 'k')}, "/nonexistent.env").errors.empty());
+}
