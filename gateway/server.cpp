@@ -66,7 +66,7 @@ void server::impl::enqueue(const connection_ptr& con, const actors::frame_ptr& f
     return;
   }
   con->pending.emplace_back(frame, live);
-  if (live) con->pending_live_bytes += frame->size();
+  (live ? con->pending_live_bytes : con->pending_replay_bytes) += frame->size();
   if (over_send_limit(con)) return;
   pumping.insert(con->id);
   schedule_pump();
@@ -92,8 +92,12 @@ void server::impl::note_taken(const connection_ptr& con) {
 // wait and the client has taken no bytes for SLOW_CONSUMER_GRACE_MS, or at
 // once over 4x MAX_SEND_QUEUE_BYTES. A client that keeps reading rides out a
 // burst of big frames.
+// A replay waiting to be handed over counts too (it is paced as the client
+// reads), but not toward the 4x rule: its frames are the event log's own,
+// shared, not copies.
 bool server::impl::over_send_limit(const connection_ptr& con) {
-  std::size_t queued = con->get_buffered_amount() + con->pending_live_bytes;
+  std::size_t held = con->get_buffered_amount() + con->pending_live_bytes;
+  std::size_t queued = held + con->pending_replay_bytes;
   auto limit = static_cast<std::size_t>(cfg->max_send_queue_bytes);
   if (queued <= limit) {
     con->over_limit = false;
@@ -107,7 +111,7 @@ bool server::impl::over_send_limit(const connection_ptr& con) {
               {{"user", con->user_id}, {"queued_bytes", std::to_string(queued)}});
   }
   auto stalled_ms = now_ms() - con->last_taken_ms;
-  bool hard = queued > 4 * limit;
+  bool hard = held > 4 * limit;
   if (!hard && stalled_ms < cfg->slow_consumer_grace_ms) return false;
   log::warn("gateway", "slow consumer closed",
             {{"user", con->user_id},
@@ -118,6 +122,7 @@ bool server::impl::over_send_limit(const connection_ptr& con) {
   svc.stats->slow_consumer_closes++;
   con->pending.clear();
   con->pending_live_bytes = 0;
+  con->pending_replay_bytes = 0;
   pumping.erase(con->id);
   close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
   return true;
@@ -144,7 +149,7 @@ void server::impl::pump() {
     while (!con->pending.empty() && con->get_buffered_amount() < high_water()) {
       auto [frame, live] = std::move(con->pending.front());
       con->pending.pop_front();
-      if (live) con->pending_live_bytes -= frame->size();
+      (live ? con->pending_live_bytes : con->pending_replay_bytes) -= frame->size();
       send_frame(con, *frame);
     }
     if (!con->pending.empty() && over_send_limit(con)) {
@@ -251,6 +256,18 @@ void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
         } else if constexpr (std::is_same_v<T, protocol::cancel_request>) {
           caf::anon_send(con->session, actors::cancel_atom::value, con->id, m.correlation_id);
         } else if constexpr (std::is_same_v<T, protocol::resume_request>) {
+          // One replay at a time per connection, and at most one resume a
+          // second: a flood of resumes cannot pile up copies of the buffer.
+          auto now = now_ms();
+          if (con->pending_replay_bytes > 0 || now - con->last_resume_ms < resume_interval_ms) {
+            protocol::protocol_error e{protocol::error_code::rate_limited,
+                                       con->pending_replay_bytes > 0
+                                           ? "a replay is already in progress on this connection"
+                                           : "at most one resume per second",
+                                       ""};
+            return reply_error(e);
+          }
+          con->last_resume_ms = now;
           caf::anon_send(con->session, actors::resume_atom::value, con->id, m.last_seq);
         } else if constexpr (std::is_same_v<T, protocol::auth_request>) {
           on_auth(con, m.token);

@@ -42,12 +42,14 @@ struct connection_data {
   std::int64_t last_seen_ms = 0;
   std::int64_t token_expires_s = 0;  // with AUTH_SECRET: the token's exp (a fresh `auth` moves it)
   // Frames waiting for websocketpp's own queue to drain: a replay being
-  // streamed, and live events queued behind it. Only live bytes count against
-  // MAX_SEND_QUEUE_BYTES; the replay is bounded by the event buffer.
+  // streamed, and live events queued behind it. Both count against
+  // MAX_SEND_QUEUE_BYTES; only live ones (and websocketpp's) toward 4x.
   // A list, not a deque: an empty std::list allocates nothing, and most
   // connections never queue (10,000 idle connections, TOOLCHAIN.md).
   std::list<std::pair<actors::frame_ptr, bool>> pending;  // frame, is_live
   std::size_t pending_live_bytes = 0;
+  std::size_t pending_replay_bytes = 0;  // replayed frames not yet handed to websocketpp
+  std::int64_t last_resume_ms = 0;       // the last resume message taken
   // The slow-consumer rule (PROTOCOL.md section 5) needs to know whether the
   // client is taking bytes: payload bytes handed to websocketpp, the most it
   // has taken (handed - websocketpp's buffered amount), and when it last
@@ -115,6 +117,7 @@ struct server::impl : actors::outbox {
   // Hands one frame to websocketpp and notes the client's progress.
   void send_frame(const connection_ptr& con, const std::string& frame);
   void note_taken(const connection_ptr& con);
+  static constexpr std::int64_t resume_interval_ms = 1000;
   std::size_t high_water() const { return static_cast<std::size_t>(cfg->max_send_queue_bytes) / 4; }
 
   void on_pong(hdl_t hdl, std::string) { endpoint.get_con_from_hdl(hdl)->last_seen_ms = now_ms(); }

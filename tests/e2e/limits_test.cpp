@@ -287,3 +287,38 @@ TEST_CASE("a client that keeps reading rides out a burst of big frames over MAX_
   // ... and the connection was spared because it kept taking bytes.
   CHECK(server->log_count("slow consumer closed") == 0);
 }
+
+TEST_CASE("a flood of resumes on a connection that does not read stays bounded") {
+  auto server = start_server({"MAX_RUNS_PER_USER=20", "RATE_LIMIT_REQUESTS=1000"});
+  // The user's buffer holds a few hundred events.
+  auto reader = open_user(*server, "flooder");
+  std::vector<std::string> cids;
+  for (int i = 0; i < 20; ++i) {
+    cids.push_back("f-" + std::to_string(i));
+    reader->send(request_json(cids.back(), "Show daily sales"));
+  }
+  REQUIRE(reader->wait_for([&cids](const auto& f) {
+    for (const auto& c : cids)
+      if (!completed(f, c)) return false;
+    return true;
+  }));
+  auto rss_kb = [&] {
+    std::ifstream in("/proc/" + std::to_string(server->pid()) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1L;
+  };
+  long before = rss_kb();
+  raw_ws flood(server->port(), "/ws?user_id=flooder&session_id=s2", 4096);
+  REQUIRE(flood.ok());
+  // 10,000 resumes (about 350 KB sent), none of their replays read.
+  for (int i = 0; i < 10000 && flood.send_text(R"({"type":"resume","last_seq":0})"); ++i) {
+  }
+  // One replay at a time: the others were refused (RATE_LIMITED), so memory
+  // did not grow with the resumes (before, each queued the whole buffer).
+  int seen = 0;
+  CHECK(flood.read_steadily(65536, std::chrono::milliseconds(0), "RATE_LIMITED", 1,
+                            std::chrono::seconds(30), &seen) == 0);
+  CHECK(rss_kb() - before < 48 * 1024);
+}
