@@ -72,6 +72,23 @@ bool is_chart_id(const std::string& id) {
   return true;
 }
 
+std::string chart_url_for(const std::string& chart_id, const std::string& user_id) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string url = "/charts/" + chart_id + "?user_id=";
+  for (unsigned char c : user_id) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.' || c == '*';
+    if (plain) {
+      url += static_cast<char>(c);
+    } else {
+      url += '%';
+      url += hex[c >> 4];
+      url += hex[c & 15];
+    }
+  }
+  return url;
+}
+
 bool write_chart_file(const std::string& dir, const std::string& id, const std::string& owner,
                       const std::string& content_type, const std::string& bytes,
                       std::string* error) {

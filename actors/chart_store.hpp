@@ -51,6 +51,12 @@ std::int64_t remove_chart_files_before(const std::string& dir,
 // True for the ids chart_store makes ("ch-..."): letters, digits, '-', '_', at most 100.
 bool is_chart_id(const std::string& id);
 
+// The chart_url handed to clients: "/charts/{id}?user_id={user}", the user
+// percent-encoded as URLSearchParams does (so a proxy hashing on
+// $arg_user_id sees the same key as for the user's /ws?user_id=), and any
+// gateway route (nginx, an Ingress) can send it to the user's gateway.
+std::string chart_url_for(const std::string& chart_id, const std::string& user_id);
+
 // ---- The store
 
 struct stored_chart {

@@ -135,7 +135,7 @@ void complete(run_self* self, render::render_output& image) {
 
   protocol::run_response response;
   response.image = bytes.get();
-  response.chart_url = "/charts/" + chart_id;
+  response.chart_url = chart_url_for(chart_id, st.input.user_id);
   response.data = &st.gen.data;
   response.stats = st.gen.stats;
   response.series_stats = st.gen.series_stats;

@@ -93,7 +93,18 @@ function containersOf(doc) {
 }
 
 // deploy/k8s: every workload probed and bounded, names that fit together.
-function checkK8s(files, { exists }) {
+// Whether an Ingress path list sends `url` on (Exact: equal; Prefix: whole
+// path elements, as networking.k8s.io/v1 defines it).
+function ingressRoutes(paths, url) {
+  return paths.some((p) => {
+    if (p.pathType === 'Exact') return p.path === url;
+    if (p.pathType !== 'Prefix') return false;
+    const prefix = p.path.replace(/\/+$/, '');
+    return prefix === '' || url === prefix || url.startsWith(`${prefix}/`);
+  });
+}
+
+function checkK8s(files, { exists, webFiles = [] }) {
   const p = [];
   const all = [];
   for (const [name, text] of Object.entries(files)) {
@@ -174,11 +185,21 @@ function checkK8s(files, { exists }) {
   else {
     const a = (ing.metadata.annotations || {})['nginx.ingress.kubernetes.io/upstream-hash-by'];
     if (a !== '$arg_user_id') p.push(`k8s: Ingress upstream-hash-by is ${a}, want $arg_user_id`);
-    for (const rule of ing.spec.rules || [])
-      for (const path of (rule.http || {}).paths || []) {
+    for (const rule of ing.spec.rules || []) {
+      const paths = (rule.http || {}).paths || [];
+      for (const path of paths) {
         const name = path.backend.service.name;
         if (!of('Service').some((x) => x.metadata.name === name)) p.push(`k8s: Ingress backend ${name} is no Service`);
       }
+      // The chat page loads every file of web/ (index.html is served at /),
+      // and the API routes; the operator endpoints stay inside the cluster.
+      const wanted = ['/', '/ws', '/ws/u/s', '/charts/ch-1', '/conversations/u', '/agui', '/health',
+        ...webFiles.filter((f) => f !== 'index.html').map((f) => `/${f}`)];
+      for (const url of wanted)
+        if (!ingressRoutes(paths, url)) p.push(`k8s: Ingress does not route ${url}`);
+      for (const url of ['/metrics', '/livez', '/readyz'])
+        if (ingressRoutes(paths, url)) p.push(`k8s: Ingress routes ${url} (keep it inside the cluster)`);
+    }
   }
   return p;
 }

@@ -23,7 +23,8 @@ for (const f of fs.readdirSync(path.join(root, 'deploy/k8s')).filter((f) => /\.y
   k8sFiles[f] = read(`deploy/k8s/${f}`);
 
 const ctx = { exists, isExecutable, gatewaysConf: read('deploy/nginx/agentwire.d/gateways.conf'),
-  ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path) };
+  ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path),
+  webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')) };
 const shipped = {
   compose: () => checkCompose(read('deploy/docker-compose.yml'), ctx),
   k8s: () => checkK8s(k8sFiles, ctx),
@@ -55,6 +56,12 @@ const broken = [
     checkK8s(k8sWith('worker-statefulset.yaml', 'replicas: 3', 'replicas: 4'), ctx)],
   ['k8s', 'ingress without the hash', () =>
     checkK8s(k8sWith('ingress.yaml', 'upstream-hash-by', 'upstream-hash-byX'), ctx)],
+  ['k8s', 'ingress routing / as Exact only (the page loses its files)', () =>
+    checkK8s(k8sWith('ingress.yaml', '          - path: /app.css\n', '          - path: /app.cssx\n'), ctx)],
+  ['k8s', 'ingress routing a web/ file it does not list', () =>
+    checkK8s(k8sFiles, { ...ctx, webFiles: [...ctx.webFiles, 'new_module.js'] })],
+  ['k8s', 'ingress routing everything, /metrics too', () =>
+    checkK8s(k8sWith('ingress.yaml', '          - path: /\n            pathType: Exact', '          - path: /\n            pathType: Prefix'), ctx)],
   ['k8s', 'duplicate key', () =>
     checkK8s(k8sWith('configmap.yaml', '  PORT: "8080"\n', '  PORT: "8080"\n  PORT: "8081"\n'), ctx)],
   ['railway', 'bad TOML', () => checkRailway(sub(railway, '[deploy]', '[deploy'), ctx)],

@@ -142,6 +142,8 @@ TEST_CASE(
   REQUIRE(first["response"].HasMember("chart_url"));
   std::string url = first["response"]["chart_url"].GetString();
   CHECK(url == url1);
+  // The user rides along, so a proxy that hashes on ?user_id= routes it (deploy/).
+  CHECK(url == "/charts/" + url.substr(8, url.find('?') - 8) + "?user_id=alice");
   auto image = http_request(server->port(), "GET", url);
   CHECK(image.status == 200);
   CHECK(image.header("Content-Type") == "image/png");
