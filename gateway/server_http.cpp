@@ -19,7 +19,6 @@ namespace {
 constexpr std::size_t query_threads = 2;
 constexpr std::size_t query_queue = 256;  // past this, 503 at once
 constexpr auto store_ping_interval = std::chrono::seconds(5);
-constexpr const char* allowed_methods = "GET, HEAD, POST, OPTIONS";
 
 std::string backend_of(const std::string& store_url) {
   return store_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
@@ -103,7 +102,12 @@ void server::impl::schedule_store_ping() {
 }
 
 void server::impl::answer(const connection_ptr& con, const http_answer& a) {
-  con->set_status(static_cast<websocketpp::http::status_code::value>(a.status));
+  // websocketpp knows no reason phrase for some (422): our own table.
+  auto code = static_cast<websocketpp::http::status_code::value>(a.status);
+  if (const char* reason = http_reason(a.status); *reason)
+    con->set_status(code, reason);
+  else
+    con->set_status(code);
   if (!a.content_type.empty() && !a.body.empty())
     con->replace_header("Content-Type", a.content_type);
   for (const auto& [name, value] : a.headers) con->replace_header(name, value);
@@ -138,7 +142,7 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
   con->defer_http_response();  // answered by the post above, after this handler returns
 }
 
-void server::impl::serve_health(const connection_ptr& con) {
+health_figures server::impl::health_now() const {
   health_figures h;
   h.node = cfg->node_id;
   // An AG-UI stream holds a connection slot like a WebSocket does.
@@ -155,8 +159,12 @@ void server::impl::serve_health(const connection_ptr& con) {
         static_cast<std::int64_t>(core::split_worker_addresses(cfg->workers).size());
     h.cluster_workers_live = svc.stats->workers_live.load();
   }
+  return h;
+}
+
+void server::impl::serve_health(const connection_ptr& con) {
   http_answer a;
-  a.body = health_json(h);
+  a.body = health_json(health_now());
   answer(con, a);
 }
 
@@ -234,17 +242,20 @@ void server::impl::on_http(hdl_t hdl) {
   if (preflight) {
     http_answer a;
     a.status = 204;
-    a.headers.emplace_back("Allow", allowed_methods);
+    a.headers.emplace_back("Allow", allowed_methods_for(path));
     return answer(con, a);
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
   if (method != "GET" && method != "HEAD") {
-    auto a = json_error(405, "method not allowed");
-    a.headers.emplace_back("Allow", allowed_methods);
+    auto a = json_error(405, method + " is not allowed on " + path);
+    a.headers.emplace_back("Allow", allowed_methods_for(path));
     return answer(con, a);
   }
   if (path == "/health") return serve_health(con);
+  if (path == "/livez") return answer(con, liveness_answer());
+  if (path == "/readyz") return answer(con, readiness_answer(health_now(), stopping));
+  if (path == "/ws" || path.rfind("/ws/", 0) == 0) return answer(con, upgrade_required_answer());
   if (serve_static_file(*con, path)) return;  // the chat page (web/): no auth, PROTOCOL.md 8
   std::string user;
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;

@@ -141,6 +141,7 @@ struct server::impl : actors::outbox {
   // Runs `job` on a query worker and answers with its result on the Asio
   // thread; answers 503 at once when the workers' queue is full.
   void answer_later(const connection_ptr& con, std::function<http_answer()> job);
+  health_figures health_now() const;  // what /health and /readyz report
   void serve_health(const connection_ptr& con);
   void serve_metrics(const connection_ptr& con);
   void serve_chart(const connection_ptr& con, const std::string& id, const std::string& user);
