@@ -27,7 +27,8 @@ function seconds(v) {
 }
 
 // docker-compose.yml: nginx + 2 gateways + 3 workers + postgres, wired together.
-function checkCompose(text, { exists, gatewaysConf }) {
+// modelSettings: the model's settings the binary knows (from core/config.cpp).
+function checkCompose(text, { exists, gatewaysConf, modelSettings = [] }) {
   const { docs, problems: p } = parseYamlDocs(text, 'docker-compose.yml');
   if (p.length) return p;
   const c = docs[0] || {};
@@ -53,14 +54,23 @@ function checkCompose(text, { exists, gatewaysConf }) {
     nodeIds.add(env.NODE_ID);
   }
   const workerAddrs = workers.map((w) => `${w}:${(s[w].environment || {}).WORKER_PORT}`);
+  // Not an open stack: secrets required (${X:?...}), nothing defaulted, and
+  // nginx published on loopback unless the operator says otherwise.
+  const required = (v, name) => new RegExp(`\\$\\{${name}:\\?[^}]+\\}`).test(String(v || ''));
   for (const w of workers) {
     const env = s[w].environment || {};
     if (env.ROLE !== 'worker') p.push(`compose: ${w}: ROLE is not worker`);
+    for (const k of modelSettings)
+      if (!(k in env)) p.push(`compose: ${w}: the model setting ${k} is not passed to the worker`);
+    for (const k of ['AUTH_SECRET', 'STORE_URL'])
+      if (k in env) p.push(`compose: ${w}: a worker gets the gateway's ${k}`);
     if (env.WORKER_HOST !== '0.0.0.0') p.push(`compose: ${w}: WORKER_HOST must be 0.0.0.0 in a container`);
   }
   for (const g of gateways) {
     const env = s[g].environment || {};
     if (env.ROLE !== 'gateway') p.push(`compose: ${g}: ROLE is not gateway`);
+    if (!required(env.AUTH_SECRET, 'AUTH_SECRET')) p.push(`compose: ${g}: AUTH_SECRET must be \${AUTH_SECRET:?...} (no empty default)`);
+    if (!required(env.STORE_URL, 'POSTGRES_PASSWORD')) p.push(`compose: ${g}: the STORE_URL password must be \${POSTGRES_PASSWORD:?...}`);
     const listed = String(env.WORKERS || '').split(',').filter(Boolean).sort();
     if (listed.join(',') !== [...workerAddrs].sort().join(','))
       p.push(`compose: ${g}: WORKERS=${env.WORKERS} does not name the workers ${workerAddrs.join(',')}`);
@@ -79,7 +89,14 @@ function checkCompose(text, { exists, gatewaysConf }) {
       if (src.startsWith('./') && !exists(`deploy/${src.slice(2)}`)) p.push(`compose: nginx mounts missing ${src}`);
     }
     if (!s.nginx.healthcheck) p.push('compose: nginx has no healthcheck');
+    for (const port of s.nginx.ports || []) {
+      const text = String(typeof port === 'object' ? `${port.host_ip || ''}:${port.published}:${port.target}` : port);
+      if (!/^(127\.0\.0\.1|\$\{[A-Z_]+:-127\.0\.0\.1\}):/.test(text))
+        p.push(`compose: nginx publishes ${text} beyond 127.0.0.1 by default`);
+    }
   }
+  if (s.postgres && !required((s.postgres.environment || {}).POSTGRES_PASSWORD, 'POSTGRES_PASSWORD'))
+    p.push('compose: postgres: POSTGRES_PASSWORD must be ${POSTGRES_PASSWORD:?...} (no default password)');
   // nginx's upstream list (agentwire.d/gateways.conf) names exactly these gateways.
   const upstream = [...gatewaysConf.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]).sort();
   const want = gateways.map((g) => `${g}:${(s[g].environment || {}).PORT}`).sort();
@@ -148,8 +165,10 @@ function checkK8s(files, { exists, webFiles = [] }) {
           if (!(res[k] || {})[r]) p.push(`k8s: ${n}/${c.name}: no resources.${k}.${r}`);
       const role = ((c.env || []).find((e) => e.name === 'ROLE') || {}).value;
       const probes = [c.readinessProbe, c.livenessProbe].filter(Boolean);
-      if (role === 'gateway' && !probes.every((pr) => pr.httpGet && pr.httpGet.path === '/health'))
-        p.push(`k8s: ${n}: gateway probes must be HTTP GET /health`);
+      if (role === 'gateway' && ((c.readinessProbe || {}).httpGet || {}).path !== '/readyz')
+        p.push(`k8s: ${n}: the gateway readinessProbe must be HTTP GET /readyz`);
+      if (role === 'gateway' && ((c.livenessProbe || {}).httpGet || {}).path !== '/livez')
+        p.push(`k8s: ${n}: the gateway livenessProbe must be HTTP GET /livez`);
       if (role === 'worker' && !probes.every((pr) => pr.tcpSocket))
         p.push(`k8s: ${n}: worker probes must be tcpSocket (a worker has no HTTP)`);
       if (!role) p.push(`k8s: ${n}/${c.name}: ROLE is not set`);

@@ -24,7 +24,9 @@ for (const f of fs.readdirSync(path.join(root, 'deploy/k8s')).filter((f) => /\.y
 
 const ctx = { exists, isExecutable, gatewaysConf: read('deploy/nginx/agentwire.d/gateways.conf'),
   ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path),
-  webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')) };
+  webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')),
+  // Every model setting the binary reads (its env names in core/config.cpp).
+  modelSettings: [...new Set([...read('core/config.cpp').matchAll(/"((?:LLM_|OPENAI_)[A-Z0-9_]*|MAX_RETRIES)"/g)].map((m) => m[1]))] };
 const shipped = {
   compose: () => checkCompose(read('deploy/docker-compose.yml'), ctx),
   k8s: () => checkK8s(k8sFiles, ctx),
@@ -48,6 +50,18 @@ const broken = [
     checkCompose(sub(compose, '    depends_on: *gateway-depends\n    healthcheck:', '    depends_on: *gateway-depends\n    x-healthcheck:'), ctx)],
   ['compose', 'nginx upstream naming another host', () =>
     checkCompose(compose, { ...ctx, gatewaysConf: ctx.gatewaysConf.replace('gateway-2:8080', 'gateway-9:8080') })],
+  ['compose', 'AUTH_SECRET defaulting to empty', () =>
+    checkCompose(sub(compose, '${AUTH_SECRET:?set AUTH_SECRET in deploy/.env, e.g. openssl rand -hex 32}', '${AUTH_SECRET:-}'), ctx)],
+  ['compose', 'a default Postgres password', () =>
+    checkCompose(compose.replaceAll('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in deploy/.env}', '${POSTGRES_PASSWORD:-agentwire}'), ctx)],
+  ['compose', 'nginx published on every interface', () =>
+    checkCompose(sub(compose, '"${AGENTWIRE_BIND:-127.0.0.1}:${AGENTWIRE_PORT:-8080}:80"', '"8080:80"'), ctx)],
+  ['compose', 'workers without LLM_MODEL', () =>
+    checkCompose(sub(compose, '  LLM_MODEL: ${LLM_MODEL:-gpt-4o-mini}\n', ''), ctx)],
+  ['compose', 'a model setting the binary gained', () =>
+    checkCompose(compose, { ...ctx, modelSettings: [...ctx.modelSettings, 'LLM_NEW_KNOB'] })],
+  ['k8s', 'gateway readiness on /health', () =>
+    checkK8s(k8sWith('gateway-deployment.yaml', 'path: /readyz', 'path: /health'), ctx)],
   ['k8s', 'gateway readinessProbe removed', () =>
     checkK8s(k8sWith('gateway-deployment.yaml', 'readinessProbe:', 'readinessProbeX:'), ctx)],
   ['k8s', 'worker limits removed', () =>
