@@ -3,6 +3,9 @@
 //   agentwire render --all --out DIR  render every chart type (gallery)
 //   agentwire render --bench N         charts/s through the render pool
 //   agentwire token --user U          print an auth token (see token --help)
+//   agentwire check-config [flags]    the effective settings and their source
+//   agentwire check-token TOKEN       verify a token with AUTH_SECRET
+//   agentwire version | --version     the version
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -14,12 +17,15 @@
 
 #include "actors/cluster.hpp"
 #include "actors/services.hpp"
+#include "app/check_commands.hpp"
 #include "app/gallery.hpp"
+#include "app/preflight.hpp"
 #include "app/render_bench.hpp"
 #include "app/token_command.hpp"
 #include "app/worker_node.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/version.hpp"
 #include "gateway/server.hpp"
 
 namespace {
@@ -30,6 +36,7 @@ int serve(const std::vector<std::string>& args) {
     std::cout << aw::core::config_help();
     return 0;
   }
+  for (const auto& w : loaded.warnings) std::cerr << "agentwire: warning: " << w << "\n";
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::cerr << "agentwire: " << e << "\n";
     std::cerr << "agentwire: " << loaded.errors.size()
@@ -40,6 +47,17 @@ int serve(const std::vector<std::string>& args) {
   aw::log::level level = aw::log::level::info;
   aw::log::parse_level(cfg->log_level, &level);
   aw::log::set_level(level);
+  // Fail fast on a broken environment, before anything listens.
+  if (auto problems = aw::app::preflight_problems(*cfg); !problems.empty()) {
+    if (!cfg->start_degraded) {
+      for (const auto& p : problems) std::cerr << "agentwire: " << p << "\n";
+      std::cerr << "agentwire: not starting; fix the above, or pass --start-degraded "
+                   "(START_DEGRADED=1) to start anyway\n";
+      return 2;
+    }
+    for (const auto& p : problems)
+      aw::log::warn("app", "starting degraded (START_DEGRADED=1)", {{"problem", p}});
+  }
   if (cfg->auth_secret.empty())
     aw::log::warn("app", "AUTH_SECRET is not set: any user_id is accepted (development mode)");
 
@@ -82,6 +100,14 @@ int serve(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "version" || args[0] == "--version")) {
+    std::cout << "agentwire " << aw::core::version << "\n";
+    return 0;
+  }
+  if (!args.empty() && args[0] == "check-config")
+    return aw::app::run_check_config(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "check-token")
+    return aw::app::run_check_token(std::vector<std::string>(args.begin() + 1, args.end()));
   if (args.size() > 1 && args[0] == "render" && args[1] == "--bench")
     return aw::app::run_render_bench(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "render")

@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "actors/chart_store.hpp"
+#include "core/version.hpp"
 #include "gateway/handshake.hpp"
 #include "protocol/parse.hpp"
 
 namespace aw::gateway {
 
-constexpr const char* service_version = "0.1.0";
 
 std::string health_status(const health_figures& h) {
   bool render_ok = h.render_workers == 0 || h.render_workers_up > 0;
@@ -28,7 +28,7 @@ std::string health_json(const health_figures& h) {
   w.Key("service");
   w.String("agentwire");
   w.Key("version");
-  w.String(service_version);
+  w.String(core::version);
   w.Key("node");
   w.String(h.node.c_str());
   w.Key("active_connections");
