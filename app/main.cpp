@@ -25,6 +25,7 @@
 #include "app/worker_node.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
+#include "core/resources.hpp"
 #include "core/version.hpp"
 #include "gateway/server.hpp"
 
@@ -43,10 +44,34 @@ int serve(const std::vector<std::string>& args) {
               << " bad configuration value(s); see agentwire --help\n";
     return 2;
   }
-  auto cfg = std::make_shared<const aw::core::config>(loaded.cfg);
   aw::log::level level = aw::log::level::info;
-  aw::log::parse_level(cfg->log_level, &level);
+  aw::log::parse_level(loaded.cfg.log_level, &level);
   aw::log::set_level(level);
+  // Pool and cache sizes from what the container may use (cgroup v2), not the host.
+  auto set_explicitly = [&](const char* name) {
+    for (const auto& [n, from] : loaded.sources)
+      if (n == name) return from != "default";
+    return false;
+  };
+  auto limits = aw::core::read_cgroup_limits();
+  auto sizes =
+      aw::core::choose_sizes(loaded.cfg, std::thread::hardware_concurrency(), limits,
+                             set_explicitly("CHART_CACHE_MB"), set_explicitly("RENDER_CACHE_MB"));
+  loaded.cfg.render_pool_size = sizes.render_pool_size;
+  loaded.cfg.worker_threads = sizes.worker_threads;
+  loaded.cfg.chart_cache_mb = sizes.chart_cache_mb;
+  loaded.cfg.render_cache_mb = sizes.render_cache_mb;
+  aw::log::info(
+      "app", "sizes chosen",
+      {{"cpus", std::to_string(sizes.cpus)},
+       {"basis", sizes.basis},
+       {"memory_limit_mb",
+        limits.memory_bytes ? std::to_string(*limits.memory_bytes >> 20) : std::string("none")},
+       {"render_pool_size", std::to_string(sizes.render_pool_size)},
+       {"worker_threads", std::to_string(sizes.worker_threads)},
+       {"chart_cache_mb", std::to_string(sizes.chart_cache_mb)},
+       {"render_cache_mb", std::to_string(sizes.render_cache_mb)}});
+  auto cfg = std::make_shared<const aw::core::config>(loaded.cfg);
   // Fail fast on a broken environment, before anything listens.
   if (auto problems = aw::app::preflight_problems(*cfg); !problems.empty()) {
     if (!cfg->start_degraded) {
@@ -63,10 +88,7 @@ int serve(const std::vector<std::string>& args) {
 
   std::signal(SIGPIPE, SIG_IGN);
   caf::actor_system_config caf_cfg;
-  int threads = cfg->worker_threads > 0
-                    ? cfg->worker_threads
-                    : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
-  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
+  caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg->worker_threads));
   // Work sharing wakes an idle worker at once; work stealing lets idle workers
   // sleep between polls (up to 10 ms), which showed as tail latency on events.
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));

@@ -172,6 +172,16 @@ function checkK8s(files, { exists, webFiles = [] }) {
       if (role === 'worker' && !probes.every((pr) => pr.tcpSocket))
         p.push(`k8s: ${n}: worker probes must be tcpSocket (a worker has no HTTP)`);
       if (!role) p.push(`k8s: ${n}/${c.name}: ROLE is not set`);
+      // Pool sizes stated and within the CPU limit (1.5 -> 2): a pod must not
+      // size itself by the node.
+      const cpuLimit = Math.ceil(Number(String((res.limits || {}).cpu || '').replace(/m$/, 'e-3')));
+      const envOf = (name) => ((c.env || []).find((e) => e.name === name) || {}).value;
+      const sized = role === 'gateway' ? ['WORKER_THREADS'] : ['RENDER_POOL_SIZE', 'WORKER_THREADS'];
+      for (const name of sized) {
+        const v = Number(envOf(name));
+        if (!(Number.isInteger(v) && v >= 1 && v <= Math.max(cpuLimit, name === 'WORKER_THREADS' ? 2 : 1)))
+          p.push(`k8s: ${n}: ${name}=${envOf(name)} must be set, 1..limits.cpu (${cpuLimit})`);
+      }
     }
   }
   for (const svc of of('Service')) {

@@ -62,6 +62,10 @@ const broken = [
     checkCompose(compose, { ...ctx, modelSettings: [...ctx.modelSettings, 'LLM_NEW_KNOB'] })],
   ['k8s', 'gateway readiness on /health', () =>
     checkK8s(k8sWith('gateway-deployment.yaml', 'path: /readyz', 'path: /health'), ctx)],
+  ['k8s', 'worker pool larger than its CPU limit', () =>
+    checkK8s(k8sWith('worker-statefulset.yaml', '- name: RENDER_POOL_SIZE\n              value: "2"', '- name: RENDER_POOL_SIZE\n              value: "64"'), ctx)],
+  ['k8s', 'worker pool size not set', () =>
+    checkK8s(k8sWith('worker-statefulset.yaml', '- name: RENDER_POOL_SIZE\n', '- name: RENDER_POOL_SIZEX\n'), ctx)],
   ['k8s', 'gateway readinessProbe removed', () =>
     checkK8s(k8sWith('gateway-deployment.yaml', 'readinessProbe:', 'readinessProbeX:'), ctx)],
   ['k8s', 'worker limits removed', () =>
