@@ -237,8 +237,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
   st.svc.out->send(conn, std::make_shared<const std::string>(protocol::write_connection_ack(ack)));
   // Replay strictly before live events: both happen inside this one handler.
   if (last_seq >= 0)
-    st.events->replay(conn, static_cast<std::uint64_t>(last_seq),
-                      epoch.empty() || epoch == st.events->epoch(), now);
+    st.events->replay(conn, static_cast<std::uint64_t>(last_seq), epoch, now);
   st.events->attach(conn);
   st.conns.push_back(connection_info{conn, std::move(session_id)});
   while (static_cast<int>(st.conns.size()) > st.svc.cfg->max_connections_per_user) {
@@ -278,7 +277,7 @@ caf::message_handler common_handlers(session_self* self) {
                 "the run was cancelled by the client");
       },
       [self](resume_atom, conn_id conn, std::uint64_t last_seq) {
-        self->state.events->replay(conn, last_seq, true, now_ms());
+        self->state.events->replay(conn, last_seq, std::string(), now_ms());
       },
       [self](emit_atom, run_event& ev) { on_run_event(self, ev); },
       [self](run_timeout_atom, const std::string& run_id) {

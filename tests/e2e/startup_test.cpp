@@ -91,6 +91,23 @@ TEST_CASE("start-up: --start-degraded starts anyway, says so, and /readyz is 503
   auto ready = http_request(s.port(), "GET", "/readyz");
   CHECK_MESSAGE(ready.status == 503, ready.body);
   CHECK(ready.body.find("render worker") != std::string::npos);
+
+  // A run fails with RENDER_FAILED in the user's words; gnuplot's own wording
+  // goes to the log only (issue #22 item 14).
+  auto c = open_user(s, "alice");
+  c->send(request_json("r-1", "Show quarterly revenue"));
+  REQUIRE(c->wait_for([](const auto& f) { return completed(f, "r-1"); }, std::chrono::seconds(60)));
+  auto frames = c->frames();
+  std::string message;
+  for (const auto* f : run_events(frames, "r-1"))
+    if (f->type() == "agent_completed") {
+      CHECK(std::string((*f)["data"]["error"]["code"].GetString()) == "RENDER_FAILED");
+      message = (*f)["data"]["error"]["message"].GetString();
+    }
+  CHECK_MESSAGE(message.find("could not be drawn") != std::string::npos, message);
+  CHECK_MESSAGE(message.find("gnuplot") == std::string::npos, message);
+  REQUIRE(s.wait_log("\"msg\":\"run failed\""));
+  CHECK_MESSAGE(s.log().find("\"detail\":\"") != std::string::npos, s.log());
 }
 
 TEST_CASE("agentwire --version, version, check-config and check-token") {
