@@ -115,6 +115,7 @@ void server::impl::pump() {
 
 void server::impl::close_connection(const connection_ptr& con, std::uint16_t code,
                                     const std::string& reason) {
+  op.closes[code]++;
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);
 }
@@ -122,6 +123,7 @@ void server::impl::close_connection(const connection_ptr& con, std::uint16_t cod
 bool server::impl::on_validate(hdl_t hdl) {
   auto con = endpoint.get_con_from_hdl(hdl);
   auto refuse = [&](websocketpp::http::status_code::value status, const std::string& why) {
+    op.handshake_refusals[static_cast<int>(status)]++;
     con->set_status(status);
     con->set_body(error_json(why, error_code_for(static_cast<int>(status))));
     con->replace_header("Content-Type", "application/json");

@@ -102,6 +102,8 @@ void server::impl::schedule_store_ping() {
 }
 
 void server::impl::answer(const connection_ptr& con, const http_answer& a) {
+  const std::string& resource = con->get_resource();
+  op.http_requests[{route_label(resource.substr(0, resource.find('?')), false), a.status}]++;
   // websocketpp knows no reason phrase for some (422): our own table.
   auto code = static_cast<websocketpp::http::status_code::value>(a.status);
   if (const char* reason = http_reason(a.status); *reason)
@@ -169,6 +171,14 @@ void server::impl::serve_health(const connection_ptr& con) {
 }
 
 void server::impl::serve_metrics(const connection_ptr& con) {
+  // METRICS_TOKEN: the scraper's own credential; a user's token does not do.
+  if (!cfg->metrics_token.empty() &&
+      !auth::same_secret(auth::bearer_token(con->get_request_header("Authorization")).value_or(""),
+                         cfg->metrics_token)) {
+    auto a = json_error(401, "/metrics needs Authorization: Bearer <METRICS_TOKEN>");
+    a.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return answer(con, a);
+  }
   gauges g;
   g.connections = static_cast<std::int64_t>(conns.size());
   g.agui_streams = static_cast<std::int64_t>(agui_streams.size());
@@ -179,10 +189,13 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   g.chart_file_failures = svc.charts->write_failures();
   g.store_up = history_answers.load() && svc.stats->store_up.load();
   g.http_queue = workers ? static_cast<std::int64_t>(workers->queued()) : 0;
-  http_answer a;
-  a.content_type = "text/plain; version=0.0.4";
-  a.body = metrics_text(*svc.stats, g);
-  answer(con, a);
+  // The process figures read /proc: on a query worker, not here.
+  answer_later(con, [this, g, figures = op] {
+    http_answer a;
+    a.content_type = "text/plain; version=0.0.4";
+    a.body = metrics_text(*svc.stats, g) + operator_metrics_text(figures, read_process_figures());
+    return a;
+  });
 }
 
 void server::impl::serve_chart(const connection_ptr& con, const std::string& id,
@@ -256,7 +269,11 @@ void server::impl::on_http(hdl_t hdl) {
   if (path == "/livez") return answer(con, liveness_answer());
   if (path == "/readyz") return answer(con, readiness_answer(health_now(), stopping));
   if (path == "/ws" || path.rfind("/ws/", 0) == 0) return answer(con, upgrade_required_answer());
-  if (serve_static_file(*con, path)) return;  // the chat page (web/): no auth, PROTOCOL.md 8
+  if (serve_static_file(*con, path)) {  // the chat page (web/): no auth, PROTOCOL.md 8
+    op.http_requests[{route_label(path, true), static_cast<int>(con->get_response_code())}]++;
+    return;
+  }
+  if (path == "/metrics" && !cfg->metrics_token.empty()) return serve_metrics(con);
   std::string user;
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
   if (path == "/metrics") return serve_metrics(con);

@@ -19,6 +19,7 @@
 
 #include "gateway/http_routes.hpp"
 #include "gateway/http_workers.hpp"
+#include "gateway/operator_metrics.hpp"
 #include "gateway/server.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
@@ -73,6 +74,7 @@ struct server::impl : actors::outbox {
   std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
   bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
+  operator_figures op;  // refusals, closes, HTTP requests for /metrics (Asio thread only)
   struct user_entry {
     caf::actor session;
     int connections = 0;

@@ -248,4 +248,25 @@ function checkRailway(text, { exists }) {
   return p;
 }
 
-module.exports = { checkCompose, checkK8s, checkRailway, parseYamlDocs };
+// deploy/grafana: valid JSON, a Prometheus datasource variable, and every
+// metric an expression names is one the binary exports (`exported`: the
+// family names in the gateway's metrics sources).
+function checkGrafana(text, { exported = [] }) {
+  let d;
+  try { d = JSON.parse(text); } catch (e) { return [`grafana: JSON error: ${e.message}`]; }
+  const p = [];
+  if (!Array.isArray(d.panels) || !d.panels.length) p.push('grafana: no panels');
+  const vars = ((d.templating || {}).list || []).map((v) => v.name);
+  if (!vars.includes('datasource')) p.push('grafana: no datasource variable');
+  const known = new Set(exported);
+  for (const panel of d.panels || [])
+    for (const t of panel.targets || []) {
+      for (const m of String(t.expr || '').matchAll(/\b((?:agentwire|process)_[a-z_]+)/g)) {
+        const base = m[1].replace(/_(bucket|sum|count)$/, '');
+        if (!known.has(m[1]) && !known.has(base)) p.push(`grafana: panel "${panel.title}" uses ${m[1]}, which the binary does not export`);
+      }
+    }
+  return p;
+}
+
+module.exports = { checkCompose, checkK8s, checkRailway, checkGrafana, parseYamlDocs };

@@ -7,7 +7,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { checkCompose, checkK8s, checkRailway } = require('./lint_checks');
+const { checkCompose, checkK8s, checkRailway, checkGrafana } = require('./lint_checks');
 const { checkDockerfile, buildDirs } = require('./lint_dockerfile');
 
 const root = path.resolve(process.argv[2] || path.join(__dirname, '../..'));
@@ -26,12 +26,15 @@ const ctx = { exists, isExecutable, gatewaysConf: read('deploy/nginx/agentwire.d
   ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path),
   webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')),
   // Every model setting the binary reads (its env names in core/config.cpp).
+  exported: [...new Set(['gateway/metrics_text.cpp', 'gateway/operator_metrics.cpp'].flatMap((f) =>
+    [...read(f).matchAll(/"((?:agentwire|process)_[a-z_]+)/g)].map((m) => m[1])))],
   modelSettings: [...new Set([...read('core/config.cpp').matchAll(/"((?:LLM_|OPENAI_)[A-Z0-9_]*|MAX_RETRIES)"/g)].map((m) => m[1]))] };
 const shipped = {
   compose: () => checkCompose(read('deploy/docker-compose.yml'), ctx),
   k8s: () => checkK8s(k8sFiles, ctx),
   railway: () => checkRailway(read('deploy/railway.toml'), ctx),
   dockerfile: () => checkDockerfile(read('deploy/Dockerfile'), ctx),
+  grafana: () => checkGrafana(read('deploy/grafana/agentwire-dashboard.json'), ctx),
 };
 
 // Broken copies: [check, what was broken, function returning its problems].
@@ -82,6 +85,9 @@ const broken = [
     checkK8s(k8sWith('ingress.yaml', '          - path: /\n            pathType: Exact', '          - path: /\n            pathType: Prefix'), ctx)],
   ['k8s', 'duplicate key', () =>
     checkK8s(k8sWith('configmap.yaml', '  PORT: "8080"\n', '  PORT: "8080"\n  PORT: "8081"\n'), ctx)],
+  ['grafana', 'a panel on a metric the binary does not export', () =>
+    checkGrafana(read('deploy/grafana/agentwire-dashboard.json').replace('agentwire_render_seconds_bucket', 'agentwire_render_ms_bucket'), ctx)],
+  ['grafana', 'bad JSON', () => checkGrafana('{"panels": [', ctx)],
   ['railway', 'bad TOML', () => checkRailway(sub(railway, '[deploy]', '[deploy'), ctx)],
   ['railway', 'missing Dockerfile', () => checkRailway(sub(railway, 'deploy/Dockerfile', 'deploy/Nope'), ctx)],
   ['dockerfile', 'USER removed', () => checkDockerfile(sub(dockerfile, 'USER 10001:10001\n', ''), ctx)],

@@ -3,6 +3,8 @@
 // reason phrases and a Server header without a library version.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <regex>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -10,6 +12,7 @@
 #include "e2e/run_helpers.hpp"
 #include "support/http_client.hpp"
 #include "support/server_process.hpp"
+#include "support/ws_client.hpp"
 
 using namespace aw::test;
 
@@ -104,4 +107,91 @@ TEST_CASE("REST errors: {error, code}, reason phrases, Allow, 426 on plain GET /
 
   for (const auto* r : {&missing, &plain_ws, &post_page})
     CHECK_MESSAGE(r->header("Server") == "agentwire", r->header("Server"));
+}
+
+namespace {
+
+// The value of one sample line ("name{labels} value"), or -1.
+double sample_value(const std::string& body, const std::string& series) {
+  auto at = body.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(body.substr(at + series.size() + 2));
+}
+
+std::string mint(const std::string& secret, const std::string& user) {
+  std::string cmd = "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[1024] = {0};
+  std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
+  pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("metrics: seconds, build info, process, refusals by status, closes by code, HTTP") {
+  auto server = start_server({"MAX_CONNECTIONS_PER_USER=1"});
+  int port = server->port();
+  // One refusal (no user_id: 400), one close 4000 (a second connection of a
+  // user allowed one), two HTTP answers.
+  int status = 0;
+  CHECK(ws_client::connect(server->url("/ws?session_id=s1"), &status) == nullptr);
+  CHECK(status == 400);
+  auto first = open_user(*server, "alice", "s1");
+  auto second = open_user(*server, "alice", "s2");
+  CHECK(http_request(port, "GET", "/nope").status == 404);
+  CHECK(http_request(port, "GET", "/livez").status == 200);
+  second->send(request_json("m-1", "Show quarterly revenue"));
+  REQUIRE(second->wait_for([](const auto& f) { return completed(f, "m-1"); },
+                           std::chrono::seconds(60)));
+
+  std::string body;
+  for (int i = 0; i < 200; ++i) {  // the run's counters are bumped just after its last event
+    body = http_request(port, "GET", "/metrics").body;
+    if (sample_value(body, "agentwire_render_seconds_count") >= 1) break;
+  }
+  CHECK(body.find("_ms_bucket") == std::string::npos);
+  CHECK(body.find("# TYPE agentwire_render_seconds histogram\n") != std::string::npos);
+  CHECK(body.find("# TYPE agentwire_run_duration_seconds histogram\n") != std::string::npos);
+  CHECK(sample_value(body, "agentwire_render_seconds_count") == 1);
+  // Bounds in seconds: 5 ms is le="0.005"; a run of a few ms sums to well under 60 s.
+  CHECK(body.find("agentwire_render_seconds_bucket{le=\"0.005\"}") != std::string::npos);
+  double sum = sample_value(body, "agentwire_run_duration_seconds_sum");
+  CHECK(sum > 0);
+  CHECK(sum < 60);
+  CHECK(sample_value(body, "agentwire_build_info{version=\"0.1.0\"}") == 1);
+  CHECK(sample_value(body, "process_resident_memory_bytes") > 1e6);
+  CHECK(sample_value(body, "process_open_fds") >= 3);
+  CHECK(sample_value(body, "process_threads") >= 2);
+  CHECK(sample_value(body, "process_cpu_seconds_total") > 0);
+  CHECK(sample_value(body, "agentwire_handshake_refusals_total{status=\"400\"}") == 1);
+  CHECK(sample_value(body, "agentwire_handshake_refusals_total{status=\"401\"}") == 0);
+  CHECK(sample_value(body, "agentwire_closes_total{code=\"4000\"}") == 1);
+  CHECK(sample_value(body, "agentwire_http_requests_total{route=\"other\",status=\"404\"}") == 1);
+  CHECK(sample_value(body, "agentwire_http_requests_total{route=\"/livez\",status=\"200\"}") == 1);
+  // Every family has HELP and TYPE.
+  std::regex type_line("# TYPE ([a-z_]+) ");
+  for (std::sregex_iterator it(body.begin(), body.end(), type_line), end; it != end; ++it)
+    CHECK_MESSAGE(body.find("# HELP " + (*it)[1].str() + " ") != std::string::npos, (*it)[1].str());
+}
+
+TEST_CASE("metrics: METRICS_TOKEN is the scraper's credential, a user's token does not do") {
+  auto server = start_server({"AUTH_SECRET=user-secret", "METRICS_TOKEN=scrape-secret"});
+  int port = server->port();
+  auto none = http_request(port, "GET", "/metrics");
+  CHECK(none.status == 401);
+  CHECK(none.body.find("METRICS_TOKEN") != std::string::npos);
+  std::string alice = mint("user-secret", "alice");
+  REQUIRE(alice.size() > 20);
+  CHECK(http_request(port, "GET", "/metrics", {{"Authorization", "Bearer " + alice}}).status ==
+        401);
+  CHECK(http_request(port, "GET", "/metrics", {{"Authorization", "Bearer scrape-secreT"}}).status ==
+        401);
+  auto ok = http_request(port, "GET", "/metrics", {{"Authorization", "Bearer scrape-secret"}});
+  CHECK(ok.status == 200);
+  CHECK(ok.body.find("agentwire_build_info") != std::string::npos);
+  // The user's token still reads the user's own routes.
+  CHECK(http_request(port, "GET", "/conversations/alice", {{"Authorization", "Bearer " + alice}})
+            .status == 200);
 }
