@@ -72,6 +72,20 @@ int serve(const std::vector<std::string>& args) {
        {"chart_cache_mb", std::to_string(sizes.chart_cache_mb)},
        {"render_cache_mb", std::to_string(sizes.render_cache_mb)}});
   auto cfg = std::make_shared<const aw::core::config>(loaded.cfg);
+  aw::log::info(
+      "app", "starting",
+      {{"version", aw::core::version},
+       {"role", cfg->role},
+       {"listen", cfg->role == "worker" ? cfg->worker_host + ":" + std::to_string(cfg->worker_port)
+                                        : cfg->host + ":" + std::to_string(cfg->port)},
+       {"data_dir", cfg->data_dir},
+       {"store", cfg->store_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite (DATA_DIR)"},
+       {"llm_provider", cfg->llm_provider},
+       {"llm_model", cfg->llm_provider == "builtin" ? std::string("-") : cfg->llm_model},
+       {"auth", cfg->auth_secret.empty() ? "off" : "on"},
+       {"metrics_token", cfg->metrics_token.empty() ? "off" : "on"},
+       {"render_pool_size", std::to_string(cfg->render_pool_size)},
+       {"worker_threads", std::to_string(cfg->worker_threads)}});
   // Fail fast on a broken environment, before anything listens.
   if (auto problems = aw::app::preflight_problems(*cfg); !problems.empty()) {
     if (!cfg->start_degraded) {

@@ -128,7 +128,10 @@ bool server::impl::on_validate(hdl_t hdl) {
     con->set_body(error_json(why, error_code_for(static_cast<int>(status))));
     con->replace_header("Content-Type", "application/json");
     log::info("gateway", "handshake refused",
-              {{"status", std::to_string(static_cast<int>(status))}, {"why", why}});
+              {{"status", std::to_string(static_cast<int>(status))},
+               {"why", why},
+               {"client", con->get_remote_endpoint()},
+               {"forwarded_for", con->get_request_header("X-Forwarded-For").substr(0, 200)}});
     return false;
   };
   if (stopping) return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");

@@ -195,3 +195,34 @@ TEST_CASE("metrics: METRICS_TOKEN is the scraper's credential, a user's token do
   CHECK(http_request(port, "GET", "/conversations/alice", {{"Authorization", "Bearer " + alice}})
             .status == 200);
 }
+
+TEST_CASE("logs: the start-up line, refusals with the client address, one line per finished run") {
+  auto server = start_server();
+  std::string log = server->log();
+  for (const char* field :
+       {"\"msg\":\"starting\"", "\"version\":\"0.1.0\"", "\"role\":\"all\"", "\"auth\":\"off\"",
+        "\"llm_provider\":\"builtin\"", "\"render_pool_size\":\"", "\"store\":\"sqlite"})
+    CHECK_MESSAGE(log.find(field) != std::string::npos, field);
+
+  int status = 0;
+  CHECK(ws_client::connect(server->url("/ws?session_id=s1"), &status) == nullptr);
+  REQUIRE(server->wait_log("\"msg\":\"handshake refused\""));
+  CHECK(std::regex_search(server->log(),
+                          std::regex(R"("msg":"handshake refused".*"client":"127\.0\.0\.1:\d+")")));
+
+  auto c = open_user(*server, "alice");
+  c->send(request_json("l-1", "Show quarterly revenue", "\"chart_preference\":\"pie_chart\""));
+  REQUIRE(c->wait_for([](const auto& f) { return completed(f, "l-1"); }, std::chrono::seconds(60)));
+  REQUIRE(server->wait_log("\"msg\":\"run finished\""));
+  std::smatch m;
+  std::string after = server->log();
+  REQUIRE(std::regex_search(after, m, std::regex(R"(\{[^\n]*"msg":"run finished"[^\n]*\})")));
+  std::string line = m.str();
+  for (const char* field :
+       {"\"user\":\"alice\"", "\"correlation_id\":\"l-1\"", "\"chart_type\":\"pie_chart\"",
+        "\"status\":\"success\"", "\"error_code\":\"\"", "\"run\":\"run-"})
+    CHECK_MESSAGE(line.find(field) != std::string::npos, field << " in " << line);
+  CHECK(std::regex_search(line, std::regex(R"("duration_ms":"\d+")")));
+  CHECK(std::regex_search(line, std::regex(R"("tokens_in":"\d+")")));
+  CHECK(server->log_count("\"msg\":\"run finished\"") == 1);
+}
