@@ -37,6 +37,8 @@ class emitter {
 
   std::uint64_t last_seq() const { return last_seq_; }
   const std::string& epoch() const { return epoch_; }
+  // The oldest seq still held for resume (last_seq() + 1 when none is).
+  std::uint64_t oldest_seq() const { return log_.empty() ? last_seq_ + 1 : log_.oldest_seq(); }
 
   // Sends one connection every held event with seq > after. When some of them
   // are gone, or the client's epoch (empty: none given) is not ours, a

@@ -320,6 +320,27 @@ caf::message_handler common_handlers(session_self* self) {
         end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
                 "the run was cancelled by the client");
       },
+      [self](admin_cancel_atom, const std::string& correlation_id) {
+        auto& st = self->state;
+        auto it = st.run_by_correlation.find(correlation_id);
+        if (it == st.run_by_correlation.end()) return false;
+        std::string run_id = it->second;
+        end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
+                "the run was cancelled by an operator");
+        return true;
+      },
+      [self](admin_info_atom) {
+        auto& st = self->state;
+        std::string runs;
+        for (const auto& [cid, run_id] : st.run_by_correlation)
+          runs += std::string(runs.empty() ? "" : ",") + "{\"correlation_id\":\"" + cid +
+                  "\",\"run_id\":\"" + run_id + "\"}";
+        // Ids are checked at the protocol's charset ([A-Za-z0-9_.:@-]): no escaping needed.
+        return "{\"user_id\":\"" + st.user_id + "\",\"epoch\":\"" + st.events->epoch() +
+               "\",\"last_seq\":" + std::to_string(st.events->last_seq()) +
+               ",\"oldest_seq\":" + std::to_string(st.events->oldest_seq()) +
+               ",\"connections\":" + std::to_string(st.conns.size()) + ",\"runs\":[" + runs + "]}";
+      },
       [self](resume_atom, conn_id conn, std::uint64_t last_seq) {
         self->state.events->replay(conn, last_seq, std::string(), now_ms());
       },

@@ -131,6 +131,10 @@ const std::vector<option>& options() {
       str_opt("METRICS_TOKEN", "--metrics-token",
               "set: GET /metrics needs Authorization: Bearer <this> (a user's token does not do)",
               &config::metrics_token, true),
+      str_opt("ADMIN_TOKEN", "--admin-token",
+              "set: the admin API (/admin/...: nodes, users, connections, disconnect, cancel) "
+              "with Authorization: Bearer <this>; unset: no admin API",
+              &config::admin_token, true),
       str_opt("DATA_DIR", "--data-dir", "directory for the SQLite history and chart files",
               &config::data_dir),
       str_opt("STORE_URL", "--store-url",

@@ -49,6 +49,7 @@ struct config {
   std::string auth_secret;       // empty: no auth (development default)
   std::string allowed_origins;   // comma-separated; empty: any
   std::string metrics_token;     // set: GET /metrics needs it as a Bearer token (no user JWT)
+  std::string admin_token;       // set: the admin API (/admin/...) with it as a Bearer token
   // history and charts (issue #8)
   std::string data_dir = "./data";   // SQLite file and chart files live here
   std::string store_url;             // empty: SQLite under DATA_DIR; postgresql://... for clusters

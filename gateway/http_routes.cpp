@@ -12,7 +12,6 @@
 
 namespace aw::gateway {
 
-
 std::string health_status(const health_figures& h) {
   bool render_ok = h.render_workers == 0 || h.render_workers_up > 0;
   bool cluster_ok = h.cluster_workers == 0 || h.cluster_workers_live > 0;
@@ -156,7 +155,13 @@ http_answer json_error(int status, const std::string& message) {
 }
 
 const char* allowed_methods_for(const std::string& path) {
-  return path == "/agui" ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+  auto ends_with = [&](const std::string& tail) {
+    return path.size() > tail.size() &&
+           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  bool admin_action =
+      path.rfind("/admin/", 0) == 0 && (ends_with("/disconnect") || ends_with("/cancel"));
+  return path == "/agui" || admin_action ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
 }
 
 http_answer upgrade_required_answer() {

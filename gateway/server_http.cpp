@@ -260,6 +260,7 @@ void server::impl::on_http(hdl_t hdl) {
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (path.rfind("/admin/", 0) == 0) return on_admin(con, method, path);  // server_admin.cpp
   if (method != "GET" && method != "HEAD") {
     auto a = json_error(405, method + " is not allowed on " + path);
     a.headers.emplace_back("Allow", allowed_methods_for(path));

@@ -128,6 +128,7 @@ struct server::impl : actors::outbox {
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);
+  void on_admin(const connection_ptr& con, const std::string& method, const std::string& path);
   // The outbox's write/close for a stream's conn_id; false when it is not one.
   bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
   bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
