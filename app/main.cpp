@@ -144,6 +144,12 @@ int main(int argc, char** argv) {
     return aw::app::run_check_config(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "check-token")
     return aw::app::run_check_token(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "render")
+    for (const auto& a : args)
+      if (a == "--help" || a == "-h") {
+        std::cout << aw::app::render_help();
+        return 0;
+      }
   if (args.size() > 1 && args[0] == "render" && args[1] == "--bench")
     return aw::app::run_render_bench(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "render")

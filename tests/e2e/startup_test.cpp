@@ -127,6 +127,14 @@ TEST_CASE("agentwire --version, version, check-config and check-token") {
   CHECK(bad.status == 2);
   CHECK(bad.output.find("did you mean --port?") != std::string::npos);
 
+  // render --help names both forms and every flag; a bad size is refused, not a crash.
+  auto render_help = run_command(bin + " render --help");
+  CHECK(render_help.status == 0);
+  for (const char* flag :
+       {"--all", "--out", "--bench", "--pool", "--format", "--width", "--height"})
+    CHECK_MESSAGE(render_help.output.find(flag) != std::string::npos, flag);
+  CHECK(run_command(bin + " render --all --out /tmp --width abc").status == 2);
+
   auto token = run_command("AUTH_SECRET=s3cret " + bin + " token --user alice");
   REQUIRE(token.status == 0);
   std::string t = token.output.substr(0, token.output.find('\n'));
