@@ -44,7 +44,7 @@ std::string route_label(const std::string& path, bool static_file) {
   if (static_file) return "/static";
   for (const char* exact : {"/health", "/livez", "/readyz", "/metrics", "/agui"})
     if (path == exact) return exact;
-  if (path.rfind("/charts/", 0) == 0) return "/charts/{id}";
+  if (path.rfind("/charts/", 0) == 0) return "/charts/:id";
   if (path.rfind("/admin/", 0) == 0) return "/admin";
   if (path.rfind("/conversations/", 0) == 0) return "/conversations";
   if (path == "/ws" || path.rfind("/ws/", 0) == 0) return "/ws";

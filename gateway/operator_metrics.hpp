@@ -28,7 +28,8 @@ struct process_figures {
   double start_time_seconds = 0;  // since 1970
 };
 
-// The route label of a request path: "/charts/{id}", "/conversations",
+// The route label of a request path: "/charts/:id" (no braces: some parsers
+// of the text format read a `}` in a label value as the end of the labels), "/conversations",
 // "/static" for the chat page's files, "other" for anything unknown (so that
 // the label set stays small whatever clients ask for).
 std::string route_label(const std::string& path, bool static_file);

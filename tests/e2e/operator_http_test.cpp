@@ -142,6 +142,7 @@ TEST_CASE("metrics: seconds, build info, process, refusals by status, closes by 
   auto second = open_user(*server, "alice", "s2");
   CHECK(http_request(port, "GET", "/nope").status == 404);
   CHECK(http_request(port, "GET", "/livez").status == 200);
+  CHECK(http_request(port, "GET", "/charts/ch-none").status == 404);
   second->send(request_json("m-1", "Show quarterly revenue"));
   REQUIRE(second->wait_for([](const auto& f) { return completed(f, "m-1"); },
                            std::chrono::seconds(60)));
@@ -170,6 +171,18 @@ TEST_CASE("metrics: seconds, build info, process, refusals by status, closes by 
   CHECK(sample_value(body, "agentwire_closes_total{code=\"4000\"}") == 1);
   CHECK(sample_value(body, "agentwire_http_requests_total{route=\"other\",status=\"404\"}") == 1);
   CHECK(sample_value(body, "agentwire_http_requests_total{route=\"/livez\",status=\"200\"}") == 1);
+  // Every sample line parses the strict way (no '}' inside label values), a
+  // chart route among them.
+  CHECK(sample_value(body, "agentwire_http_requests_total{route=\"/charts/:id\",status=\"404\"}") ==
+        1);
+  std::regex sample_line(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eE]+(Inf|NaN)?$)");
+  std::size_t start = 0;
+  while (start < body.size()) {
+    auto end = body.find('\n', start);
+    std::string l = body.substr(start, end - start);
+    start = end == std::string::npos ? body.size() : end + 1;
+    if (!l.empty() && l[0] != '#') CHECK_MESSAGE(std::regex_match(l, sample_line), l);
+  }
   // Every family has HELP and TYPE.
   std::regex type_line("# TYPE ([a-z_]+) ");
   for (std::sregex_iterator it(body.begin(), body.end(), type_line), end; it != end; ++it)
