@@ -48,7 +48,27 @@ std::string server::impl::http_user(const connection_ptr& con) {
 void server::impl::start_http() {
   workers = std::make_unique<http_workers>(query_threads, query_queue);
   std::string error;
-  if (!svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
+  bool shared = false;
+#ifdef AW_HAVE_STORE
+  // With a store every gateway reads (PostgreSQL), charts go there: any
+  // gateway serves any chart to its owner, after a failover too. Its own
+  // connection, for the chart store's thread and the query workers.
+  if (backend_of(cfg->store_url) == "postgresql") {
+    try {
+      std::shared_ptr<store::history_store> charts =
+          store::open_history_store(cfg->store_url, cfg->data_dir);
+      if (charts->keeps_charts()) {
+        svc.charts->persist_to_store(std::move(charts));
+        shared = true;
+        log::info("gateway", "charts are kept in the history store", {{"backend", "postgresql"}});
+      }
+    } catch (const std::exception& e) {
+      log::error("gateway", "the store for charts is not available: chart files instead",
+                 {{"error", e.what()}});
+    }
+  }
+#endif
+  if (!shared && !svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
     log::error("gateway", "chart files are off: charts live in memory only", {{"error", error}});
   store_backend = backend_of(cfg->store_url);
   // Once here, before listening, so the first /health already knows; then
