@@ -111,7 +111,6 @@ class history_store {
   }
 };
 
-
 // Opens (and migrates) the store named by STORE_URL: empty or "sqlite:PATH"
 // gives SQLite (default file DATA_DIR/history.db), "postgresql://..." gives
 // PostgreSQL. Throws store_error with a clear message when it cannot.

@@ -181,9 +181,10 @@ class postgres_store final : public history_store {
     std::lock_guard<std::mutex> lock(mutex_);
     with_reconnect([&] {
       ensure_connected();
-      exec("INSERT INTO history_charts (id, owner, content_type, bytes, created_ms)"
-           " VALUES ($1, $2, $3, decode($4, 'hex'), $5) ON CONFLICT (id) DO NOTHING",
-           {id, clean_text(owner), clean_text(content_type), hex, std::to_string(at_ms)});
+      exec(
+          "INSERT INTO history_charts (id, owner, content_type, bytes, created_ms)"
+          " VALUES ($1, $2, $3, decode($4, 'hex'), $5) ON CONFLICT (id) DO NOTHING",
+          {id, clean_text(owner), clean_text(content_type), hex, std::to_string(at_ms)});
     });
   }
 
@@ -191,9 +192,10 @@ class postgres_store final : public history_store {
     std::lock_guard<std::mutex> lock(mutex_);
     return with_reconnect([&]() -> std::optional<chart_row> {
       ensure_connected();
-      auto r = exec("SELECT owner, content_type, encode(bytes, 'hex') FROM history_charts"
-                    " WHERE id = $1 AND octet_length(bytes) <= $2",
-                    {id, std::to_string(max_bytes)});
+      auto r = exec(
+          "SELECT owner, content_type, encode(bytes, 'hex') FROM history_charts"
+          " WHERE id = $1 AND octet_length(bytes) <= $2",
+          {id, std::to_string(max_bytes)});
       if (r.rows() == 0) return std::nullopt;
       chart_row row{r.text(0, 0), r.text(0, 1), {}};
       std::string hex = r.text(0, 2);
