@@ -96,8 +96,17 @@ std::shared_ptr<store::history_store> server::impl::history_handle() {
     try {
       history = store::open_history_store(cfg->store_url, cfg->data_dir);
       log::info("gateway", "history store open for reading", {{"backend", history->backend()}});
+      history_open_failure_logged = false;
     } catch (const std::exception& e) {
-      log::error("gateway", "history store not available", {{"error", e.what()}});
+      // Tried again every few seconds: said once (until it opens), naming the setting.
+      if (!history_open_failure_logged)
+        log::error(
+            "gateway", "history store not available; tried again every 5 s",
+            {{"error", e.what()},
+             {"setting", cfg->store_url.empty()
+                             ? "DATA_DIR=" + cfg->data_dir + " (SQLite file history.db)"
+                             : std::string("STORE_URL (") + backend_of(cfg->store_url) + ")"}});
+      history_open_failure_logged = true;
     }
   }
 #endif

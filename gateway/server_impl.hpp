@@ -89,6 +89,7 @@ struct server::impl : actors::outbox {
   // gateway's own history store for reads (the history writer has its own).
   std::mutex history_mutex;                       // guards the pointer, not the store
   std::shared_ptr<store::history_store> history;  // null until opened (query workers retry)
+  bool history_open_failure_logged = false;       // guarded by history_mutex
   std::string store_backend = "none";             // set before listening
   std::atomic<bool> history_answers{false};       // the last ping succeeded
   asio::steady_timer store_ping_timer{io};

@@ -59,6 +59,9 @@ TEST_CASE("readyz: 503 naming the store when the store does not answer, livez st
   CHECK(http_request(server->port(), "GET", "/livez").status == 200);
   // /health stays the detailed 200.
   CHECK(http_request(server->port(), "GET", "/health").status == 200);
+  // The log says which setting points at the store, once.
+  CHECK(server->log().find("\"setting\":\"STORE_URL (postgresql)\"") != std::string::npos);
+  CHECK(server->log_count("\"msg\":\"history store not available") == 1);
 }
 
 TEST_CASE("readyz: 503 on a gateway none of whose worker nodes is live") {
