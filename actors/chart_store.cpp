@@ -6,6 +6,7 @@
 
 #include "actors/ids.hpp"
 #include "core/log.hpp"
+#include "store/history_store.hpp"
 
 namespace aw::actors {
 namespace fs = std::filesystem;
@@ -70,6 +71,23 @@ bool is_chart_id(const std::string& id) {
     if (!ok) return false;
   }
   return true;
+}
+
+std::string chart_url_for(const std::string& chart_id, const std::string& user_id) {
+  static const char hex[] = "0123456789ABCDEF";
+  std::string url = "/charts/" + chart_id + "?user_id=";
+  for (unsigned char c : user_id) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || c == '.' || c == '*';
+    if (plain) {
+      url += static_cast<char>(c);
+    } else {
+      url += '%';
+      url += hex[c >> 4];
+      url += hex[c & 15];
+    }
+  }
+  return url;
 }
 
 bool write_chart_file(const std::string& dir, const std::string& id, const std::string& owner,
@@ -168,6 +186,13 @@ bool chart_store::persist_to(const std::string& dir, int retention_days, std::st
   return true;
 }
 
+void chart_store::persist_to_store(std::shared_ptr<store::history_store> store) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (disk_.joinable()) return;
+  store_ = std::move(store);
+  disk_ = std::thread([this] { disk_loop(); });
+}
+
 std::string chart_store::put(std::string owner, std::string content_type,
                              std::shared_ptr<const std::string> bytes) {
   // 128 bits from the OS's generator: chart URLs cannot be guessed.
@@ -198,10 +223,24 @@ std::optional<stored_chart> chart_store::get(const std::string& id) {
 
 std::optional<stored_chart> chart_store::load(const std::string& id, std::size_t max_bytes) const {
   std::string dir;
+  std::shared_ptr<store::history_store> store;
   {
     std::lock_guard<std::mutex> guard(mutex_);
     if (!disk_.joinable()) return std::nullopt;
     dir = dir_;
+    store = store_;
+  }
+  if (store) {
+    if (!is_chart_id(id)) return std::nullopt;
+    try {
+      auto row = store->get_chart(id, max_bytes);
+      if (!row) return std::nullopt;
+      return stored_chart{std::move(row->owner), std::move(row->content_type),
+                          std::make_shared<const std::string>(std::move(row->bytes))};
+    } catch (const store::store_error& e) {
+      log::warn("charts", "chart not read from the store", {{"id", id}, {"error", e.what()}});
+      return std::nullopt;
+    }
   }
   auto file = read_chart_file(dir, id, max_bytes);
   if (!file) return std::nullopt;
@@ -224,9 +263,22 @@ void chart_store::disk_loop() {
       writing_ = true;
       lock.unlock();
       std::string error;
-      bool ok =
-          write_chart_file(dir_, w.id, w.chart.owner, w.chart.content_type, *w.chart.bytes, &error);
-      if (!ok) log::warn("charts", "chart file not written", {{"id", w.id}, {"error", error}});
+      bool ok = false;
+      if (store_) {
+        try {
+          store_->put_chart(w.id, w.chart.owner, w.chart.content_type, *w.chart.bytes,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+          ok = true;
+        } catch (const store::store_error& e) {
+          error = e.what();
+        }
+      } else {
+        ok = write_chart_file(dir_, w.id, w.chart.owner, w.chart.content_type, *w.chart.bytes,
+                              &error);
+      }
+      if (!ok) log::warn("charts", "chart not persisted", {{"id", w.id}, {"error", error}});
       lock.lock();
       // Popped only now, so that get() finds an evicted chart until its file exists.
       writes_.pop_front();
@@ -239,7 +291,7 @@ void chart_store::disk_loop() {
     if (stopping_) return;
     if (std::chrono::steady_clock::now() >= next_retention) {
       next_retention = std::chrono::steady_clock::now() + retention_interval;
-      if (retention_days_ <= 0) continue;
+      if (retention_days_ <= 0 || store_) continue;  // a store removes its own
       lock.unlock();
       auto cutoff = std::chrono::system_clock::now() - std::chrono::hours(24) * retention_days_;
       auto removed = remove_chart_files_before(dir_, cutoff);

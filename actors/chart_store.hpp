@@ -20,6 +20,10 @@
 
 #include "actors/lru_cache.hpp"
 
+namespace aw::store {
+class history_store;
+}
+
 namespace aw::actors {
 
 // ---- Chart files on disk, under DATA_DIR/charts: one image file per chart
@@ -51,6 +55,12 @@ std::int64_t remove_chart_files_before(const std::string& dir,
 // True for the ids chart_store makes ("ch-..."): letters, digits, '-', '_', at most 100.
 bool is_chart_id(const std::string& id);
 
+// The chart_url handed to clients: "/charts/{id}?user_id={user}", the user
+// percent-encoded as URLSearchParams does (so a proxy hashing on
+// $arg_user_id sees the same key as for the user's /ws?user_id=), and any
+// gateway route (nginx, an Ingress) can send it to the user's gateway.
+std::string chart_url_for(const std::string& chart_id, const std::string& user_id);
+
 // ---- The store
 
 struct stored_chart {
@@ -69,13 +79,18 @@ class chart_store {
   // Starts the disk thread (once; later calls do nothing). Creates `dir`.
   // Returns false (and *error) when the directory cannot be made.
   bool persist_to(const std::string& dir, int retention_days, std::string* error);
+  // The same, into a store every gateway reads (history_store::keeps_charts:
+  // PostgreSQL), instead of files: any gateway then serves any chart to its
+  // owner. Retention is the store's (remove_older_than, with the history).
+  void persist_to_store(std::shared_ptr<store::history_store> store);
 
   // Returns the new chart id ("ch-...").
   std::string put(std::string owner, std::string content_type,
                   std::shared_ptr<const std::string> bytes);
   // Memory only: never blocks on the disk.
   std::optional<stored_chart> get(const std::string& id);
-  // From disk (blocking: HTTP query workers only); nullopt when not persisted or absent.
+  // From disk or the store (blocking: HTTP query workers only); nullopt when
+  // not persisted or absent.
   std::optional<stored_chart> load(const std::string& id, std::size_t max_bytes) const;
   bool persistent() const;
 
@@ -103,6 +118,7 @@ class chart_store {
 
   // ---- disk: guarded by mutex_
   std::string dir_;
+  std::shared_ptr<store::history_store> store_;  // set: charts go there, not to dir_
   int retention_days_ = 0;
   std::deque<pending_write> writes_;
   std::size_t queued_bytes_ = 0;

@@ -49,8 +49,8 @@ struct counters {
   histogram llm_ms{{1, 5, 25, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
   // model calls (issue #15): the LLM client's gauges and counters, and per-call times
   std::shared_ptr<llm::client_stats> llm = std::make_shared<llm::client_stats>();
-  histogram llm_queue_wait_s{{0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
-  histogram llm_ttft_s{{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30}};
+  histogram llm_queue_wait_ms{{1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
+  histogram llm_ttft_ms{{50, 100, 250, 500, 1000, 2000, 5000, 10000, 30000}};
   // history store (issue #8): written by the history writer, read by /metrics and /health
   histogram store_write_ms{{0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000, 5000}};
   std::atomic<std::int64_t> store_writes{0};          // rows written

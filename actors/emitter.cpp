@@ -48,13 +48,18 @@ void emitter::detach(conn_id conn) {
   conns_.erase(std::remove(conns_.begin(), conns_.end(), conn), conns_.end());
 }
 
-void emitter::replay(conn_id conn, std::uint64_t after, bool epoch_matches, std::int64_t now_ms) {
+void emitter::replay(conn_id conn, std::uint64_t after, const std::string& client_epoch,
+                     std::int64_t now_ms) {
+  bool epoch_matches = client_epoch.empty() || client_epoch == epoch_;
   log_.prune(now_ms);
   std::uint64_t oldest = log_.empty() ? last_seq_ + 1 : log_.oldest_seq();
   bool gap = !epoch_matches || after > last_seq_ || after + 1 < oldest;
   std::vector<frame_ptr> frames;
   if (gap) {
-    std::string why = !epoch_matches      ? "epoch " + epoch_ + " is not the one given"
+    std::string why = !epoch_matches
+                          ? "you sent epoch " + client_epoch.substr(0, 64) +
+                                ", this server holds epoch " + epoch_ +
+                                " (it restarted, or this is another node): your events are not here"
                       : after > last_seq_ ? "last_seq is ahead of this user's history"
                                           : "events after last_seq are no longer held";
     frames.push_back(std::make_shared<const std::string>(

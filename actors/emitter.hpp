@@ -37,11 +37,15 @@ class emitter {
 
   std::uint64_t last_seq() const { return last_seq_; }
   const std::string& epoch() const { return epoch_; }
+  // The oldest seq still held for resume (last_seq() + 1 when none is).
+  std::uint64_t oldest_seq() const { return log_.empty() ? last_seq_ + 1 : log_.oldest_seq(); }
 
   // Sends one connection every held event with seq > after. When some of them
-  // are gone, or the client's epoch is not ours, a RESUME_GAP error comes
-  // first and the replay starts at the oldest event held.
-  void replay(conn_id conn, std::uint64_t after, bool epoch_matches, std::int64_t now_ms);
+  // are gone, or the client's epoch (empty: none given) is not ours, a
+  // RESUME_GAP error comes first (naming both epochs) and the replay starts at
+  // the oldest event held.
+  void replay(conn_id conn, std::uint64_t after, const std::string& client_epoch,
+              std::int64_t now_ms);
 
   void prune(std::int64_t now_ms) { log_.prune(now_ms); }
 

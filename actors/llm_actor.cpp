@@ -37,8 +37,8 @@ void forget_requester(llm_self* self, const caf::actor_addr& requester, std::uin
 }
 
 void observe(counters& stats, const llm::call_result& r) {
-  if (r.queue_wait_ms >= 0) stats.llm_queue_wait_s.observe(r.queue_wait_ms / 1000.0);
-  if (r.ttft_ms >= 0) stats.llm_ttft_s.observe(r.ttft_ms / 1000.0);
+  if (r.queue_wait_ms >= 0) stats.llm_queue_wait_ms.observe(r.queue_wait_ms);
+  if (r.ttft_ms >= 0) stats.llm_ttft_ms.observe(r.ttft_ms);
 }
 
 void finish(llm_self* self, std::uint64_t key, llm::call_result& r) {

@@ -25,6 +25,11 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using retire_atom = caf::atom_constant<caf::atom("retire")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;        // refuse new runs
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  // end the remaining runs
+// admin API (gateway -> session): (admin_info_atom) -> std::string, a JSON
+// object of the user's event-log position and runs; (admin_cancel_atom,
+// correlation_id) -> bool, whether a run was cancelled.
+using admin_info_atom = caf::atom_constant<caf::atom("admininfo")>;
+using admin_cancel_atom = caf::atom_constant<caf::atom("admincancl")>;
 // run -> session
 using emit_atom = caf::atom_constant<caf::atom("emit")>;
 // session -> itself

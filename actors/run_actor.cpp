@@ -65,8 +65,10 @@ void finish_tool(run_self* self, const tool_call& call, bool success,
        call.tool, call.id);
 }
 
+// `message` reaches the user; `detail` (the renderer's, the model client's or
+// CAF's own wording) goes to the log only.
 void fail(run_self* self, const tool_call& call, protocol::error_code code,
-          const std::string& message) {
+          const std::string& message, const std::string& detail = "") {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   finish_tool(self, call, false, protocol::tool_error_result(code));
   emit(self, event_type::agent_completed,
@@ -77,7 +79,8 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
             {{"user", self->state.input.user_id},
              {"run", self->state.input.run_id},
              {"code", protocol::to_string(code)},
-             {"error", message}});
+             {"error", message},
+             {"detail", detail}});
   self->quit();
 }
 
@@ -86,8 +89,10 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
 void step_failed(run_self* self, const tool_call& call, protocol::error_code code,
                  const std::string& what, const caf::error& err) {
   if (is_worker_lost(err))
-    return fail(self, call, protocol::error_code::worker_lost, error_text(err));
-  fail(self, call, code, what + caf::to_string(err));
+    return fail(self, call, protocol::error_code::worker_lost,
+                "the worker node running this step was lost; send the request again",
+                error_text(err));
+  fail(self, call, code, what, caf::to_string(err));
 }
 
 // Small JSON objects for tool args/results.
@@ -135,7 +140,7 @@ void complete(run_self* self, render::render_output& image) {
 
   protocol::run_response response;
   response.image = bytes.get();
-  response.chart_url = "/charts/" + chart_id;
+  response.chart_url = chart_url_for(chart_id, st.input.user_id);
   response.data = &st.gen.data;
   response.stats = st.gen.stats;
   response.series_stats = st.gen.series_stats;
@@ -174,7 +179,9 @@ void render_step(run_self* self) {
           [self, call](render::render_output& image) {
             auto max_bytes = static_cast<std::size_t>(self->state.svc.cfg->max_chart_size_mb) << 20;
             if (!image.ok)
-              return fail(self, call, protocol::error_code::render_failed, image.error);
+              return fail(self, call, protocol::error_code::render_failed,
+                          "the chart could not be drawn; try again, or another chart type",
+                          image.error);
             if (image.bytes.size() > max_bytes)
               return fail(self, call, protocol::error_code::render_failed,
                           "the rendered image is " + std::to_string(image.bytes.size()) +
@@ -189,7 +196,7 @@ void render_step(run_self* self) {
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::render_failed,
-                        "the renderer did not answer: ", err);
+                        "the chart renderer did not answer in time", err);
           });
 }
 
@@ -239,7 +246,7 @@ void generate_step(run_self* self) {
           [self, call](caf::error& err) {
             self->state.generating = false;
             step_failed(self, call, protocol::error_code::llm_unavailable,
-                        "the language model did not answer: ", err);
+                        "the language model did not answer", err);
           });
 }
 
@@ -269,7 +276,7 @@ void plan_step(run_self* self) {
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::generation_failed,
-                        "the planner did not answer: ", err);
+                        "the planner did not answer in time", err);
           });
 }
 

@@ -31,7 +31,41 @@ struct active_run {
   std::int64_t started_ms = 0;
   std::unordered_map<std::string, std::string> open_tools;  // tool_call_id -> tool
   int thoughts = 0;  // agent_thinking events so far: a run has at least one
+  // For the one "run finished" log line, picked from the run's own events.
+  std::string chart_type;
+  std::string tokens_in;
+  std::string tokens_out;
 };
+
+// The text of the first `"key":"value"` or `"key":number` in a JSON object
+// this process wrote (keys inside strings are escaped, so cannot match).
+std::string json_field(const std::string& json, const std::string& key) {
+  auto at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return "";
+  at += key.size() + 3;
+  if (at < json.size() && json[at] == '"') {
+    auto end = json.find('"', at + 1);
+    return end == std::string::npos ? ""
+                                    : json.substr(at + 1, std::min<std::size_t>(end - at - 1, 80));
+  }
+  auto end = json.find_first_of(",}", at);
+  return json.substr(at, std::min<std::size_t>(end == std::string::npos ? 0 : end - at, 20));
+}
+
+// One info line per finished run, however it ended.
+void log_run_finished(const std::string& user, const active_run& run, protocol::run_status status,
+                      const std::string& code, std::int64_t duration_ms) {
+  log::info("session", "run finished",
+            {{"user", user},
+             {"run", run.id.run_id},
+             {"correlation_id", run.id.correlation_id},
+             {"chart_type", run.chart_type},
+             {"status", protocol::to_string(status)},
+             {"error_code", code},
+             {"duration_ms", std::to_string(duration_ms)},
+             {"tokens_in", run.tokens_in},
+             {"tokens_out", run.tokens_out}});
+}
 
 constexpr const char* agent_name = "analytics_agent";
 
@@ -130,8 +164,8 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   record(self, history_completed(st.user_id, run.id, now, status, data));
   st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
-  log::info("session", "run ended",
-            {{"user", st.user_id}, {"run", run_id}, {"status", protocol::to_string(status)}});
+  log_run_finished(st.user_id, run, status, std::string(protocol::to_string(code)),
+                   now - run.started_ms);
   count_completion(self, status);
   self->send_exit(run.actor, caf::exit_reason::user_shutdown);
   forget_run(self, run_id);
@@ -143,7 +177,14 @@ void on_run_event(session_self* self, run_event& ev) {
   if (it == st.runs.end()) return;  // the run was already ended (cancel, timeout)
   auto& run = it->second;
   if (ev.type == event_type::tool_executing) run.open_tools.emplace(ev.tool_call_id, ev.tool);
-  if (ev.type == event_type::tool_completed) run.open_tools.erase(ev.tool_call_id);
+  if (ev.type == event_type::tool_completed) {
+    run.open_tools.erase(ev.tool_call_id);
+    if (auto t = json_field(ev.data_json, "tokens_in"); !t.empty()) {
+      run.tokens_in = t;
+      run.tokens_out = json_field(ev.data_json, "tokens_out");
+    }
+    if (auto c = json_field(ev.data_json, "chart_type"); !c.empty()) run.chart_type = c;
+  }
   if (ev.type == event_type::agent_thinking) run.thoughts++;
   if (ev.type == event_type::agent_completed)
     close_open_tools(st, run, error_code::generation_failed, now_ms());
@@ -152,6 +193,10 @@ void on_run_event(session_self* self, run_event& ev) {
     record(self, history_completed(st.user_id, run.id, now_ms(), ev.status, ev.data_json));
     count_completion(self, ev.status);
     st.svc.stats->run_duration_ms.observe(static_cast<double>(now_ms() - run.started_ms));
+    log_run_finished(
+        st.user_id, run, ev.status,
+        ev.status == protocol::run_status::success ? "" : json_field(ev.data_json, "code"),
+        now_ms() - run.started_ms);
     forget_run(self, ev.run_id);
   }
 }
@@ -236,9 +281,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
   ack.epoch = st.events->epoch();
   st.svc.out->send(conn, std::make_shared<const std::string>(protocol::write_connection_ack(ack)));
   // Replay strictly before live events: both happen inside this one handler.
-  if (last_seq >= 0)
-    st.events->replay(conn, static_cast<std::uint64_t>(last_seq),
-                      epoch.empty() || epoch == st.events->epoch(), now);
+  if (last_seq >= 0) st.events->replay(conn, static_cast<std::uint64_t>(last_seq), epoch, now);
   st.events->attach(conn);
   st.conns.push_back(connection_info{conn, std::move(session_id)});
   while (static_cast<int>(st.conns.size()) > st.svc.cfg->max_connections_per_user) {
@@ -277,8 +320,29 @@ caf::message_handler common_handlers(session_self* self) {
         end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
                 "the run was cancelled by the client");
       },
+      [self](admin_cancel_atom, const std::string& correlation_id) {
+        auto& st = self->state;
+        auto it = st.run_by_correlation.find(correlation_id);
+        if (it == st.run_by_correlation.end()) return false;
+        std::string run_id = it->second;
+        end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
+                "the run was cancelled by an operator");
+        return true;
+      },
+      [self](admin_info_atom) {
+        auto& st = self->state;
+        std::string runs;
+        for (const auto& [cid, run_id] : st.run_by_correlation)
+          runs += std::string(runs.empty() ? "" : ",") + "{\"correlation_id\":\"" + cid +
+                  "\",\"run_id\":\"" + run_id + "\"}";
+        // Ids are checked at the protocol's charset ([A-Za-z0-9_.:@-]): no escaping needed.
+        return "{\"user_id\":\"" + st.user_id + "\",\"epoch\":\"" + st.events->epoch() +
+               "\",\"last_seq\":" + std::to_string(st.events->last_seq()) +
+               ",\"oldest_seq\":" + std::to_string(st.events->oldest_seq()) +
+               ",\"connections\":" + std::to_string(st.conns.size()) + ",\"runs\":[" + runs + "]}";
+      },
       [self](resume_atom, conn_id conn, std::uint64_t last_seq) {
-        self->state.events->replay(conn, last_seq, true, now_ms());
+        self->state.events->replay(conn, last_seq, std::string(), now_ms());
       },
       [self](emit_atom, run_event& ev) { on_run_event(self, ev); },
       [self](run_timeout_atom, const std::string& run_id) {

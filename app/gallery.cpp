@@ -12,6 +12,25 @@
 
 namespace aw::app {
 
+const char* render_help() {
+  return "usage: agentwire render --all --out DIR [--width W] [--height H] [--png-path P]\n"
+         "       agentwire render --bench N [--pool P] [--width W] [--height H] [--format "
+         "png|svg]\n"
+         "\n"
+         "Draws charts with gnuplot (GNUPLOT_PATH is not read: gnuplot on PATH), without a "
+         "server.\n"
+         "\n"
+         "  --all           every one of the 23 chart types, as PNG and SVG, with sample data\n"
+         "  --out DIR       where --all writes them (made if missing)\n"
+         "  --bench N       render N charts through a pool and print charts/s (1..100000)\n"
+         "  --pool P        gnuplot processes for --bench (1..64; default: one per core)\n"
+         "  --format F      png (default) or svg, for --bench (which measures both PNG paths)\n"
+         "  --png-path P    pngcairo (default) or svg: how --all makes its PNGs\n"
+         "  --width W       200..4000 (default 800)\n"
+         "  --height H      200..4000 (default 500)\n"
+         "  --help          this text\n";
+}
+
 int run_gallery_command(const std::vector<std::string>& args) {
   std::string out_dir;
   bool all = false;
@@ -24,15 +43,15 @@ int run_gallery_command(const std::vector<std::string>& args) {
     else if (args[i] == "--out" && i + 1 < args.size())
       out_dir = args[++i];
     else if (args[i] == "--width" && i + 1 < args.size())
-      width = std::stoi(args[++i]);
+      width = std::atoi(args[++i].c_str());  // 0 on garbage: refused below
     else if (args[i] == "--height" && i + 1 < args.size())
-      height = std::stoi(args[++i]);
+      height = std::atoi(args[++i].c_str());
     else if (args[i] == "--png-path" && i + 1 < args.size() &&
              render::parse_png_path(args[i + 1], options.png))
       ++i;
     else {
-      std::cerr << "usage: agentwire render --all --out DIR [--width W] [--height H]"
-                   " [--png-path svg|pngcairo]\n";
+      std::cerr << "agentwire render: unknown or incomplete argument '" << args[i]
+                << "'; see agentwire render --help\n";
       return 2;
     }
   }

@@ -7,6 +7,9 @@
 
 namespace aw::app {
 
+// The text of `agentwire render --help`: both forms and every flag.
+const char* render_help();
+
 int run_gallery_command(const std::vector<std::string>& args);
 
 }  // namespace aw::app

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -275,6 +276,20 @@ std::optional<std::string> bearer_token(std::string_view value) {
   for (char c : value)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return std::nullopt;
   return std::string(value);
+}
+
+}  // namespace aw::auth
+
+namespace aw::auth {
+
+bool same_secret(std::string_view given, std::string_view expected) {
+  if (expected.empty()) return false;
+  // Compare digests: equal length whatever was given, and no early exit.
+  unsigned char a[SHA256_DIGEST_LENGTH];
+  unsigned char b[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(given.data()), given.size(), a);
+  SHA256(reinterpret_cast<const unsigned char*>(expected.data()), expected.size(), b);
+  return CRYPTO_memcmp(a, b, sizeof a) == 0;
 }
 
 }  // namespace aw::auth

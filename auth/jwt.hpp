@@ -64,3 +64,11 @@ bool user_matches(const token_check& check, std::string_view user_id);
 std::optional<std::string> bearer_token(std::string_view authorization_header);
 
 }  // namespace aw::auth
+
+namespace aw::auth {
+
+// Constant-time equality of a presented credential and the configured one
+// (METRICS_TOKEN): the time taken does not tell how many bytes matched.
+bool same_secret(std::string_view given, std::string_view expected);
+
+}  // namespace aw::auth

@@ -1,5 +1,9 @@
 #include "core/config.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -54,7 +58,7 @@ option str_opt(const char* env, const char* flag, const char* help, std::string 
 const std::vector<option>& options() {
   static const std::vector<option> all = {
       str_opt("HOST", "--host", "address to listen on", &config::host),
-      int_opt("PORT", "--port", "TCP port for WebSocket and HTTP (0: any free port, for tests)", 0, 65535, &config::port),
+      int_opt("PORT", "--port", "TCP port for WebSocket and HTTP (1024..65535; 0: any free port, for tests)", 0, 65535, &config::port),
       str_opt("NODE_ID", "--node-id", "name of this node in connection_ack and /health",
               &config::node_id),
       int_opt("MAX_CONNECTIONS_PER_USER", "--max-connections-per-user",
@@ -153,6 +157,13 @@ const std::vector<option>& options() {
               0, 300, &config::auth_leeway_s),
       str_opt("ALLOWED_ORIGINS", "--allowed-origins", "comma-separated Origin allow-list",
               &config::allowed_origins),
+      str_opt("METRICS_TOKEN", "--metrics-token",
+              "set: GET /metrics needs Authorization: Bearer <this> (a user's token does not do)",
+              &config::metrics_token, true),
+      str_opt("ADMIN_TOKEN", "--admin-token",
+              "set: the admin API (/admin/...: nodes, users, connections, disconnect, cancel) "
+              "with Authorization: Bearer <this>; unset: no admin API",
+              &config::admin_token, true),
       str_opt("DATA_DIR", "--data-dir", "directory for the SQLite history and chart files",
               &config::data_dir),
       str_opt("STORE_URL", "--store-url",
@@ -174,7 +185,11 @@ const std::vector<option>& options() {
       int_opt("WORKER_TIMEOUT_S", "--worker-timeout-s",
               "seconds without a heartbeat after which a worker node counts as lost", 1, 300,
               &config::worker_timeout_s),
-      str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error", &config::log_level),
+      str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error (any case)", &config::log_level),
+      int_opt("START_DEGRADED", "--start-degraded",
+              "1: start even when DATA_DIR is not writable or gnuplot is missing (the flag alone "
+              "means 1)",
+              0, 1, &config::start_degraded),
   };
   return all;
 }
@@ -186,24 +201,99 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
-std::map<std::string, std::string> read_env_file(const std::string& path) {
-  std::map<std::string, std::string> out;
+struct dotenv {
+  std::map<std::string, std::string> values;
+  std::vector<std::string> keys;      // in file order, each once
+  std::vector<std::string> problems;  // "FILE:LINE: what is wrong"
+};
+
+// A dotenv file as such files are written: `KEY=value`, `export KEY=value`,
+// blank lines and `# comments`; a value in double quotes (with \n \t \" \\ as
+// escapes) or single quotes (literal), optionally followed by `# comment`;
+// an unquoted value ends at a ` #` comment and is trimmed.
+dotenv read_env_file(const std::string& path) {
+  dotenv out;
   std::ifstream in(path);
   std::string line;
+  int number = 0;
+  auto problem = [&](const std::string& what) {
+    out.problems.push_back(path + ":" + std::to_string(number) + ": " + what);
+  };
   while (std::getline(in, line)) {
+    ++number;
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
     if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
     auto eq = line.find('=');
-    if (eq == std::string::npos) continue;
+    if (eq == std::string::npos) {
+      problem("'" + line.substr(0, 60) + "' is not KEY=value");
+      continue;
+    }
     std::string key = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    out[key] = value;
+    std::string rest = trim(line.substr(eq + 1));
+    std::string value;
+    std::size_t after = rest.size();  // where what follows a quoted value starts
+    if (!rest.empty() && (rest[0] == '"' || rest[0] == '\'')) {
+      char quote = rest[0];
+      std::size_t i = 1;
+      bool closed = false;
+      for (; i < rest.size(); ++i) {
+        char c = rest[i];
+        if (c == quote) {
+          closed = true;
+          break;
+        }
+        if (quote == '"' && c == '\\' && i + 1 < rest.size()) {
+          char n = rest[++i];
+          value += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
+          continue;
+        }
+        value += c;
+      }
+      if (!closed) {
+        problem(key + ": the value's " + std::string(1, quote) + " quote is not closed");
+        continue;
+      }
+      after = i + 1;
+      std::string tail = trim(rest.substr(after));
+      if (!tail.empty() && tail[0] != '#') {
+        problem(key + ": text after the closing quote: '" + tail.substr(0, 40) + "'");
+        continue;
+      }
+    } else {
+      // A '#' starts a comment at the start of the value or after a blank.
+      std::size_t hash = std::string::npos;
+      for (std::size_t i = 0; i < rest.size(); ++i)
+        if (rest[i] == '#' && (i == 0 || rest[i - 1] == ' ' || rest[i - 1] == '\t')) {
+          hash = i;
+          break;
+        }
+      value = trim(rest.substr(0, hash));
+    }
+    if (!out.values.count(key)) out.keys.push_back(key);
+    out.values[key] = value;
   }
   return out;
+}
+
+// Optimal string alignment distance (a swap of two neighbours is one edit).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 void apply(const option& opt, const std::string& raw, const std::string& source, config& cfg,
@@ -241,6 +331,7 @@ std::string first_bad_worker_address(const std::string& list) {
 }
 
 void validate(config& cfg, std::vector<std::string>& errors) {
+  for (auto& c : cfg.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (cfg.log_level != "debug" && cfg.log_level != "info" && cfg.log_level != "warn" &&
       cfg.log_level != "error")
     errors.push_back("LOG_LEVEL: '" + cfg.log_level + "' is not one of debug, info, warn, error");
@@ -251,7 +342,8 @@ void validate(config& cfg, std::vector<std::string>& errors) {
         "OPENAI_API_KEY: must be set for LLM_PROVIDER=openai (any non-empty value for a local "
         "server that needs no key)");
   if (cfg.llm_base_url.rfind("http://", 0) != 0 && cfg.llm_base_url.rfind("https://", 0) != 0)
-    errors.push_back("LLM_BASE_URL: '" + cfg.llm_base_url + "' must start with http:// or https://");
+    errors.push_back("LLM_BASE_URL: '" + cfg.llm_base_url +
+                     "' must start with http:// or https://");
   if (cfg.llm_model.empty() || cfg.llm_model.size() > 200)
     errors.push_back("LLM_MODEL: must be 1..200 characters");
   if (!cfg.llm_ca_file.empty() && !std::ifstream(cfg.llm_ca_file).good())
@@ -278,15 +370,23 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("LLM_FALLBACK: '" + cfg.llm_fallback + "' is not one of builtin, none");
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)
     errors.push_back("NODE_ID: must be 1..64 characters");
-  if (cfg.host.empty()) errors.push_back("HOST: must not be empty");
+  if (cfg.host.empty()) {
+    errors.push_back("HOST: must not be empty");
+  } else {
+    unsigned char addr[16];
+    if (inet_pton(AF_INET, cfg.host.c_str(), addr) != 1 &&
+        inet_pton(AF_INET6, cfg.host.c_str(), addr) != 1)
+      errors.push_back("HOST: '" + cfg.host +
+                       "' is not an IP address; use 127.0.0.1 (this host only), ::1, or 0.0.0.0 "
+                       "(every interface)");
+  }
   if (cfg.role != "all" && cfg.role != "gateway" && cfg.role != "worker")
     errors.push_back("ROLE: '" + cfg.role + "' is not one of all, gateway, worker");
   if (cfg.role == "gateway" && cfg.workers.empty())
     errors.push_back("WORKERS: a gateway needs at least one worker (--workers host:port,...)");
   if (cfg.role == "gateway") {
     std::string bad = first_bad_worker_address(cfg.workers);
-    if (!bad.empty())
-      errors.push_back("WORKERS: '" + bad + "' is not host:port (port 1..65535)");
+    if (!bad.empty()) errors.push_back("WORKERS: '" + bad + "' is not host:port (port 1..65535)");
   }
   if (cfg.data_dir.empty()) errors.push_back("DATA_DIR: must not be empty");
   if (!cfg.store_url.empty() && cfg.store_url.rfind("postgresql://", 0) != 0 &&
@@ -309,15 +409,45 @@ std::vector<std::string> split_worker_addresses(const std::string& list) {
   return out;
 }
 
+std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = 3;  // at most two edits
+  for (const auto& c : candidates) {
+    std::size_t d = edit_distance(upper(word), upper(c));
+    if (d < best_d && d * 2 < word.size()) {
+      best = c;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
 config_result load_config(const std::vector<std::string>& args, const std::string& env_file) {
   config_result result;
-  auto file_values = read_env_file(env_file);
+  auto file = read_env_file(env_file);
+  for (const auto& p : file.problems) result.errors.push_back(p);
+  std::map<std::string, std::string> source;
+  std::vector<std::string> env_names;
+  std::vector<std::string> flag_names;
   for (const auto& opt : options()) {
+    env_names.push_back(opt.env);
+    flag_names.push_back(opt.flag);
+    source[opt.env] = "default";
     if (const char* v = std::getenv(opt.env)) {
       apply(opt, v, opt.env, result.cfg, result.errors);
-    } else if (auto it = file_values.find(opt.env); it != file_values.end()) {
+      source[opt.env] = "environment";
+    } else if (auto it = file.values.find(opt.env); it != file.values.end()) {
       apply(opt, it->second, std::string(env_file) + ": " + opt.env, result.cfg, result.errors);
+      source[opt.env] = env_file;
     }
+  }
+  // A key of the file that is no setting: a typo when it is near one.
+  for (const auto& key : file.keys) {
+    if (source.count(key)) continue;
+    std::string near = nearest_name(key, env_names);
+    if (!near.empty())
+      result.warnings.push_back(env_file + ": " + key +
+                                " is not a setting (ignored); did you mean " + near + "?");
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
@@ -336,8 +466,17 @@ config_result load_config(const std::vector<std::string>& args, const std::strin
     for (const auto& opt : options())
       if (arg == opt.flag) found = &opt;
     if (!found) {
-      result.errors.push_back("unknown argument '" + args[i] + "' (see --help)");
+      std::string near = nearest_name(arg, flag_names);
+      result.errors.push_back("unknown argument '" + args[i] + "'" +
+                              (near.empty() ? "" : " (did you mean " + near + "?)") +
+                              " (see --help)");
+      // Its value, if it has one, is not a second mistake.
+      if (!has_value && i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) ++i;
       continue;
+    }
+    if (!has_value && arg == "--start-degraded") {  // a switch: the flag alone means 1
+      value = "1";
+      has_value = true;
     }
     if (!has_value) {
       if (i + 1 >= args.size()) {
@@ -347,25 +486,74 @@ config_result load_config(const std::vector<std::string>& args, const std::strin
       value = args[++i];
     }
     apply(*found, value, arg + " (" + found->env + ")", result.cfg, result.errors);
+    source[found->env] = "flag " + arg;
   }
   validate(result.cfg, result.errors);
+  for (const auto& opt : options()) result.sources.emplace_back(opt.env, source[opt.env]);
   return result;
 }
+
+std::string describe_config(const config_result& r) {
+  std::ostringstream out;
+  for (const auto& opt : options()) {
+    std::string where;
+    for (const auto& [name, from] : r.sources)
+      if (name == opt.env) where = from;
+    std::string line = std::string(opt.env) + "=" + opt.show(r.cfg);
+    out << line;
+    for (std::size_t n = line.size(); n < 44; ++n) out << ' ';
+    out << " (" << where << ")\n";
+  }
+  return out.str();
+}
+
+namespace {
+
+// --help's sections: the env name of each section's first option.
+const std::map<std::string, const char*>& help_sections() {
+  static const std::map<std::string, const char*> sections = {
+      {"HOST", "Network"},
+      {"MAX_CONNECTIONS_PER_USER", "Limits (PROTOCOL.md section 5)"},
+      {"RENDER_POOL_SIZE", "Rendering and scheduling"},
+      {"GNUPLOT_PATH", "Rendering and scheduling"},
+      {"LLM_PROVIDER", "Model"},
+      {"AUTH_SECRET", "Security"},
+      {"DATA_DIR", "History and charts"},
+      {"CORS_ORIGINS", "Browsers (CORS)"},
+      {"ROLE", "Cluster"},
+      {"LOG_LEVEL", "Logs and start-up"},
+  };
+  return sections;
+}
+
+}  // namespace
 
 std::string config_help() {
   std::ostringstream out;
   out << "agentwire: streams AI agent runs to chat frontends over WebSocket\n\n"
-         "usage: agentwire [flags]                 run the service\n"
-         "       agentwire render --all --out DIR  render every chart type (PNG and SVG)\n"
-         "       agentwire render --bench N        charts/s through the render pool (both PNG_PATHs)\n"
-         "       agentwire token --user U [--ttl S] a test JWT signed with AUTH_SECRET\n\n"
-         "Every flag has an environment variable (also read from ./.env); flags win.\n\n";
+         "usage: agentwire [flags]                  run the service\n"
+         "       agentwire check-config [flags]     print the effective settings and their source\n"
+         "       agentwire check-token TOKEN        verify a token with AUTH_SECRET\n"
+         "       agentwire token --user U [--ttl S]  a test JWT signed with AUTH_SECRET\n"
+         "       agentwire render --all --out DIR   render every chart type (PNG and SVG)\n"
+         "       agentwire render --bench N         charts/s through the render pool (both PNG paths)\n"
+         "       agentwire version | --version      the version\n\n"
+         "Every flag has an environment variable (also read from ./.env); flags win over\n"
+         "the environment, which wins over .env.\n";
   config defaults;
+  std::string current;
   for (const auto& opt : options()) {
+    if (auto it = help_sections().find(opt.env);
+        it != help_sections().end() && current != it->second) {
+      current = it->second;
+      out << "\n" << current << ":\n";
+    }
     out << "  " << opt.flag;
     for (std::size_t n = std::string(opt.flag).size(); n < 30; ++n) out << ' ';
     out << opt.env << "\n      " << opt.help;
-    if (opt.set_int) out << " (" << opt.min << ".." << opt.max << ")";
+    // PORT states its own range (0 or 1024..65535).
+    if (opt.set_int && std::string(opt.env) != "PORT")
+      out << " (" << opt.min << ".." << opt.max << ")";
     out << "; default " << (opt.show(defaults).empty() ? "\"\"" : opt.show(defaults)) << "\n";
   }
   return out.str();

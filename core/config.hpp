@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace aw::core {
@@ -57,6 +58,8 @@ struct config {
   int auth_max_ttl_s = 86400;    // longest token lifetime accepted (exp - iat)
   int auth_leeway_s = 30;        // clock skew allowed on exp, nbf, iat
   std::string allowed_origins;   // comma-separated; empty: any
+  std::string metrics_token;     // set: GET /metrics needs it as a Bearer token (no user JWT)
+  std::string admin_token;       // set: the admin API (/admin/...) with it as a Bearer token
   // history and charts (issue #8)
   std::string data_dir = "./data";   // SQLite file and chart files live here
   std::string store_url;             // empty: SQLite under DATA_DIR; postgresql://... for clusters
@@ -69,14 +72,28 @@ struct config {
   std::string worker_host = "127.0.0.1";  // worker: address the published actors bind to
   int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
   // logs
-  std::string log_level = "info";
+  std::string log_level = "info";  // any case; lower-cased when read
+  // 1: start even when DATA_DIR is not writable or gnuplot is missing (app/preflight)
+  int start_degraded = 0;
 };
 
 struct config_result {
   config cfg;
-  std::vector<std::string> errors;  // one line per bad value
+  std::vector<std::string> errors;    // one line per bad value
+  std::vector<std::string> warnings;  // e.g. an unknown .env key that looks like a setting
+  // Where each setting's value came from, by env name: "default", "environment",
+  // the env file's path, or "flag --name". Every option has an entry.
+  std::vector<std::pair<std::string, std::string>> sources;
   bool help = false;
 };
+
+// One line per setting for `agentwire check-config`: NAME=value  (source);
+// secrets show as (set) / (unset).
+std::string describe_config(const config_result& r);
+
+// The nearest of `candidates` to `word` (at most two edits apart, and fewer
+// than half its length), or "" when none is near ("PROT" -> "PORT").
+std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates);
 
 // argv excludes the program name and any subcommand.
 config_result load_config(const std::vector<std::string>& args, const std::string& env_file = ".env");

@@ -6,12 +6,11 @@
 #include <vector>
 
 #include "actors/chart_store.hpp"
+#include "core/version.hpp"
 #include "gateway/handshake.hpp"
 #include "protocol/parse.hpp"
 
 namespace aw::gateway {
-
-constexpr const char* service_version = "0.1.0";
 
 std::string health_status(const health_figures& h) {
   bool render_ok = h.render_workers == 0 || h.render_workers_up > 0;
@@ -28,7 +27,7 @@ std::string health_json(const health_figures& h) {
   w.Key("service");
   w.String("agentwire");
   w.Key("version");
-  w.String(service_version);
+  w.String(core::version);
   w.Key("node");
   w.String(h.node.c_str());
   w.Key("active_connections");
@@ -66,20 +65,142 @@ std::string health_json(const health_figures& h) {
   return buf.GetString();
 }
 
-std::string error_json(const std::string& message) {
+std::string error_json(const std::string& message, const std::string& code) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
   w.Key("error");
   w.String(message.c_str());
+  w.Key("code");
+  w.String(code.c_str());
   w.EndObject();
   return buf.GetString();
+}
+
+std::string error_code_for(int status) {
+  switch (status) {
+    case 400:
+      return "BAD_REQUEST";
+    case 401:
+      return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 405:
+      return "METHOD_NOT_ALLOWED";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 422:
+      return "VALIDATION_FAILED";
+    case 426:
+      return "UPGRADE_REQUIRED";
+    case 429:
+      return "RATE_LIMITED";
+    case 500:
+      return "INTERNAL_ERROR";
+    case 501:
+      return "NOT_IMPLEMENTED";
+    case 503:
+      return "UNAVAILABLE";
+    default:
+      return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+  }
+}
+
+const char* http_reason(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 426:
+      return "Upgrade Required";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "";
+  }
 }
 
 http_answer json_error(int status, const std::string& message) {
   http_answer a;
   a.status = status;
-  a.body = error_json(message);
+  a.body = error_json(message, error_code_for(status));
+  return a;
+}
+
+const char* allowed_methods_for(const std::string& path) {
+  auto ends_with = [&](const std::string& tail) {
+    return path.size() > tail.size() &&
+           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  bool admin_action =
+      path.rfind("/admin/", 0) == 0 && (ends_with("/disconnect") || ends_with("/cancel"));
+  return path == "/agui" || admin_action ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+}
+
+http_answer upgrade_required_answer() {
+  auto a = json_error(426,
+                      "this is the WebSocket endpoint: connect with a WebSocket client "
+                      "(ws://HOST:PORT/ws?user_id=U&session_id=S), not plain HTTP");
+  a.headers.emplace_back("Upgrade", "websocket");
+  a.headers.emplace_back("Connection", "Upgrade");
+  return a;
+}
+
+http_answer liveness_answer() {
+  http_answer a;
+  a.body = R"({"status":"alive"})";
+  a.headers.emplace_back("Cache-Control", "no-store");
+  return a;
+}
+
+http_answer readiness_answer(const health_figures& h, bool draining) {
+  std::vector<const char*> reasons;
+  if (draining) reasons.push_back("draining: the server is shutting down");
+  if (!h.store_up) reasons.push_back("the history store does not answer");
+  if (h.render_workers > 0 && h.render_workers_up == 0) reasons.push_back("no render worker is up");
+  if (h.cluster_workers > 0 && h.cluster_workers_live == 0)
+    reasons.push_back("no worker node is live");
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("status");
+  w.String(reasons.empty() ? "ready" : "not_ready");
+  w.Key("reasons");
+  w.StartArray();
+  for (const char* r : reasons) w.String(r);
+  w.EndArray();
+  w.EndObject();
+  http_answer a;
+  a.status = reasons.empty() ? 200 : 503;
+  a.body = buf.GetString();
+  a.headers.emplace_back("Cache-Control", "no-store");
   return a;
 }
 

@@ -43,8 +43,27 @@ struct http_answer {
   std::vector<std::pair<std::string, std::string>> headers;  // extra ones
 };
 
+// GET /livez: 200 while the process answers HTTP at all (the kubelet restarts
+// it otherwise). GET /readyz: 200 when this node can serve runs; 503 with the
+// reasons when the store is down, no render worker is up, no worker node is
+// live (gateway role), or the server is draining (SIGTERM).
+http_answer liveness_answer();
+http_answer readiness_answer(const health_figures& h, bool draining);
+
+// REST errors: {"error": message, "code": CODE}, the shape of /agui's, CODE
+// named after the status (error_code_for).
 http_answer json_error(int status, const std::string& message);
-std::string error_json(const std::string& message);
+std::string error_json(const std::string& message, const std::string& code);
+std::string error_code_for(int status);  // 404 -> "NOT_FOUND", ...
+
+// The reason phrase of a status line ("Unprocessable Entity"); "" when unknown.
+const char* http_reason(int status);
+
+// The methods a path answers, for Allow on 405 and OPTIONS.
+const char* allowed_methods_for(const std::string& path);
+
+// GET /ws (or /ws/U/S) without a WebSocket upgrade: 426 with a hint.
+http_answer upgrade_required_answer();
 
 // "/charts/{id}" -> id, or "" when the path is not a chart path or the id is malformed.
 std::string chart_id_from_path(const std::string& path);

@@ -37,6 +37,8 @@ void counter(std::string& out, const char* name, const char* help, double value)
   sample(out, name, value);
 }
 
+// Histograms are kept in milliseconds and exported in seconds (Prometheus
+// base units): bounds and sum divided by 1000.
 void histogram_family(std::string& out, const char* name, const char* help,
                       const actors::histogram& h) {
   family(out, name, "histogram", help);
@@ -44,12 +46,12 @@ void histogram_family(std::string& out, const char* name, const char* help,
   for (std::size_t i = 0; i < h.bounds().size(); ++i) {
     cumulative += h.bucket(i);
     char le[32];
-    std::snprintf(le, sizeof le, "%g", h.bounds()[i]);
+    std::snprintf(le, sizeof le, "%g", h.bounds()[i] / 1000.0);
     sample(out, std::string(name) + "_bucket{le=\"" + le + "\"}", static_cast<double>(cumulative));
   }
   cumulative += h.bucket(h.bounds().size());
   sample(out, std::string(name) + "_bucket{le=\"+Inf\"}", static_cast<double>(cumulative));
-  sample(out, std::string(name) + "_sum", h.sum());
+  sample(out, std::string(name) + "_sum", h.sum() / 1000.0);
   sample(out, std::string(name) + "_count", static_cast<double>(h.count()));
 }
 
@@ -98,14 +100,14 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   sample(out, "agentwire_charts_cached", static_cast<double>(g.charts_cached));
   family(out, "agentwire_chart_cache_bytes", "gauge", "Bytes of those images.");
   sample(out, "agentwire_chart_cache_bytes", static_cast<double>(g.chart_bytes));
-  histogram_family(out, "agentwire_event_delivery_ms",
-                   "From the emitter to the socket write, in milliseconds.", c.event_delivery_ms);
-  histogram_family(out, "agentwire_run_duration_ms", "Run duration, in milliseconds.",
+  histogram_family(out, "agentwire_event_delivery_seconds",
+                   "From the emitter to the socket write, in seconds.", c.event_delivery_ms);
+  histogram_family(out, "agentwire_run_duration_seconds", "Run duration, in seconds.",
                    c.run_duration_ms);
-  histogram_family(out, "agentwire_render_ms", "gnuplot render time, in milliseconds.",
+  histogram_family(out, "agentwire_render_seconds", "gnuplot render time, in seconds.",
                    c.render_ms);
-  histogram_family(out, "agentwire_llm_ms",
-                   "Time to generate a run's data and text, in milliseconds.", c.llm_ms);
+  histogram_family(out, "agentwire_llm_seconds",
+                   "Time to generate a run's data and text, in seconds.", c.llm_ms);
   const auto& llm = *c.llm;
   gauge(out, "agentwire_llm_calls_in_flight", "Model calls in flight (HTTP transfers).",
         static_cast<double>(llm.in_flight.load()));
@@ -129,12 +131,12 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
          static_cast<double>(llm.tokens_out.load()));
   histogram_family(out, "agentwire_llm_queue_wait_seconds",
                    "From a model call's submission to its first attempt, in seconds.",
-                   c.llm_queue_wait_s);
+                   c.llm_queue_wait_ms);
   histogram_family(out, "agentwire_llm_time_to_first_token_seconds",
                    "From a model call's first attempt to its first answer text, in seconds.",
-                   c.llm_ttft_s);
-  histogram_family(out, "agentwire_store_write_ms",
-                   "History store write (one batch, one transaction), in milliseconds.",
+                   c.llm_ttft_ms);
+  histogram_family(out, "agentwire_store_write_seconds",
+                   "History store write (one batch, one transaction), in seconds.",
                    c.store_write_ms);
   gauge(out, "agentwire_store_up", "1 when the history store answers writes and pings.",
         g.store_up ? 1 : 0);

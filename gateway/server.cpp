@@ -163,6 +163,7 @@ void server::impl::pump() {
 
 void server::impl::close_connection(const connection_ptr& con, std::uint16_t code,
                                     const std::string& reason) {
+  op.closes[code]++;
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);
 }
@@ -170,11 +171,15 @@ void server::impl::close_connection(const connection_ptr& con, std::uint16_t cod
 bool server::impl::on_validate(hdl_t hdl) {
   auto con = endpoint.get_con_from_hdl(hdl);
   auto refuse = [&](websocketpp::http::status_code::value status, const std::string& why) {
+    op.handshake_refusals[static_cast<int>(status)]++;
     con->set_status(status);
-    con->set_body(error_json(why));
+    con->set_body(error_json(why, error_code_for(static_cast<int>(status))));
     con->replace_header("Content-Type", "application/json");
     log::info("gateway", "handshake refused",
-              {{"status", std::to_string(static_cast<int>(status))}, {"why", why}});
+              {{"status", std::to_string(static_cast<int>(status))},
+               {"why", why},
+               {"client", con->get_remote_endpoint()},
+               {"forwarded_for", con->get_request_header("X-Forwarded-For").substr(0, 200)}});
     return false;
   };
   if (stopping) return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
@@ -395,6 +400,7 @@ int server::impl::run(const actors::services& services) {
   endpoint.clear_error_channels(websocketpp::log::elevel::all);
   endpoint.init_asio(&io);
   endpoint.set_reuse_addr(true);
+  endpoint.set_user_agent("agentwire");  // the Server header: no library version
   // websocketpp stops reading at its own limit and the close never completes
   // (the client sees 1006), so it gets head-room and on_message enforces
   // MAX_MESSAGE_BYTES with a proper 1009 close.

@@ -19,7 +19,6 @@ namespace {
 constexpr std::size_t query_threads = 2;
 constexpr std::size_t query_queue = 256;  // past this, 503 at once
 constexpr auto store_ping_interval = std::chrono::seconds(5);
-constexpr const char* allowed_methods = "GET, HEAD, POST, OPTIONS";
 
 std::string backend_of(const std::string& store_url) {
   return store_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
@@ -50,7 +49,27 @@ std::string server::impl::http_user(const connection_ptr& con) {
 void server::impl::start_http() {
   workers = std::make_unique<http_workers>(query_threads, query_queue);
   std::string error;
-  if (!svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
+  bool shared = false;
+#ifdef AW_HAVE_STORE
+  // With a store every gateway reads (PostgreSQL), charts go there: any
+  // gateway serves any chart to its owner, after a failover too. Its own
+  // connection, for the chart store's thread and the query workers.
+  if (backend_of(cfg->store_url) == "postgresql") {
+    try {
+      std::shared_ptr<store::history_store> charts =
+          store::open_history_store(cfg->store_url, cfg->data_dir);
+      if (charts->keeps_charts()) {
+        svc.charts->persist_to_store(std::move(charts));
+        shared = true;
+        log::info("gateway", "charts are kept in the history store", {{"backend", "postgresql"}});
+      }
+    } catch (const std::exception& e) {
+      log::error("gateway", "the store for charts is not available: chart files instead",
+                 {{"error", e.what()}});
+    }
+  }
+#endif
+  if (!shared && !svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
     log::error("gateway", "chart files are off: charts live in memory only", {{"error", error}});
   store_backend = backend_of(cfg->store_url);
   // Once here, before listening, so the first /health already knows; then
@@ -78,8 +97,17 @@ std::shared_ptr<store::history_store> server::impl::history_handle() {
     try {
       history = store::open_history_store(cfg->store_url, cfg->data_dir);
       log::info("gateway", "history store open for reading", {{"backend", history->backend()}});
+      history_open_failure_logged = false;
     } catch (const std::exception& e) {
-      log::error("gateway", "history store not available", {{"error", e.what()}});
+      // Tried again every few seconds: said once (until it opens), naming the setting.
+      if (!history_open_failure_logged)
+        log::error(
+            "gateway", "history store not available; tried again every 5 s",
+            {{"error", e.what()},
+             {"setting", cfg->store_url.empty()
+                             ? "DATA_DIR=" + cfg->data_dir + " (SQLite file history.db)"
+                             : std::string("STORE_URL (") + backend_of(cfg->store_url) + ")"}});
+      history_open_failure_logged = true;
     }
   }
 #endif
@@ -104,7 +132,14 @@ void server::impl::schedule_store_ping() {
 }
 
 void server::impl::answer(const connection_ptr& con, const http_answer& a) {
-  con->set_status(static_cast<websocketpp::http::status_code::value>(a.status));
+  const std::string& resource = con->get_resource();
+  op.http_requests[{route_label(resource.substr(0, resource.find('?')), false), a.status}]++;
+  // websocketpp knows no reason phrase for some (422): our own table.
+  auto code = static_cast<websocketpp::http::status_code::value>(a.status);
+  if (const char* reason = http_reason(a.status); *reason)
+    con->set_status(code, reason);
+  else
+    con->set_status(code);
   if (!a.content_type.empty() && !a.body.empty())
     con->replace_header("Content-Type", a.content_type);
   for (const auto& [name, value] : a.headers) con->replace_header(name, value);
@@ -139,7 +174,7 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
   con->defer_http_response();  // answered by the post above, after this handler returns
 }
 
-void server::impl::serve_health(const connection_ptr& con) {
+health_figures server::impl::health_now() const {
   health_figures h;
   h.node = cfg->node_id;
   // An AG-UI stream holds a connection slot like a WebSocket does.
@@ -156,12 +191,24 @@ void server::impl::serve_health(const connection_ptr& con) {
         static_cast<std::int64_t>(core::split_worker_addresses(cfg->workers).size());
     h.cluster_workers_live = svc.stats->workers_live.load();
   }
+  return h;
+}
+
+void server::impl::serve_health(const connection_ptr& con) {
   http_answer a;
-  a.body = health_json(h);
+  a.body = health_json(health_now());
   answer(con, a);
 }
 
 void server::impl::serve_metrics(const connection_ptr& con) {
+  // METRICS_TOKEN: the scraper's own credential; a user's token does not do.
+  if (!cfg->metrics_token.empty() &&
+      !auth::same_secret(auth::bearer_token(con->get_request_header("Authorization")).value_or(""),
+                         cfg->metrics_token)) {
+    auto a = json_error(401, "/metrics needs Authorization: Bearer <METRICS_TOKEN>");
+    a.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return answer(con, a);
+  }
   gauges g;
   g.connections = static_cast<std::int64_t>(conns.size());
   g.agui_streams = static_cast<std::int64_t>(agui_streams.size());
@@ -172,10 +219,13 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   g.chart_file_failures = svc.charts->write_failures();
   g.store_up = history_answers.load() && svc.stats->store_up.load();
   g.http_queue = workers ? static_cast<std::int64_t>(workers->queued()) : 0;
-  http_answer a;
-  a.content_type = "text/plain; version=0.0.4";
-  a.body = metrics_text(*svc.stats, g);
-  answer(con, a);
+  // The process figures read /proc: on a query worker, not here.
+  answer_later(con, [this, g, figures = op] {
+    http_answer a;
+    a.content_type = "text/plain; version=0.0.4";
+    a.body = metrics_text(*svc.stats, g) + operator_metrics_text(figures, read_process_figures());
+    return a;
+  });
 }
 
 void server::impl::serve_chart(const connection_ptr& con, const std::string& id,
@@ -235,18 +285,26 @@ void server::impl::on_http(hdl_t hdl) {
   if (preflight) {
     http_answer a;
     a.status = 204;
-    a.headers.emplace_back("Allow", allowed_methods);
+    a.headers.emplace_back("Allow", allowed_methods_for(path));
     return answer(con, a);
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (path.rfind("/admin/", 0) == 0) return on_admin(con, method, path);  // server_admin.cpp
   if (method != "GET" && method != "HEAD") {
-    auto a = json_error(405, "method not allowed");
-    a.headers.emplace_back("Allow", allowed_methods);
+    auto a = json_error(405, method + " is not allowed on " + path);
+    a.headers.emplace_back("Allow", allowed_methods_for(path));
     return answer(con, a);
   }
   if (path == "/health") return serve_health(con);
-  if (serve_static_file(*con, path)) return;  // the chat page (web/): no auth, PROTOCOL.md 8
+  if (path == "/livez") return answer(con, liveness_answer());
+  if (path == "/readyz") return answer(con, readiness_answer(health_now(), stopping));
+  if (path == "/ws" || path.rfind("/ws/", 0) == 0) return answer(con, upgrade_required_answer());
+  if (serve_static_file(*con, path)) {  // the chat page (web/): no auth, PROTOCOL.md 8
+    op.http_requests[{route_label(path, true), static_cast<int>(con->get_response_code())}]++;
+    return;
+  }
+  if (path == "/metrics" && !cfg->metrics_token.empty()) return serve_metrics(con);
   std::string user;
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
   if (path == "/metrics") return serve_metrics(con);

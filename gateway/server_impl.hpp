@@ -20,6 +20,7 @@
 #include "auth/jwt.hpp"
 #include "gateway/http_routes.hpp"
 #include "gateway/http_workers.hpp"
+#include "gateway/operator_metrics.hpp"
 #include "gateway/server.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
@@ -89,6 +90,7 @@ struct server::impl : actors::outbox {
   std::unordered_set<actors::conn_id> pumping;  // connections with pending frames
   bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
+  operator_figures op;  // refusals, closes, HTTP requests for /metrics (Asio thread only)
   struct user_entry {
     caf::actor session;
     int connections = 0;
@@ -103,6 +105,7 @@ struct server::impl : actors::outbox {
   // gateway's own history store for reads (the history writer has its own).
   std::mutex history_mutex;                       // guards the pointer, not the store
   std::shared_ptr<store::history_store> history;  // null until opened (query workers retry)
+  bool history_open_failure_logged = false;       // guarded by history_mutex
   std::string store_backend = "none";             // set before listening
   std::atomic<bool> history_answers{false};       // the last ping succeeded
   asio::steady_timer store_ping_timer{io};
@@ -148,6 +151,7 @@ struct server::impl : actors::outbox {
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);
+  void on_admin(const connection_ptr& con, const std::string& method, const std::string& path);
   // The outbox's write/close for a stream's conn_id; false when it is not one.
   bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
   bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
@@ -163,6 +167,7 @@ struct server::impl : actors::outbox {
   // Runs `job` on a query worker and answers with its result on the Asio
   // thread; answers 503 at once when the workers' queue is full.
   void answer_later(const connection_ptr& con, std::function<http_answer()> job);
+  health_figures health_now() const;  // what /health and /readyz report
   void serve_health(const connection_ptr& con);
   void serve_metrics(const connection_ptr& con);
   void serve_chart(const connection_ptr& con, const std::string& id, const std::string& user);

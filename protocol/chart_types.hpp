@@ -43,4 +43,9 @@ std::string_view to_string(chart_type t);
 // Exact, case-sensitive match of one of the 23 names.
 std::optional<chart_type> parse_chart_type(std::string_view name);
 
+// For "did you mean ...?" after parse_chart_type failed: the type `name` was
+// probably meant to be (any case, '-' or ' ' for '_', a missing "_chart", a
+// typo or two, the words of a name in another order), or nullopt.
+std::optional<chart_type> nearest_chart_type(std::string_view name);
+
 }  // namespace aw::protocol

@@ -88,6 +88,8 @@ bool parse_chart_preference(const value& payload, std::optional<chart_type>* out
     f->code = error_code::unsupported_chart_type;
     f->message =
         "payload.chart_preference " + json_read::quote(name) + " is not one of the 23 chart types";
+    if (auto near = nearest_chart_type(name))
+      f->message += "; did you mean " + std::string(to_string(*near)) + "?";
     return false;
   }
   return true;

@@ -61,6 +61,11 @@ struct page {
   std::string before_id;  // the last row's conversation_id / first row's run_id
 };
 
+class store_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Every call is safe from several threads (one connection per store, calls
 // take turns); text fields are stored as valid UTF-8 without NUL bytes.
 class history_store {
@@ -81,11 +86,29 @@ class history_store {
   // Cheap round trip; false when the database does not answer.
   virtual bool ping() = 0;
   virtual const char* backend() const = 0;  // "sqlite" | "postgresql"
-};
 
-class store_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+  // Chart images every gateway can read (issue #22 item 2): a store shared by
+  // the gateways (PostgreSQL) keeps them; one that is not (SQLite under one
+  // gateway's DATA_DIR) keeps none, and charts stay files. Removed with the
+  // history by remove_older_than.
+  virtual bool keeps_charts() const { return false; }
+  // Throws store_error on failure; an id written twice keeps the first.
+  virtual void put_chart(const std::string& id, const std::string& owner,
+                         const std::string& content_type, const std::string& bytes,
+                         std::int64_t at_ms) {
+    (void)id, (void)owner, (void)content_type, (void)bytes, (void)at_ms;
+    throw store_error("this store keeps no charts");
+  }
+  struct chart_row {
+    std::string owner;
+    std::string content_type;
+    std::string bytes;
+  };
+  // nullopt when absent or larger than max_bytes. Throws store_error on failure.
+  virtual std::optional<chart_row> get_chart(const std::string& id, std::size_t max_bytes) {
+    (void)id, (void)max_bytes;
+    return std::nullopt;
+  }
 };
 
 // Opens (and migrates) the store named by STORE_URL: empty or "sqlite:PATH"

@@ -31,6 +31,15 @@ const std::vector<migration>& migrations() {
        " ON history_messages (user_id, conversation_id, created_ms);"},
       // Retention deletes by age across all users.
       {2, "CREATE INDEX history_messages_by_age ON history_messages (created_ms);"},
+      // Chart images shared by the gateways (PostgreSQL; SQLite keeps files).
+      {3,
+       "CREATE TABLE history_charts ("
+       " id TEXT PRIMARY KEY,"
+       " owner TEXT NOT NULL,"
+       " content_type TEXT NOT NULL,"
+       " bytes BYTEA NOT NULL,"
+       " created_ms BIGINT NOT NULL);"
+       "CREATE INDEX history_charts_by_age ON history_charts (created_ms);"},
   };
   return all;
 }

@@ -147,6 +147,7 @@ class postgres_store final : public history_store {
       std::string cutoff = std::to_string(cutoff_ms);
       removed = exec(messages, {cutoff}).affected();
       exec(conversations, {cutoff});
+      exec("DELETE FROM history_charts WHERE created_ms < $1", {cutoff});
     });
     return removed;
   }
@@ -164,6 +165,47 @@ class postgres_store final : public history_store {
   }
 
   const char* backend() const override { return "postgresql"; }
+
+  bool keeps_charts() const override { return true; }
+
+  // The bytes travel as hex text (PQexecParams in text mode).
+  void put_chart(const std::string& id, const std::string& owner, const std::string& content_type,
+                 const std::string& bytes, std::int64_t at_ms) override {
+    static const char digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(bytes.size() * 2);
+    for (unsigned char c : bytes) {
+      hex += digits[c >> 4];
+      hex += digits[c & 15];
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    with_reconnect([&] {
+      ensure_connected();
+      exec(
+          "INSERT INTO history_charts (id, owner, content_type, bytes, created_ms)"
+          " VALUES ($1, $2, $3, decode($4, 'hex'), $5) ON CONFLICT (id) DO NOTHING",
+          {id, clean_text(owner), clean_text(content_type), hex, std::to_string(at_ms)});
+    });
+  }
+
+  std::optional<chart_row> get_chart(const std::string& id, std::size_t max_bytes) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return with_reconnect([&]() -> std::optional<chart_row> {
+      ensure_connected();
+      auto r = exec(
+          "SELECT owner, content_type, encode(bytes, 'hex') FROM history_charts"
+          " WHERE id = $1 AND octet_length(bytes) <= $2",
+          {id, std::to_string(max_bytes)});
+      if (r.rows() == 0) return std::nullopt;
+      chart_row row{r.text(0, 0), r.text(0, 1), {}};
+      std::string hex = r.text(0, 2);
+      auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+      row.bytes.reserve(hex.size() / 2);
+      for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        row.bytes += static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1]));
+      return row;
+    });
+  }
 
  private:
   void connect() {

@@ -48,6 +48,7 @@ export function str(x, max = 4000) {
 export function safeImageSrc(src) {
   if (typeof src !== 'string') return '';
   if (/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src)) return src;
-  if (/^\/charts\/[A-Za-z0-9_.-]+$/.test(src)) return src;
+  // chart_url: /charts/{id}?user_id={user} (the query routes it to the user's gateway).
+  if (/^\/charts\/[A-Za-z0-9_-]+(\?user_id=[A-Za-z0-9_.*%-]+)?$/.test(src)) return src;
   return '';
 }

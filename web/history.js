@@ -47,7 +47,9 @@ export class History {
 
   async load(more = false) {
     if (!this.userId) return;
-    const q = new URLSearchParams({ limit: String(PAGE) });
+    // user_id in the query too: a proxy that hashes on ?user_id= (the k8s
+    // Ingress) sends the request to the user's gateway.
+    const q = new URLSearchParams({ limit: String(PAGE), user_id: this.userId });
     if (more && this.nextBefore !== null) {
       q.set('before', String(this.nextBefore));
       if (this.nextBeforeId) q.set('before_id', this.nextBeforeId);
@@ -92,7 +94,7 @@ export class History {
   // The runs of one past conversation, oldest first, as RunViews.
   async messages(conversationId) {
     for (const u of this.blobUrls.splice(0)) URL.revokeObjectURL(u);
-    const url = `/conversations/${encodeURIComponent(this.userId)}/${encodeURIComponent(conversationId)}/messages?limit=100`;
+    const url = `/conversations/${encodeURIComponent(this.userId)}/${encodeURIComponent(conversationId)}/messages?${new URLSearchParams({ limit: '100', user_id: this.userId })}`;
     const { status, body } = await getJson(url, this.token);
     if (status !== 200 || !body || !Array.isArray(body.messages)) return null;
     const views = [];

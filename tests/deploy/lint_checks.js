@@ -27,7 +27,8 @@ function seconds(v) {
 }
 
 // docker-compose.yml: nginx + 2 gateways + 3 workers + postgres, wired together.
-function checkCompose(text, { exists, gatewaysConf }) {
+// modelSettings: the model's settings the binary knows (from core/config.cpp).
+function checkCompose(text, { exists, gatewaysConf, modelSettings = [] }) {
   const { docs, problems: p } = parseYamlDocs(text, 'docker-compose.yml');
   if (p.length) return p;
   const c = docs[0] || {};
@@ -53,14 +54,23 @@ function checkCompose(text, { exists, gatewaysConf }) {
     nodeIds.add(env.NODE_ID);
   }
   const workerAddrs = workers.map((w) => `${w}:${(s[w].environment || {}).WORKER_PORT}`);
+  // Not an open stack: secrets required (${X:?...}), nothing defaulted, and
+  // nginx published on loopback unless the operator says otherwise.
+  const required = (v, name) => new RegExp(`\\$\\{${name}:\\?[^}]+\\}`).test(String(v || ''));
   for (const w of workers) {
     const env = s[w].environment || {};
     if (env.ROLE !== 'worker') p.push(`compose: ${w}: ROLE is not worker`);
+    for (const k of modelSettings)
+      if (!(k in env)) p.push(`compose: ${w}: the model setting ${k} is not passed to the worker`);
+    for (const k of ['AUTH_SECRET', 'STORE_URL'])
+      if (k in env) p.push(`compose: ${w}: a worker gets the gateway's ${k}`);
     if (env.WORKER_HOST !== '0.0.0.0') p.push(`compose: ${w}: WORKER_HOST must be 0.0.0.0 in a container`);
   }
   for (const g of gateways) {
     const env = s[g].environment || {};
     if (env.ROLE !== 'gateway') p.push(`compose: ${g}: ROLE is not gateway`);
+    if (!required(env.AUTH_SECRET, 'AUTH_SECRET')) p.push(`compose: ${g}: AUTH_SECRET must be \${AUTH_SECRET:?...} (no empty default)`);
+    if (!required(env.STORE_URL, 'POSTGRES_PASSWORD')) p.push(`compose: ${g}: the STORE_URL password must be \${POSTGRES_PASSWORD:?...}`);
     const listed = String(env.WORKERS || '').split(',').filter(Boolean).sort();
     if (listed.join(',') !== [...workerAddrs].sort().join(','))
       p.push(`compose: ${g}: WORKERS=${env.WORKERS} does not name the workers ${workerAddrs.join(',')}`);
@@ -79,7 +89,14 @@ function checkCompose(text, { exists, gatewaysConf }) {
       if (src.startsWith('./') && !exists(`deploy/${src.slice(2)}`)) p.push(`compose: nginx mounts missing ${src}`);
     }
     if (!s.nginx.healthcheck) p.push('compose: nginx has no healthcheck');
+    for (const port of s.nginx.ports || []) {
+      const text = String(typeof port === 'object' ? `${port.host_ip || ''}:${port.published}:${port.target}` : port);
+      if (!/^(127\.0\.0\.1|\$\{[A-Z_]+:-127\.0\.0\.1\}):/.test(text))
+        p.push(`compose: nginx publishes ${text} beyond 127.0.0.1 by default`);
+    }
   }
+  if (s.postgres && !required((s.postgres.environment || {}).POSTGRES_PASSWORD, 'POSTGRES_PASSWORD'))
+    p.push('compose: postgres: POSTGRES_PASSWORD must be ${POSTGRES_PASSWORD:?...} (no default password)');
   // nginx's upstream list (agentwire.d/gateways.conf) names exactly these gateways.
   const upstream = [...gatewaysConf.matchAll(/^\s*server\s+([^\s;]+)/gm)].map((m) => m[1]).sort();
   const want = gateways.map((g) => `${g}:${(s[g].environment || {}).PORT}`).sort();
@@ -93,7 +110,18 @@ function containersOf(doc) {
 }
 
 // deploy/k8s: every workload probed and bounded, names that fit together.
-function checkK8s(files, { exists }) {
+// Whether an Ingress path list sends `url` on (Exact: equal; Prefix: whole
+// path elements, as networking.k8s.io/v1 defines it).
+function ingressRoutes(paths, url) {
+  return paths.some((p) => {
+    if (p.pathType === 'Exact') return p.path === url;
+    if (p.pathType !== 'Prefix') return false;
+    const prefix = p.path.replace(/\/+$/, '');
+    return prefix === '' || url === prefix || url.startsWith(`${prefix}/`);
+  });
+}
+
+function checkK8s(files, { exists, webFiles = [] }) {
   const p = [];
   const all = [];
   for (const [name, text] of Object.entries(files)) {
@@ -137,11 +165,23 @@ function checkK8s(files, { exists }) {
           if (!(res[k] || {})[r]) p.push(`k8s: ${n}/${c.name}: no resources.${k}.${r}`);
       const role = ((c.env || []).find((e) => e.name === 'ROLE') || {}).value;
       const probes = [c.readinessProbe, c.livenessProbe].filter(Boolean);
-      if (role === 'gateway' && !probes.every((pr) => pr.httpGet && pr.httpGet.path === '/health'))
-        p.push(`k8s: ${n}: gateway probes must be HTTP GET /health`);
+      if (role === 'gateway' && ((c.readinessProbe || {}).httpGet || {}).path !== '/readyz')
+        p.push(`k8s: ${n}: the gateway readinessProbe must be HTTP GET /readyz`);
+      if (role === 'gateway' && ((c.livenessProbe || {}).httpGet || {}).path !== '/livez')
+        p.push(`k8s: ${n}: the gateway livenessProbe must be HTTP GET /livez`);
       if (role === 'worker' && !probes.every((pr) => pr.tcpSocket))
         p.push(`k8s: ${n}: worker probes must be tcpSocket (a worker has no HTTP)`);
       if (!role) p.push(`k8s: ${n}/${c.name}: ROLE is not set`);
+      // Pool sizes stated and within the CPU limit (1.5 -> 2): a pod must not
+      // size itself by the node.
+      const cpuLimit = Math.ceil(Number(String((res.limits || {}).cpu || '').replace(/m$/, 'e-3')));
+      const envOf = (name) => ((c.env || []).find((e) => e.name === name) || {}).value;
+      const sized = role === 'gateway' ? ['WORKER_THREADS'] : ['RENDER_POOL_SIZE', 'WORKER_THREADS'];
+      for (const name of sized) {
+        const v = Number(envOf(name));
+        if (!(Number.isInteger(v) && v >= 1 && v <= Math.max(cpuLimit, name === 'WORKER_THREADS' ? 2 : 1)))
+          p.push(`k8s: ${n}: ${name}=${envOf(name)} must be set, 1..limits.cpu (${cpuLimit})`);
+      }
     }
   }
   for (const svc of of('Service')) {
@@ -174,11 +214,21 @@ function checkK8s(files, { exists }) {
   else {
     const a = (ing.metadata.annotations || {})['nginx.ingress.kubernetes.io/upstream-hash-by'];
     if (a !== '$arg_user_id') p.push(`k8s: Ingress upstream-hash-by is ${a}, want $arg_user_id`);
-    for (const rule of ing.spec.rules || [])
-      for (const path of (rule.http || {}).paths || []) {
+    for (const rule of ing.spec.rules || []) {
+      const paths = (rule.http || {}).paths || [];
+      for (const path of paths) {
         const name = path.backend.service.name;
         if (!of('Service').some((x) => x.metadata.name === name)) p.push(`k8s: Ingress backend ${name} is no Service`);
       }
+      // The chat page loads every file of web/ (index.html is served at /),
+      // and the API routes; the operator endpoints stay inside the cluster.
+      const wanted = ['/', '/ws', '/ws/u/s', '/charts/ch-1', '/conversations/u', '/agui', '/health',
+        ...webFiles.filter((f) => f !== 'index.html').map((f) => `/${f}`)];
+      for (const url of wanted)
+        if (!ingressRoutes(paths, url)) p.push(`k8s: Ingress does not route ${url}`);
+      for (const url of ['/metrics', '/livez', '/readyz'])
+        if (ingressRoutes(paths, url)) p.push(`k8s: Ingress routes ${url} (keep it inside the cluster)`);
+    }
   }
   return p;
 }
@@ -198,4 +248,25 @@ function checkRailway(text, { exists }) {
   return p;
 }
 
-module.exports = { checkCompose, checkK8s, checkRailway, parseYamlDocs };
+// deploy/grafana: valid JSON, a Prometheus datasource variable, and every
+// metric an expression names is one the binary exports (`exported`: the
+// family names in the gateway's metrics sources).
+function checkGrafana(text, { exported = [] }) {
+  let d;
+  try { d = JSON.parse(text); } catch (e) { return [`grafana: JSON error: ${e.message}`]; }
+  const p = [];
+  if (!Array.isArray(d.panels) || !d.panels.length) p.push('grafana: no panels');
+  const vars = ((d.templating || {}).list || []).map((v) => v.name);
+  if (!vars.includes('datasource')) p.push('grafana: no datasource variable');
+  const known = new Set(exported);
+  for (const panel of d.panels || [])
+    for (const t of panel.targets || []) {
+      for (const m of String(t.expr || '').matchAll(/\b((?:agentwire|process)_[a-z_]+)/g)) {
+        const base = m[1].replace(/_(bucket|sum|count)$/, '');
+        if (!known.has(m[1]) && !known.has(base)) p.push(`grafana: panel "${panel.title}" uses ${m[1]}, which the binary does not export`);
+      }
+    }
+  return p;
+}
+
+module.exports = { checkCompose, checkK8s, checkRailway, checkGrafana, parseYamlDocs };

@@ -7,7 +7,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { checkCompose, checkK8s, checkRailway } = require('./lint_checks');
+const { checkCompose, checkK8s, checkRailway, checkGrafana } = require('./lint_checks');
 const { checkDockerfile, buildDirs } = require('./lint_dockerfile');
 
 const root = path.resolve(process.argv[2] || path.join(__dirname, '../..'));
@@ -23,12 +23,18 @@ for (const f of fs.readdirSync(path.join(root, 'deploy/k8s')).filter((f) => /\.y
   k8sFiles[f] = read(`deploy/k8s/${f}`);
 
 const ctx = { exists, isExecutable, gatewaysConf: read('deploy/nginx/agentwire.d/gateways.conf'),
-  ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path) };
+  ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path),
+  webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')),
+  // Every model setting the binary reads (its env names in core/config.cpp).
+  exported: [...new Set(['gateway/metrics_text.cpp', 'gateway/operator_metrics.cpp'].flatMap((f) =>
+    [...read(f).matchAll(/"((?:agentwire|process)_[a-z_]+)/g)].map((m) => m[1])))],
+  modelSettings: [...new Set([...read('core/config.cpp').matchAll(/"((?:LLM_|OPENAI_)[A-Z0-9_]*|MAX_RETRIES)"/g)].map((m) => m[1]))] };
 const shipped = {
   compose: () => checkCompose(read('deploy/docker-compose.yml'), ctx),
   k8s: () => checkK8s(k8sFiles, ctx),
   railway: () => checkRailway(read('deploy/railway.toml'), ctx),
   dockerfile: () => checkDockerfile(read('deploy/Dockerfile'), ctx),
+  grafana: () => checkGrafana(read('deploy/grafana/agentwire-dashboard.json'), ctx),
 };
 
 // Broken copies: [check, what was broken, function returning its problems].
@@ -47,6 +53,22 @@ const broken = [
     checkCompose(sub(compose, '    depends_on: *gateway-depends\n    healthcheck:', '    depends_on: *gateway-depends\n    x-healthcheck:'), ctx)],
   ['compose', 'nginx upstream naming another host', () =>
     checkCompose(compose, { ...ctx, gatewaysConf: ctx.gatewaysConf.replace('gateway-2:8080', 'gateway-9:8080') })],
+  ['compose', 'AUTH_SECRET defaulting to empty', () =>
+    checkCompose(sub(compose, '${AUTH_SECRET:?set AUTH_SECRET in deploy/.env, e.g. openssl rand -hex 32}', '${AUTH_SECRET:-}'), ctx)],
+  ['compose', 'a default Postgres password', () =>
+    checkCompose(compose.replaceAll('${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in deploy/.env}', '${POSTGRES_PASSWORD:-agentwire}'), ctx)],
+  ['compose', 'nginx published on every interface', () =>
+    checkCompose(sub(compose, '"${AGENTWIRE_BIND:-127.0.0.1}:${AGENTWIRE_PORT:-8080}:80"', '"8080:80"'), ctx)],
+  ['compose', 'workers without LLM_MODEL', () =>
+    checkCompose(sub(compose, '  LLM_MODEL: ${LLM_MODEL:-gpt-4o-mini}\n', ''), ctx)],
+  ['compose', 'a model setting the binary gained', () =>
+    checkCompose(compose, { ...ctx, modelSettings: [...ctx.modelSettings, 'LLM_NEW_KNOB'] })],
+  ['k8s', 'gateway readiness on /health', () =>
+    checkK8s(k8sWith('gateway-deployment.yaml', 'path: /readyz', 'path: /health'), ctx)],
+  ['k8s', 'worker pool larger than its CPU limit', () =>
+    checkK8s(k8sWith('worker-statefulset.yaml', '- name: RENDER_POOL_SIZE\n              value: "2"', '- name: RENDER_POOL_SIZE\n              value: "64"'), ctx)],
+  ['k8s', 'worker pool size not set', () =>
+    checkK8s(k8sWith('worker-statefulset.yaml', '- name: RENDER_POOL_SIZE\n', '- name: RENDER_POOL_SIZEX\n'), ctx)],
   ['k8s', 'gateway readinessProbe removed', () =>
     checkK8s(k8sWith('gateway-deployment.yaml', 'readinessProbe:', 'readinessProbeX:'), ctx)],
   ['k8s', 'worker limits removed', () =>
@@ -55,8 +77,17 @@ const broken = [
     checkK8s(k8sWith('worker-statefulset.yaml', 'replicas: 3', 'replicas: 4'), ctx)],
   ['k8s', 'ingress without the hash', () =>
     checkK8s(k8sWith('ingress.yaml', 'upstream-hash-by', 'upstream-hash-byX'), ctx)],
+  ['k8s', 'ingress routing / as Exact only (the page loses its files)', () =>
+    checkK8s(k8sWith('ingress.yaml', '          - path: /app.css\n', '          - path: /app.cssx\n'), ctx)],
+  ['k8s', 'ingress routing a web/ file it does not list', () =>
+    checkK8s(k8sFiles, { ...ctx, webFiles: [...ctx.webFiles, 'new_module.js'] })],
+  ['k8s', 'ingress routing everything, /metrics too', () =>
+    checkK8s(k8sWith('ingress.yaml', '          - path: /\n            pathType: Exact', '          - path: /\n            pathType: Prefix'), ctx)],
   ['k8s', 'duplicate key', () =>
     checkK8s(k8sWith('configmap.yaml', '  PORT: "8080"\n', '  PORT: "8080"\n  PORT: "8081"\n'), ctx)],
+  ['grafana', 'a panel on a metric the binary does not export', () =>
+    checkGrafana(read('deploy/grafana/agentwire-dashboard.json').replace('agentwire_render_seconds_bucket', 'agentwire_render_ms_bucket'), ctx)],
+  ['grafana', 'bad JSON', () => checkGrafana('{"panels": [', ctx)],
   ['railway', 'bad TOML', () => checkRailway(sub(railway, '[deploy]', '[deploy'), ctx)],
   ['railway', 'missing Dockerfile', () => checkRailway(sub(railway, 'deploy/Dockerfile', 'deploy/Nope'), ctx)],
   ['dockerfile', 'USER removed', () => checkDockerfile(sub(dockerfile, 'USER 10001:10001\n', ''), ctx)],

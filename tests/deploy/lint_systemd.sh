@@ -49,6 +49,58 @@ for unit in agentwire-gateway.service agentwire-worker@.service; do
   fi
 done
 
+# Values from EnvironmentFile= override the unit's Environment= lines: no env
+# file a unit reads may set what the unit sets (every worker got
+# NODE_ID=gateway-1 that way), each file must ship beside the units, and the
+# gateway's secrets never reach a worker.
+#   env_problems SYSTEMD_DIR UNIT   prints one line per problem
+env_problems() {
+  local dir="$1" unit="$2" key file
+  local -a unit_keys=() file_keys=()
+  mapfile -t unit_keys < <(sed -n 's/^Environment=\([A-Z_][A-Z0-9_]*\)=.*/\1/p' "$dir/$unit")
+  while read -r file; do
+    file="${file#-}"
+    if [ ! -f "$dir/$(basename "$file")" ]; then
+      echo "$unit: reads $file, which deploy/systemd does not ship"
+      continue
+    fi
+    mapfile -t file_keys < <(sed -n 's/^[[:space:]]*\(export[[:space:]]\+\)\?\([A-Z_][A-Z0-9_]*\)=.*/\2/p' \
+      "$dir/$(basename "$file")")
+    for key in "${file_keys[@]}"; do
+      for u in "${unit_keys[@]}"; do
+        [ "$key" = "$u" ] && echo "$unit: $(basename "$file") sets $key, overriding the unit's Environment=$key"
+      done
+      if [[ "$unit" == agentwire-worker* ]] && { [ "$key" = AUTH_SECRET ] || [ "$key" = STORE_URL ]; }; then
+        echo "$unit: $(basename "$file") gives a worker the gateway's $key"
+      fi
+    done
+  done < <(sed -n 's/^EnvironmentFile=//p' "$dir/$unit")
+}
+
+for unit in agentwire-gateway.service agentwire-worker@.service; do
+  problems="$(env_problems "$deploy/systemd" "$unit")"
+  if [ -n "$problems" ]; then
+    echo "$problems" >&2
+    exit 1
+  fi
+done
+# Broken copies must be refused: a shared env file setting NODE_ID, and a
+# worker reading the gateway's env file.
+mkdir -p "$tmp/env"
+cp "$deploy"/systemd/* "$tmp/env/"
+echo 'NODE_ID=gateway-1' >>"$tmp/env/common.env"
+grep -q "common.env sets NODE_ID" <<<"$(env_problems "$tmp/env" agentwire-worker@.service)" || {
+  echo "env-file lint: a common.env setting NODE_ID was not refused" >&2
+  exit 1
+}
+cp "$deploy/systemd/common.env" "$tmp/env/"
+sed -i 's|^EnvironmentFile=/etc/agentwire/worker.env|EnvironmentFile=/etc/agentwire/gateway.env|' \
+  "$tmp/env/agentwire-worker@.service"
+grep -q "gives a worker the gateway's AUTH_SECRET" <<<"$(env_problems "$tmp/env" agentwire-worker@.service)" || {
+  echo "env-file lint: a worker reading gateway.env was not refused" >&2
+  exit 1
+}
+
 # A broken copy (a value systemd cannot parse) must fail.
 copy agentwire-gateway.service "$tmp/broken"
 sed -i 's/^Restart=on-failure/Restart=sometimes/' "$tmp/broken/agentwire-gateway.service"
@@ -56,4 +108,4 @@ if verify "$tmp/broken" agentwire-gateway.service >/dev/null; then
   echo "systemd-analyze verify accepted a broken unit: the check cannot fail" >&2
   exit 1
 fi
-echo "systemd-analyze verify: agentwire-gateway.service, agentwire-worker@9100.service ok; broken copy refused"
+echo "systemd-analyze verify: agentwire-gateway.service, agentwire-worker@9100.service ok; env files set nothing the units set, no gateway secret for workers; broken copies refused"

@@ -5,6 +5,10 @@
 //     (connection_ack.node), and the users spread over both nodes; HTTP
 //     requests that name the user (?user_id=, X-User-Id, /conversations/U)
 //     reach the same node.
+//     The chat page loads through nginx with every file it references (the
+//     <link>/<script> of index.html and the modules they import), and each
+//     user's chart_url, as the server hands it out, reaches the node that
+//     holds the chart (the nodes have separate DATA_DIRs: 200 only there).
 //  2. One node is killed (SIGKILL). Its users reconnect through nginx with
 //     their last_seq and epoch: they land on the other node, get a new epoch
 //     and RESUME_GAP (PROTOCOL.md section 6), and can run again. The users of
@@ -33,7 +37,27 @@ async function runOne(conn, cid) {
   const frames = await conn.until((f) => f.type === 'agent_completed' && f.correlation_id === cid, STEP_MS, `run ${cid}`);
   const done = frames[frames.length - 1];
   check(done.data && done.data.status === 'success', `run ${cid} ended ${JSON.stringify(done.data && done.data.status)}`);
-  return done.seq;
+  return done;
+}
+
+// GET / through nginx, then every file the page references: href/src in
+// index.html and the `from './x.js'` imports of each module, transitively.
+async function loadChatPage(port) {
+  const page = await httpGet(port, '/');
+  check(page.status === 200 && /^text\/html/.test(page.headers['content-type'] || ''), `GET / answered ${page.status}`);
+  const pending = [...page.body.matchAll(/(?:href|src)="([^"#:]+)"/g)].map((m) => m[1]);
+  check(pending.some((f) => f.endsWith('.css')) && pending.some((f) => f.endsWith('.js')), `index.html references ${pending}`);
+  const loaded = new Set();
+  while (pending.length) {
+    const file = pending.shift().replace(/^\.?\//, '');
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    const r = await httpGet(port, `/${file}`);
+    check(r.status === 200 && r.bytes.length > 0, `the page's ${file} answered ${r.status} through nginx`);
+    if (file.endsWith('.js'))
+      for (const m of r.body.matchAll(/\bfrom\s+'\.\/([^']+)'/g)) pending.push(m[1]);
+  }
+  return [...loaded];
 }
 
 async function main() {
@@ -88,11 +112,24 @@ async function main() {
     check(!/token=|user_id=/.test(log), 'the access log holds query strings');
     console.log('HTTP by ?user_id=, X-User-Id, /conversations/U and /charts/{id}?user_id=U: same node as the user\'s connections');
 
-    // One run per user; both connections see it.
+    const files = await loadChatPage(nginx.port);
+    check(files.length >= 6, `the page loaded only ${files.join(', ')}`);
+    console.log(`the chat page through nginx: / and its ${files.length} files (${files.join(', ')}) all 200`);
+
+    // One run per user; both connections see it; its chart_url, used as is,
+    // reaches the node that rendered it.
     for (const u of users) {
-      u.lastSeq = await runOne(u.q, `c-${u.id}-1`);
+      const done = await runOne(u.q, `c-${u.id}-1`);
+      u.lastSeq = done.seq;
       await u.p.until((f) => f.type === 'agent_completed' && f.seq === u.lastSeq, STEP_MS, `${u.id} fan-out`);
+      const url = done.data.response.chart_url;
+      check(url === `/charts/${url.slice(8).split('?')[0]}?user_id=${u.id}`, `${u.id}: chart_url ${url} does not carry the user`);
+      const chart = await httpGet(nginx.port, url);
+      check(chart.status === 200 && chart.headers['content-type'] === 'image/png' &&
+        chart.bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+        `${u.id} (${u.node}): GET ${url} through nginx answered ${chart.status} ${chart.headers['content-type']}`);
     }
+    console.log(`each user's chart_url through nginx: a PNG from the user's node (${USERS} users)`);
 
     // 2. gw-a dies.
     a.proc.kill('SIGKILL');
@@ -112,7 +149,7 @@ async function main() {
       const gap = await c.next(STEP_MS, `${u.id} RESUME_GAP`);
       check(gap.type === 'error' && gap.code === 'RESUME_GAP', `${u.id}: after ack got ${JSON.stringify(gap).slice(0, 200)}`);
       check(gap.epoch === ack.epoch && gap.oldest_seq === 1, `${u.id}: RESUME_GAP epoch ${gap.epoch} oldest_seq ${gap.oldest_seq}`);
-      const seq = await runOne(c, `c-${u.id}-2`);
+      const { seq } = await runOne(c, `c-${u.id}-2`);
       check(seq > 0, `${u.id}: no seq on the new node`);
     }
     console.log(`gw-a killed: its ${onA.length} users reconnected to gw-b with a new epoch and got RESUME_GAP (oldest_seq 1), then ran again`);

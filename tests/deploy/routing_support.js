@@ -69,7 +69,11 @@ function httpGet(port, urlPath, headers = {}, ms = 10000) {
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }); });
+      res.on('end', () => {
+        clearTimeout(timer);
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, bytes, body: bytes.toString() });
+      });
       res.on('error', fail);
     });
     timer = setTimeout(() => req.destroy(new Error(`timed out after ${ms} ms: GET ${urlPath}`)), ms);

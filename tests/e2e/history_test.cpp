@@ -142,6 +142,8 @@ TEST_CASE(
   REQUIRE(first["response"].HasMember("chart_url"));
   std::string url = first["response"]["chart_url"].GetString();
   CHECK(url == url1);
+  // The user rides along, so a proxy that hashes on ?user_id= routes it (deploy/).
+  CHECK(url == "/charts/" + url.substr(8, url.find('?') - 8) + "?user_id=alice");
   auto image = http_request(server->port(), "GET", url);
   CHECK(image.status == 200);
   CHECK(image.header("Content-Type") == "image/png");
@@ -307,10 +309,10 @@ TEST_CASE("/metrics names every family, /health reports the store and the render
   CHECK(metrics.header("Content-Type").rfind("text/plain", 0) == 0);
   for (const char* family :
        {"agentwire_connections gauge", "agentwire_users gauge", "agentwire_runs_total counter",
-        "agentwire_events_sent_total counter", "agentwire_event_delivery_ms histogram",
-        "agentwire_run_duration_ms histogram", "agentwire_render_ms histogram",
-        "agentwire_llm_ms histogram", "agentwire_errors_total counter",
-        "agentwire_slow_consumer_closes_total counter", "agentwire_store_write_ms histogram",
+        "agentwire_events_sent_total counter", "agentwire_event_delivery_seconds histogram",
+        "agentwire_run_duration_seconds histogram", "agentwire_render_seconds histogram",
+        "agentwire_llm_seconds histogram", "agentwire_errors_total counter",
+        "agentwire_slow_consumer_closes_total counter", "agentwire_store_write_seconds histogram",
         "agentwire_store_up gauge", "agentwire_workers_live gauge"}) {
     CHECK_MESSAGE(metrics.body.find(std::string("# TYPE ") + family + "\n") != std::string::npos,
                   family);
@@ -318,7 +320,7 @@ TEST_CASE("/metrics names every family, /health reports the store and the render
     CHECK_MESSAGE(metrics.body.find("# HELP " + name + " ") != std::string::npos, name);
   }
   CHECK(metrics.body.find("agentwire_runs_total{status=\"success\"} 1\n") != std::string::npos);
-  CHECK(metrics.body.find("agentwire_render_ms_count 1\n") != std::string::npos);
+  CHECK(metrics.body.find("agentwire_render_seconds_count 1\n") != std::string::npos);
 
   auto health = http_request(server->port(), "GET", "/health");
   REQUIRE(health.status == 200);

@@ -15,3 +15,8 @@ set_tests_properties("store: stop PostgreSQL" PROPERTIES FIXTURES_CLEANUP store_
 
 set(store_discover_properties PROPERTIES FIXTURES_REQUIRED store_postgres
   ENVIRONMENT "AW_TEST_PG_URL_FILE=${store_pg_state}/url")
+# chart_rows_test.cpp puts charts through actors::chart_store into the store.
+target_link_libraries(store_tests PRIVATE aw_actors)
+# ... and starts the real binary twice on one database (tests/support).
+target_link_libraries(store_tests PRIVATE aw_test_support)
+add_dependencies(store_tests agentwire)

@@ -23,6 +23,7 @@ http_response parse(const std::string& raw) {
   auto end = raw.find("\r\n\r\n");
   if (end == std::string::npos || raw.compare(0, 5, "HTTP/") != 0 || raw.size() < 12) return r;
   r.status = std::atoi(raw.substr(9, 3).c_str());
+  r.status_line = raw.substr(0, raw.find("\r\n"));
   std::size_t pos = raw.find("\r\n") + 2;
   while (pos < end) {
     auto eol = raw.find("\r\n", pos);
@@ -47,6 +48,12 @@ std::string http_response::header(const std::string& name) const {
 
 http_response http_request(int port, const std::string& method, const std::string& path,
                            const http_headers& headers, std::chrono::milliseconds timeout) {
+  return http_request_with_body(port, method, path, "", headers, timeout);
+}
+
+http_response http_request_with_body(int port, const std::string& method, const std::string& path,
+                                     const std::string& body, const http_headers& headers,
+                                     std::chrono::milliseconds timeout) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return {};
   sockaddr_in addr{};
@@ -59,7 +66,8 @@ http_response http_request(int port, const std::string& method, const std::strin
   }
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) req += name + ": " + value + "\r\n";
-  req += "\r\n";
+  if (!body.empty()) req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  req += "\r\n" + body;
   std::size_t sent = 0;
   while (sent < req.size()) {
     ssize_t n = send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);

@@ -101,3 +101,11 @@ TEST_CASE("the store writes charts on its own thread, and a new store reads them
   CHECK(back->owner == "alice");
   CHECK(*back->bytes == *bytes);
 }
+
+TEST_CASE("chart_url carries the user, encoded as URLSearchParams encodes it") {
+  CHECK(chart_url_for("ch-1-abc", "alice") == "/charts/ch-1-abc?user_id=alice");
+  // ':' and '@' (allowed in user ids) are encoded like the page's /ws?user_id=,
+  // so a proxy hashing on the raw $arg_user_id sees one key for both.
+  CHECK(chart_url_for("ch-2", "u@x.io:7") == "/charts/ch-2?user_id=u%40x.io%3A7");
+  CHECK(chart_url_for("ch-3", "a_b-c.d") == "/charts/ch-3?user_id=a_b-c.d");
+}

@@ -63,13 +63,16 @@ TEST_CASE("the emitter numbers events per user and replays without gaps") {
   CHECK(out.sent[1][0].find("\"seq\":1") != std::string::npos);
   CHECK(out.sent[1][2].find("\"user_id\":\"u1\"") != std::string::npos);
 
-  em.replay(3, 1, true, 0);  // a reconnect that has seq 1 gets 2 and 3
+  em.replay(3, 1, "", 0);  // a reconnect that has seq 1 gets 2 and 3
   REQUIRE(out.sent[3].size() == 2);
   CHECK(out.sent[3][0] == out.sent[1][1]);
 
-  em.replay(4, 1, false, 0);  // wrong epoch: RESUME_GAP then everything held
+  em.replay(4, 1, "ep-old", 0);  // wrong epoch: RESUME_GAP then everything held
   REQUIRE(out.sent[4].size() == 4);
   CHECK(out.sent[4][0].find("RESUME_GAP") != std::string::npos);
+  // The message says which epoch the client sent and which the server holds.
+  CHECK(out.sent[4][0].find("you sent epoch ep-old, this server holds epoch " + em.epoch()) !=
+        std::string::npos);
   CHECK(out.sent[4][0].find("\"oldest_seq\":1") != std::string::npos);
 }
 

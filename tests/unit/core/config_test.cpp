@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/config.hpp"
@@ -85,4 +88,117 @@ TEST_CASE("AUTH_SECRET: at least 32 bytes when set") {
   CHECK(shorter.errors[0].find("AUTH_SECRET") != std::string::npos);
   CHECK(shorter.errors[0].find("s3cret") == std::string::npos);  // never echoed
   CHECK(load_config({"--auth-secret", std::string(32, 'k')}, "/nonexistent.env").errors.empty());
+}
+
+namespace {
+
+std::string write_env(const std::string& text) {
+  char path[] = "/tmp/aw-config-test-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
+
+bool any_has(const std::vector<std::string>& lines, const std::string& needle) {
+  for (const auto& l : lines)
+    if (l.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE(".env: quotes and comments are parsed the way dotenv files are written") {
+  auto path = write_env(
+      "# a comment\n"
+      "DATA_DIR=\"/x/data dir\" # where the charts go\n"
+      "export NODE_ID='gw-#1' # single quotes are literal\n"
+      "ALLOWED_ORIGINS=https://a.example#frag   # a comment after a blank\n"
+      "LLM_MODEL=\"say \\\"hi\\\"\"\n"
+      "  PORT = 9002  \n");
+  auto r = load_config({}, path);
+  std::remove(path.c_str());
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.data_dir == "/x/data dir");
+  CHECK(r.cfg.node_id == "gw-#1");
+  CHECK(r.cfg.allowed_origins == "https://a.example#frag");
+  CHECK(r.cfg.llm_model == "say \"hi\"");
+  CHECK(r.cfg.port == 9002);
+}
+
+TEST_CASE(".env: an unclosed quote or text after the quote is an error naming file and line") {
+  auto path = write_env("PORT=9003\nDATA_DIR=\"/x/data\n");
+  auto r = load_config({}, path);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0] == path + ":2: DATA_DIR: the value's \" quote is not closed");
+  std::remove(path.c_str());
+  path = write_env("DATA_DIR=\"/x\" extra\n");
+  r = load_config({}, path);
+  std::remove(path.c_str());
+  CHECK(any_has(r.errors, ":1: DATA_DIR: text after the closing quote"));
+}
+
+TEST_CASE(".env: unknown keys that look like settings get a warning with the nearest name") {
+  auto path = write_env("PROT=9001\nLOG_LEVL=debug\nPOSTGRES_PASSWORD=x\n");
+  auto r = load_config({}, path);
+  std::remove(path.c_str());
+  CHECK(r.errors.empty());
+  REQUIRE(r.warnings.size() == 2);
+  CHECK(r.warnings[0] == path + ": PROT is not a setting (ignored); did you mean PORT?");
+  CHECK(r.warnings[1].find("did you mean LOG_LEVEL?") != std::string::npos);
+  CHECK(r.cfg.port == 8080);
+}
+
+TEST_CASE("unknown flags get the nearest flag; its value is not a second error") {
+  auto r = load_config({"--prot", "9000", "--log-levl=debug"}, "/nonexistent.env");
+  REQUIRE(r.errors.size() == 2);
+  CHECK(r.errors[0] == "unknown argument '--prot' (did you mean --port?) (see --help)");
+  CHECK(r.errors[1].find("did you mean --log-level?") != std::string::npos);
+  CHECK(aw::core::nearest_name("--zzzzzz", {"--port"}).empty());
+}
+
+TEST_CASE("LOG_LEVEL in any case; HOST must be an IP address") {
+  auto r = load_config({"--log-level", "DEBUG"}, "/nonexistent.env");
+  CHECK(r.errors.empty());
+  CHECK(r.cfg.log_level == "debug");
+  r = load_config({"--host", "localhost"}, "/nonexistent.env");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].rfind("HOST: 'localhost' is not an IP address", 0) == 0);
+  CHECK(load_config({"--host", "::1"}, "/nonexistent.env").errors.empty());
+}
+
+TEST_CASE("the source of each setting: default, .env, environment, flag") {
+  auto path = write_env("NODE_ID=from-file\nRETENTION_DAYS=7\n");
+  setenv("RETENTION_DAYS", "9", 1);
+  auto r = load_config({"--port=9005", "--start-degraded"}, path);
+  unsetenv("RETENTION_DAYS");
+  std::remove(path.c_str());
+  REQUIRE(r.errors.empty());
+  auto source = [&](const std::string& name) {
+    for (const auto& [n, s] : r.sources)
+      if (n == name) return s;
+    return std::string("?");
+  };
+  CHECK(source("PORT") == "flag --port");
+  CHECK(source("NODE_ID") == path);
+  CHECK(source("RETENTION_DAYS") == "environment");
+  CHECK(source("HEARTBEAT_S") == "default");
+  CHECK(r.cfg.start_degraded == 1);
+  auto text = aw::core::describe_config(r);
+  CHECK(text.find("PORT=9005") != std::string::npos);
+  CHECK(text.find("AUTH_SECRET=(unset)") != std::string::npos);
+}
+
+TEST_CASE("help: grouped, and PORT's range is the one enforced") {
+  auto help = aw::core::config_help();
+  for (const char* section : {"\nNetwork:\n", "\nLimits", "\nModel:\n", "\nSecurity:\n", "\nCluster:\n"})
+    CHECK_MESSAGE(help.find(section) != std::string::npos, section);
+  auto port = help.find("--port");
+  REQUIRE(port != std::string::npos);
+  auto line = help.substr(port, help.find('\n', help.find('\n', port) + 1) - port);
+  CHECK(line.find("1024..65535") != std::string::npos);
+  CHECK(line.find("(0..65535)") == std::string::npos);
+  CHECK(help.find("check-config") != std::string::npos);
+  CHECK(help.find("--version") != std::string::npos);
 }

@@ -366,3 +366,29 @@ TEST_CASE("data shape errors name the field") {
 
 }  // namespace
 }  // namespace aw::protocol
+
+namespace aw::protocol {
+
+TEST_CASE("an unknown chart type suggests the nearest one") {
+  auto near = [](std::string_view name) {
+    auto t = nearest_chart_type(name);
+    return t ? std::string(to_string(*t)) : std::string("-");
+  };
+  CHECK(near("bar_chart_vertcal") == "bar_chart_vertical");   // a typo
+  CHECK(near("Bar-Chart-Vertical") == "bar_chart_vertical");  // case and dashes
+  CHECK(near("pie") == "pie_chart");                          // "_chart" left out
+  CHECK(near("scatter") == "scatter_plot");
+  CHECK(near("vertical_bar") == "bar_chart_vertical");  // words in another order
+  CHECK(near("histogramm") == "histogram");
+  CHECK(near("spaceship") == "-");  // nothing near: no guess
+  CHECK(near("") == "-");
+
+  auto e = test::expect_error(
+      R"({"type":"analytics_request","correlation_id":"c-1","payload":{"content":"x","chart_preference":"bar_vertical"}})");
+  CHECK(e.code == error_code::unsupported_chart_type);
+  CHECK(e.message ==
+        "payload.chart_preference \"bar_vertical\" is not one of the 23 chart types; did you mean "
+        "bar_chart_vertical?");
+}
+
+}  // namespace aw::protocol
