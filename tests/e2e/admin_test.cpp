@@ -46,7 +46,7 @@ TEST_CASE("admin API: only with ADMIN_TOKEN, and absent without it") {
   auto off = start_server();
   CHECK(http_request(off->port(), "GET", "/admin/nodes", admin).status == 404);
 
-  auto server = start_server({"ADMIN_TOKEN=adm-secret", "AUTH_SECRET=user-secret"});
+  auto server = start_server({"ADMIN_TOKEN=adm-secret", "AUTH_SECRET=user-secret-0123456789abcdef0123456789"});
   auto none = http_request(server->port(), "GET", "/admin/nodes");
   CHECK(none.status == 401);
   CHECK(none.body.find("ADMIN_TOKEN") != std::string::npos);

@@ -188,7 +188,8 @@ TEST_CASE("model calls: beyond the cap they wait in arrival order, a full queue 
   CHECK_FALSE(completed(frames, "c-1"));
   CHECK(status_of(frames, "c-4") == "error");
   CHECK(error_of(frames, "c-4").find("LLM_UNAVAILABLE") == 0);
-  CHECK(error_of(frames, "c-4").find("LLM_QUEUE_MAX") != std::string::npos);
+  // The user gets the code; the reason is in the log for the operator.
+  CHECK(server->log_count("LLM_QUEUE_MAX") >= 1);
   CHECK(metric(*server, "agentwire_llm_queue_rejected_total") == 1);
 
   REQUIRE(c->wait_for(done_all({"c-1", "c-2", "c-3"}), seconds(30)));
@@ -300,7 +301,7 @@ TEST_CASE("model calls: an endless line or body ends the call, and memory stays 
   c->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(c->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(20)));
   CHECK(error_of(c->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
-  CHECK(error_of(c->frames(), "c-1").find("line over") != std::string::npos);
+  CHECK(line->log_count("line over") >= 1);
   CHECK(fake->cfg_stat("endless=line", "bytes") < 16 << 20);  // stopped early, not at 64 MiB
   CHECK(proc_status(line->pid(), "VmRSS") - rss_before < 64 * 1024);
 
@@ -309,7 +310,8 @@ TEST_CASE("model calls: an endless line or body ends the call, and memory stays 
   auto d = open_user(*body, "alice");
   d->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(20)));
-  CHECK(error_of(d->frames(), "c-1").find("longer than") != std::string::npos);
+  CHECK(error_of(d->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
+  CHECK(body->log_count("longer than") >= 1);
   CHECK(fake->cfg_stat("endless=body", "bytes") < 32 << 20);
   CHECK(metric(*body, "agentwire_llm_calls_in_flight") == 0);
 }
@@ -333,14 +335,15 @@ TEST_CASE("model calls: LLM_RPM and LLM_TPM keep under the quota and say so at o
   }
   CHECK(ok == 2);
   CHECK(refused.find("LLM_UNAVAILABLE") == 0);
-  CHECK(refused.find("LLM_RPM") != std::string::npos);
+  CHECK(server->log_count("LLM_RPM reached") >= 1);
   CHECK(fake->cfg_stat(key, "requests") == 2);
 
   auto tight = start_server(model_env(cfg_url(*fake, "tpm"), {"LLM_TPM=50", "LLM_FALLBACK=none"}));
   auto d = open_user(*tight, "alice");
   d->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(10)));
-  CHECK(error_of(d->frames(), "c-1").find("LLM_TPM") != std::string::npos);
+  CHECK(error_of(d->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
+  CHECK(tight->log_count("over LLM_TPM") >= 1);
   CHECK(fake->cfg_stat("tpm", "requests") == -1);  // never sent
 }
 

@@ -193,12 +193,12 @@ TEST_CASE("metrics: seconds, build info, process, refusals by status, closes by 
 }
 
 TEST_CASE("metrics: METRICS_TOKEN is the scraper's credential, a user's token does not do") {
-  auto server = start_server({"AUTH_SECRET=user-secret", "METRICS_TOKEN=scrape-secret"});
+  auto server = start_server({"AUTH_SECRET=user-secret-0123456789abcdef0123456789", "METRICS_TOKEN=scrape-secret"});
   int port = server->port();
   auto none = http_request(port, "GET", "/metrics");
   CHECK(none.status == 401);
   CHECK(none.body.find("METRICS_TOKEN") != std::string::npos);
-  std::string alice = mint("user-secret", "alice");
+  std::string alice = mint("user-secret-0123456789abcdef0123456789", "alice");
   REQUIRE(alice.size() > 20);
   CHECK(http_request(port, "GET", "/metrics", {{"Authorization", "Bearer " + alice}}).status ==
         401);

@@ -135,13 +135,13 @@ TEST_CASE("agentwire --version, version, check-config and check-token") {
     CHECK_MESSAGE(render_help.output.find(flag) != std::string::npos, flag);
   CHECK(run_command(bin + " render --all --out /tmp --width abc").status == 2);
 
-  auto token = run_command("AUTH_SECRET=s3cret " + bin + " token --user alice");
+  auto token = run_command("AUTH_SECRET=startup-test-secret-0123456789abcdef " + bin + " token --user alice");
   REQUIRE(token.status == 0);
   std::string t = token.output.substr(0, token.output.find('\n'));
-  auto good = run_command("AUTH_SECRET=s3cret " + bin + " check-token " + t);
+  auto good = run_command("AUTH_SECRET=startup-test-secret-0123456789abcdef " + bin + " check-token " + t);
   CHECK(good.status == 0);
   CHECK_MESSAGE(good.output.rfind("ok: user alice, expires in ", 0) == 0, good.output);
-  auto wrong = run_command("AUTH_SECRET=other " + bin + " check-token " + t);
+  auto wrong = run_command("AUTH_SECRET=another-secret-0123456789abcdef0123 " + bin + " check-token " + t);
   CHECK(wrong.status == 1);
   CHECK(wrong.output.find("refused") != std::string::npos);
 }
