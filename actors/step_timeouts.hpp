@@ -20,8 +20,10 @@ inline std::chrono::seconds generate_timeout(const core::config& cfg) {
                   std::chrono::seconds(cfg.chart_generation_timeout_s + 5));
 }
 
+// Past the run's own timeout, with a margin: a render that hangs ends the run
+// as `timeout` by the session's timer, never as RENDER_FAILED in a race with it.
 inline std::chrono::seconds render_timeout(const core::config& cfg) {
-  return std::chrono::seconds(cfg.chart_generation_timeout_s);
+  return std::chrono::seconds(cfg.chart_generation_timeout_s + 2);
 }
 
 }  // namespace aw::actors
