@@ -97,7 +97,11 @@ int serve(const std::vector<std::string>& args) {
     for (const auto& p : problems)
       aw::log::warn("app", "starting degraded (START_DEGRADED=1)", {{"problem", p}});
   }
-  if (cfg->auth_secret.empty())
+  if (cfg->auth_secret.empty() && cfg->allow_anonymous && cfg->role != "worker")
+    aw::log::error("app", "ALLOW_ANONYMOUS=1 and no AUTH_SECRET: anyone who reaches " + cfg->host +
+                              " can act as any user, read any user's charts and history, and start "
+                              "runs as them");
+  else if (cfg->auth_secret.empty())
     aw::log::warn("app", "AUTH_SECRET is not set: any user_id is accepted (development mode)");
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -14,6 +14,22 @@
 namespace aw::core {
 namespace {
 
+// 127.0.0.0/8 and ::1.
+bool is_loopback_address(const std::string& host) {
+  unsigned char addr[16];
+  if (inet_pton(AF_INET, host.c_str(), addr) == 1) return addr[0] == 127;
+  if (inet_pton(AF_INET6, host.c_str(), addr) == 1) {
+    for (int k = 0; k < 15; ++k)
+      if (addr[k] != 0) return false;
+    return addr[15] == 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+namespace {
+
 // One configurable value: its env name, flag, range and where it lives in `config`.
 struct option {
   const char* env;
@@ -57,7 +73,7 @@ option str_opt(const char* env, const char* flag, const char* help, std::string 
 
 const std::vector<option>& options() {
   static const std::vector<option> all = {
-      str_opt("HOST", "--host", "address to listen on", &config::host),
+      str_opt("HOST", "--host", "address to listen on (0.0.0.0: every interface)", &config::host),
       int_opt("PORT", "--port", "TCP port for WebSocket and HTTP (1024..65535; 0: any free port, for tests)", 0, 65535, &config::port),
       str_opt("NODE_ID", "--node-id", "name of this node in connection_ack and /health",
               &config::node_id),
@@ -186,6 +202,10 @@ const std::vector<option>& options() {
               "seconds without a heartbeat after which a worker node counts as lost", 1, 300,
               &config::worker_timeout_s),
       str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error (any case)", &config::log_level),
+      int_opt("ALLOW_ANONYMOUS", "--allow-anonymous",
+              "1: serve a non-loopback HOST without AUTH_SECRET (anyone may be any user; logged "
+              "loudly)",
+              0, 1, &config::allow_anonymous),
       int_opt("START_DEGRADED", "--start-degraded",
               "1: start even when DATA_DIR is not writable or gnuplot is missing (the flag alone "
               "means 1)",
@@ -379,6 +399,11 @@ void validate(config& cfg, std::vector<std::string>& errors) {
       errors.push_back("HOST: '" + cfg.host +
                        "' is not an IP address; use 127.0.0.1 (this host only), ::1, or 0.0.0.0 "
                        "(every interface)");
+    else if (cfg.role != "worker" && cfg.auth_secret.empty() && !cfg.allow_anonymous &&
+             !is_loopback_address(cfg.host))
+      errors.push_back("HOST: listening on " + cfg.host +
+                       " without AUTH_SECRET would let anyone on the network act as any user; "
+                       "set AUTH_SECRET, listen on 127.0.0.1, or set ALLOW_ANONYMOUS=1");
   }
   if (cfg.role != "all" && cfg.role != "gateway" && cfg.role != "worker")
     errors.push_back("ROLE: '" + cfg.role + "' is not one of all, gateway, worker");

@@ -12,7 +12,7 @@ namespace aw::core {
 
 struct config {
   // network
-  std::string host = "0.0.0.0";
+  std::string host = "127.0.0.1";  // this host only unless HOST says otherwise
   int port = 8080;
   std::string node_id = "gw-1";
   // limits (PROTOCOL.md section 5)
@@ -75,6 +75,7 @@ struct config {
   std::string log_level = "info";  // any case; lower-cased when read
   // 1: start even when DATA_DIR is not writable or gnuplot is missing (app/preflight)
   int start_degraded = 0;
+  int allow_anonymous = 0;  // 1: a non-loopback HOST without AUTH_SECRET is allowed (warned)
 };
 
 struct config_result {

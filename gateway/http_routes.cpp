@@ -225,6 +225,12 @@ http_answer chart_answer(const std::string& id, const actors::stored_chart* char
   }
   a.content_type = chart->content_type;
   a.body = *chart->bytes;
+  // An image is only ever an image: never sniffed as something else, and an
+  // SVG opened on its own runs no script and loads nothing.
+  a.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  if (chart->content_type.rfind("image/svg", 0) == 0)
+    a.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; style-src 'unsafe-inline'; sandbox");
   return a;
 }
 

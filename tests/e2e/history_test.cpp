@@ -395,3 +395,24 @@ TEST_CASE("restart keeps history and chart files, and old chart files go by RETE
   CHECK(!fs::exists(charts / "ch-old-1.meta"));
   CHECK(http_request(server->port(), "GET", url).status == 200);  // 5 days are not up for it
 }
+
+TEST_CASE("an SVG chart is served with a sandboxing CSP and nosniff") {
+  temp_dir dir;
+  auto server = start(dir.path);
+  auto c = open_user(*server, "alice");
+  c->send(R"({"type":"analytics_request","correlation_id":"svg-1","payload":)"
+          R"({"content":"Show quarterly revenue","format":"svg"}})");
+  REQUIRE(
+      c->wait_for([](const auto& f) { return completed(f, "svg-1"); }, std::chrono::seconds(60)));
+  auto frames = c->frames();
+  std::string url;
+  for (const auto* f : run_events(frames, "svg-1"))
+    if (f->type() == "agent_completed") url = (*f)["data"]["response"]["chart_url"].GetString();
+  REQUIRE(!url.empty());
+  auto image = http_request(server->port(), "GET", url);
+  CHECK(image.status == 200);
+  CHECK(image.header("Content-Type") == "image/svg+xml");
+  CHECK(image.header("Content-Security-Policy") ==
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+  CHECK(image.header("X-Content-Type-Options") == "nosniff");
+}

@@ -173,7 +173,13 @@ TEST_CASE("a client that stops reading is closed 4002 while another user's runs 
   fast->send(request_json("f-1", "Show monthly revenue"));
   REQUIRE(fast->wait_for([](const auto& f) { return completed(f, "f-1"); }));
   CHECK(check_run(fast->frames(), "f-1") == "");
-  CHECK(slow.read_until_close(std::chrono::seconds(60)) == 4002);
+  // The server closes it with 4002. The close frame sits behind everything the
+  // client never read, so it arrives only if the client drains all that before
+  // the close handshake times out; otherwise the socket is dropped (-1).
+  REQUIRE(server->wait_log("slow consumer closed", 1, std::chrono::seconds(60)));
+  int code = slow.read_until_close(std::chrono::seconds(60));
+  CHECK((code == 4002 || code == -1));
+  CHECK(server->log_count("slow consumer closed") == 1);  // slowpoke's; speedy reads
   fast->send(request_json("f-2", "Show monthly revenue again"));
   REQUIRE(fast->wait_for([](const auto& f) { return completed(f, "f-2"); }));
 }

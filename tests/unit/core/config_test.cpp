@@ -202,3 +202,18 @@ TEST_CASE("help: grouped, and PORT's range is the one enforced") {
   CHECK(help.find("check-config") != std::string::npos);
   CHECK(help.find("--version") != std::string::npos);
 }
+
+TEST_CASE("HOST: 127.0.0.1 by default, every interface only with AUTH_SECRET or ALLOW_ANONYMOUS") {
+  CHECK(load_config({}, "/nonexistent.env").cfg.host == "127.0.0.1");
+  auto open = load_config({"--host", "0.0.0.0"}, "/nonexistent.env");
+  REQUIRE(open.errors.size() == 1);
+  CHECK(open.errors[0].find("ALLOW_ANONYMOUS") != std::string::npos);
+  CHECK(load_config({"--host", "0.0.0.0", "--auth-secret", std::string(32, 'k')},
+                    "/nonexistent.env")
+            .errors.empty());
+  CHECK(load_config({"--host", "0.0.0.0", "--allow-anonymous", "1"}, "/nonexistent.env")
+            .errors.empty());
+  CHECK(load_config({"--host", "::1"}, "/nonexistent.env").errors.empty());
+  CHECK(load_config({"--host", "127.0.0.2"}, "/nonexistent.env").errors.empty());
+  CHECK(load_config({"--host", "0.0.0.0", "--role", "worker"}, "/nonexistent.env").errors.empty());
+}

@@ -157,3 +157,20 @@ TEST_CASE("health: degraded when the store is down or no render worker is up") {
   h.render_workers_up = 0;
   CHECK(health_status(h) == "healthy");
 }
+
+TEST_CASE("chart answers: nosniff always, and an SVG gets a sandboxing CSP") {
+  auto header = [](const http_answer& a, const std::string& name) {
+    for (const auto& [k, v] : a.headers)
+      if (k == name) return v;
+    return std::string();
+  };
+  actors::stored_chart png{"alice", "image/png", std::make_shared<const std::string>("PNG")};
+  auto p = chart_answer("ch-1", &png, "", "");
+  CHECK(header(p, "X-Content-Type-Options") == "nosniff");
+  CHECK(header(p, "Content-Security-Policy").empty());
+  actors::stored_chart svg{"alice", "image/svg+xml", std::make_shared<const std::string>("<svg/>")};
+  auto s = chart_answer("ch-2", &svg, "", "");
+  CHECK(header(s, "X-Content-Type-Options") == "nosniff");
+  CHECK(header(s, "Content-Security-Policy") ==
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+}
