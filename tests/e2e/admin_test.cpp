@@ -22,14 +22,6 @@ namespace {
 
 const http_headers admin{{"Authorization", "Bearer adm-secret"}};
 
-rapidjson::Document json_of(const http_response& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  REQUIRE_MESSAGE(!d.HasParseError(), r.body);
-  REQUIRE(d.IsObject());
-  return d;
-}
-
 // A "gnuplot" that reads its input and never answers: a run stays in render.
 struct hanging_gnuplot {
   std::string path = "/tmp/aw-admin-hanging-gnuplot-" + std::to_string(getpid()) + ".sh";

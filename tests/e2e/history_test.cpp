@@ -66,14 +66,6 @@ std::string run(ws_client& c, const std::string& cid, const std::string& convers
   return "";
 }
 
-rapidjson::Document json(const http_response& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  REQUIRE_MESSAGE(!d.HasParseError(), r.body);
-  REQUIRE(d.IsObject());
-  return d;
-}
-
 // Polls GET `path` until `done` holds on a 200 answer (the history writer is
 // asynchronous), within a deadline.
 http_response poll_get(const server_process& s, const std::string& path,
@@ -123,7 +115,7 @@ TEST_CASE(
   CHECK(page.header("Content-Type") == "application/json");
   CHECK(page.body.find("base64") == std::string::npos);
   CHECK(page.body.find("data:image") == std::string::npos);
-  auto d = json(page);
+  auto d = json_of(page);
   CHECK(std::string(d["user_id"].GetString()) == "alice");
   CHECK(std::string(d["conversation_id"].GetString()) == "conv-a");
   const auto& msgs = d["messages"];
@@ -152,14 +144,14 @@ TEST_CASE(
 
   // Pages of two, then the rest: the newest two first, listed oldest first.
   auto p1 =
-      json(http_request(server->port(), "GET", "/conversations/alice/conv-a/messages?limit=2"));
+      json_of(http_request(server->port(), "GET", "/conversations/alice/conv-a/messages?limit=2"));
   REQUIRE(p1["messages"].Size() == 2);
   CHECK(cid_of(p1["messages"][0]) == "h-2");
   CHECK(cid_of(p1["messages"][1]) == "h-3");
   REQUIRE(p1["next_before"].IsInt64());
   REQUIRE(p1["next_before_id"].IsString());
   CHECK(std::string(p1["next_before_id"].GetString()) == p1["messages"][0]["run_id"].GetString());
-  auto p2 = json(http_request(server->port(), "GET",
+  auto p2 = json_of(http_request(server->port(), "GET",
                               "/conversations/alice/conv-a/messages?limit=2&before=" +
                                   std::to_string(p1["next_before"].GetInt64()) +
                                   "&before_id=" + p1["next_before_id"].GetString()));
@@ -173,15 +165,15 @@ TEST_CASE(
            [](const auto& d) { return all_completed(d, 1); });
   auto convs = poll_get(*server, "/conversations/alice",
                         [](const auto& c) { return c["conversations"].Size() == 2; });
-  auto c = json(convs);
+  auto c = json_of(convs);
   CHECK(std::string(c["conversations"][0]["conversation_id"].GetString()) == "conv-b");
   CHECK(std::string(c["conversations"][1]["conversation_id"].GetString()) == "conv-a");
   CHECK(c["conversations"][1]["message_count"].GetInt64() == 3);
-  auto c1 = json(http_request(server->port(), "GET", "/conversations/alice?limit=1"));
+  auto c1 = json_of(http_request(server->port(), "GET", "/conversations/alice?limit=1"));
   REQUIRE(c1["conversations"].Size() == 1);
   REQUIRE(c1["next_before"].IsInt64());
   REQUIRE(c1["next_before_id"].IsString());
-  auto c2 = json(http_request(
+  auto c2 = json_of(http_request(
       server->port(), "GET",
       "/conversations/alice?limit=1&before=" + std::to_string(c1["next_before"].GetInt64()) +
           "&before_id=" + c1["next_before_id"].GetString()));
@@ -189,7 +181,7 @@ TEST_CASE(
   CHECK(std::string(c2["conversations"][0]["conversation_id"].GetString()) == "conv-a");
 
   // A user with no history: 200 and an empty list.
-  auto none = json(http_request(server->port(), "GET", "/conversations/nobody"));
+  auto none = json_of(http_request(server->port(), "GET", "/conversations/nobody"));
   CHECK(none["conversations"].Size() == 0);
   CHECK(none["next_before"].IsNull());
 }
@@ -200,7 +192,7 @@ TEST_CASE("history: 404 for an unknown conversation, 400 for bad ids, limits and
   auto get = [&](const std::string& path) { return http_request(server->port(), "GET", path); };
   auto unknown = get("/conversations/alice/nope/messages");
   CHECK(unknown.status == 404);
-  CHECK(json(unknown).HasMember("error"));
+  CHECK(json_of(unknown).HasMember("error"));
   for (const char* bad :
        {"/conversations/alice?limit=0", "/conversations/alice?limit=201",
         "/conversations/alice?limit=x", "/conversations/alice?before=-1",
@@ -324,7 +316,7 @@ TEST_CASE("/metrics names every family, /health reports the store and the render
 
   auto health = http_request(server->port(), "GET", "/health");
   REQUIRE(health.status == 200);
-  auto h = json(health);
+  auto h = json_of(health);
   CHECK(std::string(h["status"].GetString()) == "healthy");
   CHECK(h["active_connections"].GetInt() == 1);
   CHECK(h["uptime_s"].IsNumber());
@@ -341,7 +333,7 @@ TEST_CASE("a store that does not answer: /health says degraded (still 200), hist
   auto server = start(dir.path, {"STORE_URL=postgresql://aw@127.0.0.1:1/aw?connect_timeout=2"});
   auto health = http_request(server->port(), "GET", "/health");
   REQUIRE(health.status == 200);
-  auto h = json(health);
+  auto h = json_of(health);
   CHECK(std::string(h["status"].GetString()) == "degraded");
   CHECK(std::string(h["store"]["backend"].GetString()) == "postgresql");
   CHECK_FALSE(h["store"]["up"].GetBool());
@@ -372,7 +364,7 @@ TEST_CASE("restart keeps history and chart files, and old chart files go by RETE
   fs::last_write_time(charts / "ch-old-1.meta", long_ago);
 
   auto server = start(dir.path, {"RETENTION_DAYS=5"});
-  auto d = json(http_request(server->port(), "GET", "/conversations/carol/conv-r/messages"));
+  auto d = json_of(http_request(server->port(), "GET", "/conversations/carol/conv-r/messages"));
   REQUIRE(d["messages"].Size() == 2);
   CHECK(cid_of(d["messages"][0]) == "r-1");
   CHECK(cid_of(d["messages"][1]) == "r-2");

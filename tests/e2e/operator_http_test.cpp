@@ -18,14 +18,6 @@ using namespace aw::test;
 
 namespace {
 
-rapidjson::Document json_of(const http_response& r) {
-  rapidjson::Document d;
-  d.Parse(r.body.c_str());
-  REQUIRE_MESSAGE(!d.HasParseError(), r.body);
-  REQUIRE(d.IsObject());
-  return d;
-}
-
 std::string str(const rapidjson::Value& v, const char* key) {
   return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : "";
 }

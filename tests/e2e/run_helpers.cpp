@@ -112,4 +112,12 @@ std::string request_json(const std::string& cid, const std::string& content,
          "\",\"payload\":" + payload + "}";
 }
 
+rapidjson::Document json_of(const http_response& r) {
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  REQUIRE_MESSAGE(!d.HasParseError(), r.body);
+  REQUIRE(d.IsObject());
+  return d;
+}
+
 }  // namespace aw::test

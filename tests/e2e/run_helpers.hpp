@@ -6,6 +6,9 @@
 
 #include <memory>
 
+#include <rapidjson/document.h>
+
+#include "support/http_client.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
 
@@ -32,6 +35,9 @@ std::string check_seq(const std::vector<frame>& frames);
 bool completed(const std::vector<frame>& frames, const std::string& cid);
 
 std::string base64_decode(const std::string& in);
+
+// The body of an HTTP answer as a JSON object; the test stops when it is not one.
+rapidjson::Document json_of(const http_response& r);
 
 std::string request_json(const std::string& cid, const std::string& content,
                          const std::string& extra_payload = "");
