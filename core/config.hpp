@@ -20,6 +20,7 @@ struct config {
   int max_total_connections = 15000;
   std::int64_t max_message_bytes = 1 << 20;
   int max_runs_per_user = 4;
+  int max_users = 100000;  // users held in memory (sessions with their resume buffers)
   int rate_limit_requests = 60;
   int rate_limit_window_s = 60;
   int chart_generation_timeout_s = 30;

@@ -190,6 +190,11 @@ bool server::impl::on_validate(hdl_t hdl) {
                   "over MAX_TOTAL_CONNECTIONS");
   if (!origin_allowed(con->get_request_header("Origin")))
     return refuse(websocketpp::http::status_code::forbidden, "origin not allowed");
+  // Users held in memory are bounded: a new one is refused at the cap (a user
+  // already held, connected or keeping events for resume, still gets in).
+  if (users.size() >= static_cast<std::size_t>(cfg->max_users) &&
+      users.find(parsed.ok->user_id) == users.end())
+    return refuse(websocketpp::http::status_code::service_unavailable, "over MAX_USERS");
   if (!cfg->auth_secret.empty()) {
     auto check =
         auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000, token_rules());

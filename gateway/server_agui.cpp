@@ -114,6 +114,8 @@ void server::impl::on_agui(const connection_ptr& con) {
   }
   if (static_cast<int>(conns.size() + agui_streams.size()) >= cfg->max_total_connections)
     return refuse(503, "OVER_CAPACITY", "over MAX_TOTAL_CONNECTIONS");
+  if (users.size() >= static_cast<std::size_t>(cfg->max_users) && users.find(user) == users.end())
+    return refuse(503, "OVER_CAPACITY", "over MAX_USERS");
   if (auto u = users.find(user);
       u != users.end() && u->second.connections >= cfg->max_connections_per_user)
     return refuse(429, "TOO_MANY_CONNECTIONS",

@@ -94,6 +94,20 @@ TEST_CASE(
   CHECK(status == 503);
 }
 
+TEST_CASE("MAX_USERS caps the users held in memory, users already held still get in") {
+  auto server = start_server({"MAX_USERS=2"});
+  auto a = open_user(*server, "u1");
+  auto b = open_user(*server, "u2");
+  int status = 0;
+  auto c = ws_client::connect(server->url("/ws?user_id=u3&session_id=s"), &status);
+  CHECK(!c);
+  CHECK(status == 503);
+  // u1 is held: another connection of it is taken.
+  auto a2 = open_user(*server, "u1", "s2");
+  CHECK(a2->is_open());
+  CHECK(server->log_count("over MAX_USERS") == 1);
+}
+
 TEST_CASE("with AUTH_SECRET, the handshake and HTTP need a valid token of the same user") {
   const std::string secret = "limits-test-secret-0123456789abcdef";
   auto server = start_server({"AUTH_SECRET=" + secret});
