@@ -198,7 +198,7 @@ TEST_CASE("model calls: beyond the cap they wait in arrival order, a full queue 
   CHECK(status_of(frames, "c-4") == "error");
   CHECK(error_of(frames, "c-4").find("LLM_UNAVAILABLE") == 0);
   // The user gets the code; the reason is in the log for the operator.
-  CHECK(server->log_count("LLM_QUEUE_MAX") >= 1);
+  CHECK(server->wait_log("LLM_QUEUE_MAX", 1, seconds(10)));
   CHECK(metric(*server, "agentwire_llm_queue_rejected_total") == 1);
 
   REQUIRE(c->wait_for(done_all({"c-1", "c-2", "c-3"}), seconds(30)));
@@ -310,7 +310,7 @@ TEST_CASE("model calls: an endless line or body ends the call, and memory stays 
   c->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(c->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(20)));
   CHECK(error_of(c->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
-  CHECK(line->log_count("line over") >= 1);
+  CHECK(line->wait_log("line over", 1, seconds(10)));
   CHECK(fake->cfg_stat("endless=line", "bytes") < 16 << 20);  // stopped early, not at 64 MiB
   CHECK(proc_status(line->pid(), "VmRSS") - rss_before < 64 * 1024);
 
@@ -320,7 +320,7 @@ TEST_CASE("model calls: an endless line or body ends the call, and memory stays 
   d->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(20)));
   CHECK(error_of(d->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
-  CHECK(body->log_count("longer than") >= 1);
+  CHECK(body->wait_log("longer than", 1, seconds(10)));
   CHECK(fake->cfg_stat("endless=body", "bytes") < 32 << 20);
   CHECK(metric(*body, "agentwire_llm_calls_in_flight") == 0);
 }
@@ -344,7 +344,7 @@ TEST_CASE("model calls: LLM_RPM and LLM_TPM keep under the quota and say so at o
   }
   CHECK(ok == 2);
   CHECK(refused.find("LLM_UNAVAILABLE") == 0);
-  CHECK(server->log_count("LLM_RPM reached") >= 1);
+  CHECK(server->wait_log("LLM_RPM reached", 1, seconds(10)));
   CHECK(fake->cfg_stat(key, "requests") == 2);
 
   auto tight = start_server(model_env(cfg_url(*fake, "tpm"), {"LLM_TPM=50", "LLM_FALLBACK=none"}));
@@ -352,7 +352,7 @@ TEST_CASE("model calls: LLM_RPM and LLM_TPM keep under the quota and say so at o
   d->send(request_json("c-1", "Show quarterly revenue"));
   REQUIRE(d->wait_for([](const auto& f) { return completed(f, "c-1"); }, seconds(10)));
   CHECK(error_of(d->frames(), "c-1").find("LLM_UNAVAILABLE") == 0);
-  CHECK(tight->log_count("over LLM_TPM") >= 1);
+  CHECK(tight->wait_log("over LLM_TPM", 1, seconds(10)));
   CHECK(fake->cfg_stat("tpm", "requests") == -1);  // never sent
 }
 
