@@ -41,16 +41,25 @@ struct agui_stream {
   std::shared_ptr<sse_stream> sse;
 };
 
+namespace {
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
 bool is_json_content_type(std::string_view value) {
   auto semi = value.find(';');
   std::string_view type = value.substr(0, semi);
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  constexpr std::string_view json = "application/json";
-  if (type.size() != json.size()) return false;
-  for (std::size_t i = 0; i < json.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(type[i])) != json[i]) return false;
-  return true;
+  return equal_ignoring_case(type, "application/json");
 }
 
 bool server::impl::agui_origin_allowed(const std::string& origin, const std::string& host) const {
@@ -60,13 +69,7 @@ bool server::impl::agui_origin_allowed(const std::string& origin, const std::str
   // Otherwise only the page's own origin: scheme://HOST where HOST is the Host header.
   auto sep = origin.find("://");
   if (sep == std::string::npos || host.empty()) return false;
-  std::string_view rest = std::string_view(origin).substr(sep + 3);
-  if (rest.size() != host.size()) return false;
-  for (std::size_t i = 0; i < host.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(rest[i])) !=
-        std::tolower(static_cast<unsigned char>(host[i])))
-      return false;
-  return true;
+  return equal_ignoring_case(std::string_view(origin).substr(sep + 3), host);
 }
 
 void server::impl::on_agui(const connection_ptr& con) {

@@ -88,7 +88,7 @@ struct client::loop {
   void run();
 
   // loop thread only
-  void take_inbox(clock::time_point now);
+  void take_inbox();
   void cancel(call_id id);
   void sweep(clock::time_point now);
   void promote_retries(clock::time_point now);
@@ -134,7 +134,7 @@ void client::loop::run() {
       if (stopping) break;
     }
     auto now = clock::now();
-    take_inbox(now);
+    take_inbox();
     if (now >= next_sweep) sweep(now);
     promote_retries(now);
     start_calls(now);
@@ -144,7 +144,7 @@ void client::loop::run() {
   stop_all(clock::now());
 }
 
-void client::loop::take_inbox(clock::time_point now) {
+void client::loop::take_inbox() {
   std::vector<std::unique_ptr<pending>> in;
   std::vector<call_id> out;
   {
@@ -153,7 +153,6 @@ void client::loop::take_inbox(clock::time_point now) {
     out.swap(cancels);
   }
   for (auto& p : in) {
-    p->submitted = std::min(p->submitted, now);
     by_id.emplace(p->id, p.get());
     waiting.push_back(std::move(p));
   }
