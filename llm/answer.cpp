@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "analytics/statistics.hpp"
+#include "encoding/utf8.hpp"
 #include "analytics/user_data.hpp"
 
 namespace aw::llm {
@@ -20,11 +21,7 @@ std::string clean_text(std::string_view in, std::size_t max) {
     if (u < 0x20) c = ' ';
     out.push_back(c);
   }
-  if (out.size() > max) {
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
-  }
+  out.resize(encoding::utf8_cut_bytes(out, max).size());
   auto b = out.find_first_not_of(' ');
   auto e = out.find_last_not_of(' ');
   return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
