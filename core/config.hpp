@@ -18,6 +18,7 @@ struct config {
   // limits (PROTOCOL.md section 5)
   int max_connections_per_user = 3;
   int max_total_connections = 15000;
+  int http_response_timeout_s = 30;
   std::int64_t max_message_bytes = 1 << 20;
   int max_runs_per_user = 4;
   int max_users = 100000;  // users held in memory (sessions with their resume buffers)

@@ -99,6 +99,12 @@ void next_before(json_writer& w, const std::optional<cursor_t>& cursor) {
     w.Null();
 }
 
+// What a row adds to a messages page, near enough to keep pages bounded.
+std::size_t message_row_bytes(const store::message_record& m) {
+  return m.request_json.size() + m.response_json.size() + m.run_id.size() +
+         m.correlation_id.size() + m.message_id.size() + m.status.size() + 256;
+}
+
 }  // namespace
 
 std::string conversations_json(const std::string& user_id,
@@ -137,6 +143,19 @@ std::string messages_json(const std::string& user_id, const std::string& convers
   if (more_pages(rows.size(), limit, fetched)) {
     // Oldest first: an extra row is the first one.
     rows.erase(rows.begin(), rows.end() - limit);
+    cursor = cursor_t{rows.front().created_ms, rows.front().run_id};
+  }
+  // Newest rows first into the byte budget; the older ones are the next page.
+  std::size_t bytes = 0;
+  auto keep = rows.end();
+  while (keep != rows.begin()) {
+    auto row = std::prev(keep);
+    bytes += message_row_bytes(*row);
+    if (bytes > history_page_max_bytes && keep != rows.end()) break;
+    keep = row;
+  }
+  if (keep != rows.begin()) {
+    rows.erase(rows.begin(), keep);
     cursor = cursor_t{rows.front().created_ms, rows.front().run_id};
   }
   rapidjson::StringBuffer buf;

@@ -350,6 +350,8 @@ void server::impl::shutdown() {
              {"runs", std::to_string(svc.stats->active_runs.load())}});
   websocketpp::lib::error_code ec;
   endpoint.stop_listening(ec);
+  accept_timer.cancel();
+  http_deadline_timer.cancel();
   heartbeat.cancel();
   token_timer.cancel();
   for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
@@ -445,7 +447,7 @@ int server::impl::run(const actors::services& services) {
   }
   asio::error_code lec;
   auto local = endpoint.get_local_endpoint(lec);
-  endpoint.start_accept();
+  start_accepting();
   signals.async_wait([this](const asio::error_code& e, int sig) {
     if (!e) shutdown();
   });
@@ -454,6 +456,7 @@ int server::impl::run(const actors::services& services) {
   log::info("gateway", "listening",
             {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
   io.run();
+  stop_accepting();
   stop_http();
   for (auto& [user, entry] : users)
     caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);

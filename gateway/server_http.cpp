@@ -161,6 +161,7 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
       a = json_error(500, "internal error");
     }
     asio::post(io, [this, con, a = std::move(a)] {
+      if (con->http_cut) return;  // already cut at its deadline
       answer(con, a);
       websocketpp::lib::error_code ec;  // the client may be gone: nothing to do then
       con->send_http_response(ec);
@@ -172,6 +173,44 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
     return answer(con, a);
   }
   con->defer_http_response();  // answered by the post above, after this handler returns
+  watch_http_deadline(con);
+}
+
+// websocketpp times out an answer written at once (its handshake timer runs
+// until the write completes) but not a deferred one: a client that never
+// reads would hold the answer, and its socket, for ever.
+void server::impl::watch_http_deadline(const connection_ptr& con) {
+  http_deadlines.emplace_back(
+      std::chrono::steady_clock::now() + std::chrono::seconds(cfg->http_response_timeout_s), con);
+  if (http_sweep_scheduled) return;
+  http_sweep_scheduled = true;
+  http_deadline_timer.expires_after(std::chrono::seconds(1));
+  http_deadline_timer.async_wait([this](const asio::error_code& e) {
+    http_sweep_scheduled = false;
+    if (!e) sweep_http_deadlines();
+  });
+}
+
+void server::impl::sweep_http_deadlines() {
+  auto now = std::chrono::steady_clock::now();
+  while (!http_deadlines.empty() && http_deadlines.front().first <= now) {
+    if (auto con = http_deadlines.front().second.lock()) {
+      con->http_cut = true;
+      ++op.http_timeouts;
+      log::info("gateway", "HTTP answer cut: not taken within HTTP_RESPONSE_TIMEOUT_S",
+                {{"path", con->get_resource()},
+                 {"timeout_s", std::to_string(cfg->http_response_timeout_s)}});
+      con->terminate(websocketpp::lib::error_code());
+    }
+    http_deadlines.pop_front();
+  }
+  if (http_deadlines.empty() || stopping) return;
+  http_sweep_scheduled = true;
+  http_deadline_timer.expires_after(std::chrono::seconds(1));
+  http_deadline_timer.async_wait([this](const asio::error_code& e) {
+    http_sweep_scheduled = false;
+    if (!e) sweep_http_deadlines();
+  });
 }
 
 health_figures server::impl::health_now() const {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "gateway/http_routes.hpp"
 #include "gateway/http_workers.hpp"
 #include "gateway/operator_metrics.hpp"
+#include "gateway/socket_slot.hpp"
 #include "gateway/server.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
@@ -34,6 +36,8 @@ bool is_json_content_type(std::string_view value);
 
 // Per-connection data lives in the connection object itself.
 struct connection_data {
+  socket_slot slot;  // counted from accept until the connection object goes
+  bool http_cut = false;  // a deferred HTTP answer passed HTTP_RESPONSE_TIMEOUT_S
   actors::conn_id id = 0;
   std::string user_id;
   std::string session_id;
@@ -109,6 +113,18 @@ struct server::impl : actors::outbox {
   std::string store_backend = "none";             // set before listening
   std::atomic<bool> history_answers{false};       // the last ping succeeded
   asio::steady_timer store_ping_timer{io};
+  // ---- accept (server_accept.cpp): the gateway's own accept loop, so that
+  // sockets are counted and capped at accept and accept errors back off.
+  socket_counter open_sockets = std::make_shared<std::atomic<int>>(0);
+  asio::steady_timer accept_timer{io};
+  int accept_backoff_ms = 0;  // 0 while accepts succeed
+  int reserve_fd = -1;        // /dev/null, given up to accept one socket when out of fds
+  // Deferred HTTP answers by deadline (one timeout for all, so in order);
+  // swept once a second while any is waiting.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::weak_ptr<ws_server::connection_type>>>
+      http_deadlines;
+  asio::steady_timer http_deadline_timer{io};
+  bool http_sweep_scheduled = false;
   std::unique_ptr<http_workers> workers;  // last: its threads stop before the above go
 
   impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
@@ -190,6 +206,14 @@ struct server::impl : actors::outbox {
   void close_all();
   void wait_for_closes(std::chrono::steady_clock::time_point deadline);
   int run(const actors::services& services);
+  // server_accept.cpp
+  void start_accepting();
+  void accept_next();
+  void on_accepted(const connection_ptr& con, const websocketpp::lib::error_code& ec);
+  void stop_accepting();
+  // server_http.cpp: cuts deferred HTTP answers not taken by their deadline.
+  void watch_http_deadline(const connection_ptr& con);
+  void sweep_http_deadlines();
 };
 
 }  // namespace aw::gateway
