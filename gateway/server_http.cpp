@@ -290,6 +290,7 @@ void server::impl::on_http(hdl_t hdl) {
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (path.rfind("/agui/", 0) == 0) return on_agui_path(con, path, query);
   if (path.rfind("/admin/", 0) == 0) return on_admin(con, method, path);  // server_admin.cpp
   if (method != "GET" && method != "HEAD") {
     auto a = json_error(405, method + " is not allowed on " + path);
