@@ -190,6 +190,7 @@ void server::impl::on_agui(const connection_ptr& con) {
                   "the user already has MAX_CONNECTIONS_PER_USER connections open");
 
   con->defer_http_response();
+  users[user].connections++;  // the stream's slot, held while the history is read
   // The thread's history (for MESSAGES_SNAPSHOT) is read on a query worker
   // first; without a store, or with the workers busy, the run starts without.
   auto read_history = [this, user, in] {
@@ -239,6 +240,11 @@ void server::impl::agui_start(const connection_ptr& con, std::string user,
   };
   auto headers = cors_headers(cfg->cors_origins, con->get_request_header("Origin"), false);
   auto key = std::make_pair(user, in->run_id);
+  bool refused = stopping || (agui_runs.count(key) != 0 && !agui_runs[key]->over);
+  if (refused) {  // a one-event answer is no connection
+    auto u = users.find(user);
+    if (u != users.end() && --u->second.connections <= 0 && !u->second.session) users.erase(u);
+  }
   if (stopping) {
     auto sse = make_sse(0);
     sse->start(headers);
@@ -255,8 +261,11 @@ void server::impl::agui_start(const connection_ptr& con, std::string user,
     return sse->finish();
   }
   agui_sweep();
-  auto run = std::make_shared<agui_run>(user, in->thread_id, in->run_id, token,
-                                        static_cast<std::size_t>(cfg->event_buffer_bytes));
+  // A run's log fits one stream's send queue, so a full replay never trips
+  // the slow-reader limit by itself.
+  auto run = std::make_shared<agui_run>(
+      user, in->thread_id, in->run_id, token,
+      static_cast<std::size_t>(std::min(cfg->event_buffer_bytes, cfg->max_send_queue_bytes)));
   run->legacy = !in->protocol_v1;
   if (!snapshot.empty()) {
     run->bridge.set_snapshot(snapshot);
@@ -277,9 +286,8 @@ void server::impl::agui_start(const connection_ptr& con, std::string user,
   run->session = entry.session;
   run->tap = ++next_id;
   agui_taps.emplace(run->tap, run);
-  // The viewer first: it counts as a connection before the session hears of the run.
+  // The viewer already counts as a connection (on_agui): a retire cannot race the run.
   actors::conn_id viewer = ++next_id;
-  entry.connections++;
   run->viewers.push_back(agui_viewer{viewer, make_sse(viewer), run->legacy});
   agui_streams.emplace(viewer, run);
   caf::anon_send(run->session, actors::watch_atom::value, run->tap);
@@ -372,7 +380,10 @@ void server::impl::agui_viewer_gone(actors::conn_id viewer) {
   vs.erase(
       std::remove_if(vs.begin(), vs.end(), [&](const agui_viewer& v) { return v.id == viewer; }),
       vs.end());
-  if (auto u = users.find(run->user_id); u != users.end()) u->second.connections--;
+  if (auto u = users.find(run->user_id); u != users.end()) {
+    // A join of an ended run may have made an entry with no session: not kept.
+    if (--u->second.connections <= 0 && !u->second.session) users.erase(u);
+  }
   if (run->over) return;
   if (cfg->agui_disconnect == "cancel" && vs.empty()) {
     log::info("agui", "stream ended before its run; cancelling (AGUI_DISCONNECT=cancel)",
