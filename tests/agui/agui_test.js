@@ -438,6 +438,13 @@ const checks = {
     assert.ok(frames.some(f => f.type === 'agent_started' && f.correlation_id === 'run-cancel'));
     assert.equal(metric((await getJson(BASE + '/metrics')).body, 'agentwire_runs_total{status="cancelled"}'),
                  before + 1);
+    // Same run, same numbers: the AG-UI ids carry the seq the WebSocket saw.
+    const ids = await readSse(BASE + '/agui/runs/run-cancel/events', {headers: {'X-User-Id': user}});
+    const wsStarted = frames.find(f => f.type === 'agent_started' && f.correlation_id === 'run-cancel');
+    assert.equal(ids.events[0].event.type, 'RUN_STARTED');
+    assert.equal(cursorOf(ids.events[0].id)[0], wsStarted.seq);
+    const wsEnd = ends[0];
+    assert.equal(cursorOf(ids.events[ids.events.length - 1].id)[0], wsEnd.seq);
     ws.close();
   },
 
