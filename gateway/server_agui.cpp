@@ -92,6 +92,13 @@ std::string one_event_snapshot(std::string_view messages_json) {
   return R"({"type":"MESSAGES_SNAPSHOT","messages":)" + std::string(messages_json) + "}";
 }
 
+// What a held run costs besides its events: the record, its bridge and the
+// snapshot a join would get. Counted in the budget, so many tiny runs (each
+// refused at once) are bounded too.
+std::size_t fixed_bytes(const agui_run& run) {
+  return 1024 + run.join_snapshot.size() + run.thread_id.size() + run.run_id.size();
+}
+
 const char* outcome_of(std::string_view last_event) {
   if (last_event.rfind(R"({"type":"RUN_ERROR")", 0) == 0) return "error";
   if (last_event.find(R"("outcome":{"type":"cancelled"})") != std::string_view::npos)
@@ -276,10 +283,12 @@ void server::impl::agui_start(const connection_ptr& con, std::string user,
         one_event_snapshot(agui_snapshot_messages({}, current, in->request.payload.content));
   }
   if (auto old = agui_runs.find(key); old != agui_runs.end()) {
-    agui_held_bytes -= std::min(agui_held_bytes, old->second->log.bytes());
+    agui_held_bytes -=
+        std::min(agui_held_bytes, old->second->log.bytes() + fixed_bytes(*old->second));
     agui_runs.erase(old);
   }
   agui_runs.emplace(key, run);
+  agui_held_bytes += fixed_bytes(*run);
 
   auto& entry = users[user];
   if (!entry.session) entry.session = actors::spawn_session(system, svc, user);
@@ -318,7 +327,7 @@ void server::impl::agui_append(agui_run& run, const std::vector<std::string>& ev
     if (!old) continue;
     auto it = agui_runs.find({old->user_id, old->run_id});
     if (it == agui_runs.end() || it->second != old) continue;
-    agui_held_bytes -= std::min(agui_held_bytes, old->log.bytes());
+    agui_held_bytes -= std::min(agui_held_bytes, old->log.bytes() + fixed_bytes(*old));
     for (auto& v : old->viewers) v.sse->finish();
     agui_runs.erase(it);
   }
@@ -405,7 +414,7 @@ void server::impl::agui_sweep() {
     if (!old) continue;
     auto it = agui_runs.find({old->user_id, old->run_id});
     if (it == agui_runs.end() || it->second != old) continue;
-    agui_held_bytes -= std::min(agui_held_bytes, old->log.bytes());
+    agui_held_bytes -= std::min(agui_held_bytes, old->log.bytes() + fixed_bytes(*old));
     agui_runs.erase(it);  // viewers still reading keep it alive until they end
   }
 }
