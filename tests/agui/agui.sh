@@ -4,7 +4,8 @@
 # ephemeral loopback ports, both on the fake OpenAI-compatible model
 # (tests/support/fake_openai.js, so thoughts stream and a run can be made
 # slow): one with the defaults (AGUI_DISCONNECT=continue), one with
-# AUTH_SECRET set and AGUI_DISCONNECT=cancel.
+# AUTH_SECRET set, AGUI_DISCONNECT=cancel and EVENT_BUFFER_S=10 (a held run
+# expires within the test).
 #   agui.sh AGENTWIRE_BIN
 set -euo pipefail
 bin="$1"
@@ -37,6 +38,7 @@ aw_start_fake_model "$tmp/fake.out"
 
 secret="agui-test-secret-0123456789abcdef0123"
 aw_start_server "$bin" "$tmp/auth.log" AUTH_SECRET="$secret" AGUI_DISCONNECT=cancel \
+  EVENT_BUFFER_S=10 HEARTBEAT_S=1 \
   "${AW_FAKE_MODEL_ENV[@]}"
 auth_pid="$AW_SERVER_PID"
 auth_data="$AW_SERVER_DATA_DIR"

@@ -564,7 +564,32 @@ const checks = {
   },
 };
 
+// Started before the other checks and checked after them: on the auth server
+// (EVENT_BUFFER_S=10) a run is held 10 s after its end, then forgotten.
+let expiring;
+async function startExpiring() {
+  const auth = {Authorization: 'Bearer ' + TOKEN};
+  const r = await run({base: AUTH_BASE, headers: auth, runId: 'run-expire'});
+  const endedAt = Date.now();
+  assert.equal(r.types[r.types.length - 1], 'RUN_FINISHED');
+  const held = await readSse(AUTH_BASE + '/agui/runs/run-expire/events', {headers: auth});
+  assert.equal(held.status, 200);
+  assert.equal(held.events[held.events.length - 1].event.type, 'RUN_FINISHED');
+  return endedAt;
+}
+checks['a held run is forgotten EVENT_BUFFER_S after its end: then 404'] = async () => {
+  const endedAt = await expiring;
+  const auth = {Authorization: 'Bearer ' + TOKEN};
+  const wait = endedAt + 10000 - Date.now();
+  if (wait > 0) await new Promise(r => setTimeout(r, Math.min(wait, 10000)));  // EVENT_BUFFER_S itself
+  await until('the run is forgotten', async () =>
+    (await readSse(AUTH_BASE + '/agui/runs/run-expire/events', {headers: auth})).status === 404, 5000);
+  assert.equal((await cancelRun('run-expire', auth, AUTH_BASE)).status, 404);
+};
+
 (async () => {
+  expiring = startExpiring();
+  expiring.catch(() => {});  // reported by its check
   const whole = setTimeout(() => { console.error('agui test: over 120 s'); process.exit(1); }, 120000);
   let failed = 0;
   for (const [name, check] of Object.entries(checks)) {
