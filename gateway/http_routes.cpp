@@ -161,7 +161,9 @@ const char* allowed_methods_for(const std::string& path) {
   };
   bool admin_action =
       path.rfind("/admin/", 0) == 0 && (ends_with("/disconnect") || ends_with("/cancel"));
-  bool agui_cancel = path.rfind("/agui/runs/", 0) == 0 && ends_with("/cancel");
+  bool agui_run = path.rfind("/agui/runs/", 0) == 0;
+  if (agui_run && ends_with("/events")) return "GET, OPTIONS";
+  bool agui_cancel = agui_run && ends_with("/cancel");
   return path == "/agui" || admin_action || agui_cancel ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
 }
 

@@ -428,7 +428,14 @@ const checks = {
     assert.deepEqual(await again.json(), {runId: 'run-cancel', status: 'ended', outcome: 'cancelled'});
     assert.equal((await cancelRun('no-such-run', {'X-User-Id': user})).status, 404);
     assert.equal((await cancelRun('run-cancel', {'X-User-Id': 'another-user'})).status, 404);
-    assert.equal((await deadline(fetch(`${BASE}/agui/runs/run-cancel/cancel`), 5000, 'GET')).status, 405);
+    const get = await deadline(fetch(`${BASE}/agui/runs/run-cancel/cancel`), 5000, 'GET');
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST, OPTIONS');
+    const post = await deadline(fetch(`${BASE}/agui/runs/run-cancel/events`, {method: 'POST'}), 5000, 'POST');
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get('allow'), 'GET, OPTIONS');
+    const preflight = await deadline(fetch(`${BASE}/agui/runs/run-cancel/cancel`, {method: 'OPTIONS'}), 5000, 'OPTIONS');
+    assert.equal(preflight.headers.get('allow'), 'POST, OPTIONS');
     // The user's WebSocket saw the same run, ended once.
     await until('the WebSocket sees the end', async () =>
       frames.some(f => f.type === 'agent_completed' && f.correlation_id === 'run-cancel'));
