@@ -23,7 +23,7 @@ using request_atom = caf::atom_constant<caf::atom("request")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using retire_atom = caf::atom_constant<caf::atom("retire")>;
-using drain_atom = caf::atom_constant<caf::atom("drain")>;        // refuse new runs
+using drain_atom = caf::atom_constant<caf::atom("drain")>;  // refuse new runs
 // (watch_atom, conn_id) / (unwatch_atom, conn_id): an AG-UI run's tap gets the
 // user's events and may send requests, without being one of the user's
 // connections (no ack, never superseded, not counted).

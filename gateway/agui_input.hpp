@@ -27,7 +27,7 @@ namespace aw::gateway {
 struct agui_input {
   std::string thread_id;
   std::string run_id;
-  std::string user_id;  // forwardedProps.user_id; "" when absent
+  std::string user_id;          // forwardedProps.user_id; "" when absent
   bool protocol_v1 = false;     // protocolVersion 1.x
   std::string user_message_id;  // the id of the last user message ("" when it has none)
   protocol::analytics_request request;

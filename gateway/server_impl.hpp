@@ -6,9 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
-#include <map>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
