@@ -48,7 +48,7 @@ token="$(AUTH_SECRET="$secret" "$bin" token --user alice --ttl 600)"
 aw_start_server "$bin" "$tmp/server.log" "${AW_FAKE_MODEL_ENV[@]}"
 
 rc=0
-AGUI_BASE="http://127.0.0.1:$AW_SERVER_PORT" AGUI_AUTH_BASE="http://127.0.0.1:$auth_port" \
+AGUI_ONLY="${AGUI_ONLY:-}" AGUI_BASE="http://127.0.0.1:$AW_SERVER_PORT" AGUI_AUTH_BASE="http://127.0.0.1:$auth_port" \
   AGUI_TOKEN="$token" timeout 150 node --experimental-websocket "$client/agui_test.js" || rc=$?
 aw_show_logs_if_failed "$rc" "$tmp/server.log:40" "$tmp/auth.log:10"
 exit "$rc"

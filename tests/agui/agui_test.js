@@ -375,6 +375,10 @@ const checks = {
     const tail = await readSse(BASE + '/agui/runs/run-resume/events',
                                {headers: {'Last-Event-ID': mid.id, ...user}});
     assert.deepEqual(tail.events.map(e => e.id), union.slice(union.indexOf(mid) + 1).map(e => e.id));
+    const m = (await getJson(BASE + '/metrics')).body;
+    assert.ok(metric(m, 'agentwire_agui_runs_held') >= 1);
+    assert.ok(metric(m, 'agentwire_agui_held_bytes') >= whole.events.reduce((n, e) =>
+      n + JSON.stringify(e.event).length, 0), 'the held bytes count the events');
     // Bad cursors, other users and unknown runs.
     assert.equal((await readSse(BASE + '/agui/runs/run-resume/events',
                                 {headers: {'Last-Event-ID': 'x', ...user}})).status, 400);
@@ -599,13 +603,16 @@ checks['a held run is forgotten EVENT_BUFFER_S after its end: then 404'] = async
   expiring.catch(() => {});  // reported by its check
   const whole = setTimeout(() => { console.error('agui test: over 120 s'); process.exit(1); }, 120000);
   let failed = 0;
+  // AGUI_ONLY=<regex> runs only the checks it matches (when chasing one).
+  const only = process.env.AGUI_ONLY ? new RegExp(process.env.AGUI_ONLY) : null;
   for (const [name, check] of Object.entries(checks)) {
+    if (only && !only.test(name)) continue;
     try {
       await check();
       console.log(`ok - ${name}`);
     } catch (e) {
       failed++;
-      console.log(`not ok - ${name}\n  ${(e && e.stack) || e}`);
+      console.log(`not ok - ${name}\n  ${(e && e.stack) || e}${e && e.cause ? "\n  cause: " + (e.cause.stack || e.cause) : ""}`);
     }
   }
   clearTimeout(whole);
