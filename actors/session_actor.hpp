@@ -8,6 +8,7 @@
 // Messages (from the gateway):
 //   (connect_atom, conn_id, session_id, int64 last_seq or -1, epoch or "")
 //   (disconnect_atom, conn_id)
+//   (watch_atom, conn_id) / (unwatch_atom, conn_id)   an AG-UI run's tap
 //   (request_atom, conn_id, analytics_request)
 //   (cancel_atom, conn_id, correlation_id)
 //   (resume_atom, conn_id, uint64 last_seq)

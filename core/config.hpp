@@ -33,6 +33,8 @@ struct config {
   int stale_timeout_s = 120;
   int heartbeat_s = 30;
   int drain_timeout_s = 30;      // on SIGTERM: how long in-flight runs may take to finish
+  // AG-UI (issue #19): what a cut POST /agui stream does to its run
+  std::string agui_disconnect = "continue";  // continue (resumable) | cancel
   // work
   int render_pool_size = 0;      // 0: one gnuplot per core
   int worker_threads = 0;        // CAF scheduler threads; 0: one per core

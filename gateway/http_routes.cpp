@@ -161,7 +161,10 @@ const char* allowed_methods_for(const std::string& path) {
   };
   bool admin_action =
       path.rfind("/admin/", 0) == 0 && (ends_with("/disconnect") || ends_with("/cancel"));
-  return path == "/agui" || admin_action ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+  bool agui_run = path.rfind("/agui/runs/", 0) == 0;
+  if (agui_run && ends_with("/events")) return "GET, OPTIONS";
+  bool agui_cancel = agui_run && ends_with("/cancel");
+  return path == "/agui" || admin_action || agui_cancel ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
 }
 
 http_answer upgrade_required_answer() {

@@ -292,6 +292,7 @@ void server::impl::schedule_heartbeat() {
   heartbeat.expires_after(std::chrono::seconds(cfg->heartbeat_s));
   heartbeat.async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
+    agui_sweep();  // AG-UI runs held past EVENT_BUFFER_S (server_agui.cpp)
     auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
     for (auto& [id, con] : conns) {
       if (con->last_seen_ms < stale_before) {

@@ -143,6 +143,10 @@ void server::impl::answer(const connection_ptr& con, const http_answer& a) {
   if (!a.content_type.empty() && !a.body.empty())
     con->replace_header("Content-Type", a.content_type);
   for (const auto& [name, value] : a.headers) con->replace_header(name, value);
+  // websocketpp closes a plain HTTP connection once it has answered: say so,
+  // or a keep-alive client (Node's fetch) may send its next request on a
+  // socket that is closing, and that request fails.
+  con->replace_header("Connection", "close");
   if (con->get_request().get_method() == "HEAD") {
     con->set_body("");
     if (!a.body.empty()) con->replace_header("Content-Length", std::to_string(a.body.size()));
@@ -251,6 +255,8 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   gauges g;
   g.connections = static_cast<std::int64_t>(conns.size());
   g.agui_streams = static_cast<std::int64_t>(agui_streams.size());
+  g.agui_runs_held = static_cast<std::int64_t>(agui_runs.size());
+  g.agui_held_bytes = static_cast<std::int64_t>(agui_held_bytes);
   g.users = static_cast<std::int64_t>(users.size());
   g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
   g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
@@ -329,6 +335,7 @@ void server::impl::on_http(hdl_t hdl) {
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (path.rfind("/agui/", 0) == 0) return on_agui_path(con, path, query);
   if (path.rfind("/admin/", 0) == 0) return on_admin(con, method, path);  // server_admin.cpp
   if (method != "GET" && method != "HEAD") {
     auto a = json_error(405, method + " is not allowed on " + path);

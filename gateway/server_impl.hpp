@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -29,7 +30,8 @@
 
 namespace aw::gateway {
 
-struct agui_stream;  // server_agui.cpp
+struct agui_run;    // server_agui.cpp
+struct agui_input;  // agui_input.hpp
 
 // "application/json", parameters (charset=...) allowed, any case.
 bool is_json_content_type(std::string_view value);
@@ -103,8 +105,15 @@ struct server::impl : actors::outbox {
   actors::conn_id next_id = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool stopping = false;
-  // ---- AG-UI (server_agui.cpp): POST /agui streams of one run each, by conn_id
-  std::unordered_map<actors::conn_id, std::shared_ptr<agui_stream>> agui_streams;
+  // ---- AG-UI (server_agui.cpp). A run started by POST /agui is held (by
+  // user and runId) while it goes and EVENT_BUFFER_S after, with its mapped
+  // events for resume; its tap (a conn_id watching the session) feeds it, and
+  // any number of SSE streams (the POST's own, GET joins) read it.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<agui_run>> agui_runs;
+  std::unordered_map<actors::conn_id, std::shared_ptr<agui_run>> agui_taps;
+  std::unordered_map<actors::conn_id, std::shared_ptr<agui_run>> agui_streams;  // open SSE streams
+  std::deque<std::weak_ptr<agui_run>> agui_finished;  // oldest end first, for expiry
+  std::size_t agui_held_bytes = 0;                    // events held by all runs
   // ---- HTTP (server_http.cpp): query workers for blocking work, and the
   // gateway's own history store for reads (the history writer has its own).
   std::mutex history_mutex;                       // guards the pointer, not the store
@@ -167,12 +176,20 @@ struct server::impl : actors::outbox {
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);
+  // /agui/capabilities, /agui/runs/{runId}/events, /agui/runs/{runId}/cancel
+  void on_agui_path(const connection_ptr& con, const std::string& path, const std::string& query);
   void on_admin(const connection_ptr& con, const std::string& method, const std::string& path);
   // The outbox's write/close for a stream's conn_id; false when it is not one.
   bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
   bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
-  void agui_forget(actors::conn_id conn);
   void agui_end_all();
+  // POST /agui after the thread's history was read (snapshot: "" for none).
+  void agui_start(const connection_ptr& con, std::string user, std::shared_ptr<agui_input> in,
+                  std::string token, std::string snapshot);
+  void agui_append(agui_run& run, const std::vector<std::string>& events, std::uint64_t seq);
+  void agui_run_over(const std::shared_ptr<agui_run>& run);
+  void agui_sweep();  // forgets runs held past EVENT_BUFFER_S, and beyond the byte budget
+  void agui_viewer_gone(actors::conn_id viewer);
   // Before listening: query workers, history store, chart files; after io.run(): stops them.
   void start_http();
   void stop_http();

@@ -69,6 +69,19 @@ TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
   CHECK(bad.errors[0].find("PNG_PATH") != std::string::npos);
 }
 
+TEST_CASE("AGUI_DISCONNECT: continue by default, cancel on request, nothing else") {
+  auto r = load_config({}, "/nonexistent.env");
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.agui_disconnect == "continue");
+  auto cancel = load_config({"--agui-disconnect", "cancel"}, "/nonexistent.env");
+  CHECK(cancel.errors.empty());
+  CHECK(cancel.cfg.agui_disconnect == "cancel");
+  CHECK(aw::core::config_help().find("AGUI_DISCONNECT") != std::string::npos);
+  auto bad = load_config({"--agui-disconnect", "drop"}, "/nonexistent.env");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].find("AGUI_DISCONNECT") != std::string::npos);
+}
+
 TEST_CASE("MAX_SEND_QUEUE_BYTES must leave room for one chart frame under 4x the limit") {
   auto small = load_config({"--max-send-queue-bytes", "1048576"}, "/nonexistent.env");
   REQUIRE(small.errors.size() == 1);
