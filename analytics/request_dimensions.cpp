@@ -209,7 +209,12 @@ std::vector<named_list> read_lists(const std::vector<word>& words) {
   // Pairs "A vs B" / "A against B" / "A and B".
   for (std::size_t i = 1; i + 1 < words.size(); ++i) {
     const std::string& t = words[i].text;
-    if (t != "vs" && t != "versus" && t != "against" && t != "and" && t != "or" && t != "than")
+    // "compare A with B" pairs too.
+    const bool compare_with = t == "with" && ((i >= 1 && words[i - 1].text == "compare") ||
+                                              (i >= 2 && words[i - 2].text == "compare") ||
+                                              (i >= 3 && words[i - 3].text == "compare"));
+    if (t != "vs" && t != "versus" && t != "against" && t != "and" && t != "or" && t != "than" &&
+        !compare_with)
       continue;
     bool inside = false;
     for (const auto& l : out)
@@ -219,7 +224,7 @@ std::vector<named_list> read_lists(const std::vector<word>& words) {
     auto [b, e] = item_forward(words, i + 1, 2);
     if (s == i || e == b) continue;
     named_list pair;
-    pair.joiner = t == "versus" || t == "against" ? "vs" : t;
+    pair.joiner = t == "versus" || t == "against" || compare_with ? "vs" : t;
     pair.first_word = s;
     pair.items = {item_text(words, s, i), item_text(words, b, e)};
     pair.end_word = e;

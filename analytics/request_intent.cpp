@@ -43,7 +43,7 @@ bool two_dimensions(const std::vector<word>& words) {
     std::size_t j = i + 2;
     while (j < words.size() && j < i + 4 &&
            (words[j].text == "the" || words[j].text == "each" || words[j].text == "per" ||
-            words[j].text == "by"))
+            words[j].text == "by" || words[j].text == "every"))
       ++j;
     if (j < words.size() && dimension_word(words[j].text) &&
         singular(words[j].text) != singular(words[i].text))
@@ -125,7 +125,8 @@ std::optional<chart_type> named_chart(const std::string& t, bool several) {
     }
   }
   if (exact) return exact;
-  if (has_any(t, {"candlestick", "candles", "ohlc"})) return chart_type::candlestick_chart;
+  if (has_any(t, {"candlestick", "candles", "candle chart", "ohlc"}))
+    return chart_type::candlestick_chart;
   if (has_any(t, {"heatmap", "heat map", "heat-map"})) return chart_type::heatmap;
   if (has_any(t, {"histogram", "histgram"})) return chart_type::histogram;
   if (has_any(t, {"violin"})) return chart_type::violin_plot;
@@ -211,7 +212,11 @@ intent read_intent(const intent_facts& f) {
                   "from start to end",
                   "opening balance",
                   "item by item",
-                  "what drove"}))
+                  "what drove",
+                  "what moved",
+                  "from opening",
+                  "to closing",
+                  "closing balance"}))
     return intent::bridge;
   bool chain = false;
   for (const auto& l : f.lists) chain = chain || l.joiner == "to";
@@ -238,10 +243,13 @@ intent read_intent(const intent_facts& f) {
                            "admission process",
                            "signup flow",
                            "checkout flow",
-                           "drop at"}))
+                           "drop at",
+                           "each stage",
+                           "every stage",
+                           "per stage"}))
     return intent::funnel;
   if (has_any(t, {"heatmap", "matrix", "colored table", "coloured table", "combinations",
-                  "intensity", "grid of"}) ||
+                  "intensity", "grid of", "colour grid", "color grid", "grid"}) ||
       two_dimensions(f.words))
     return intent::matrix;
   // A profile: "radar", "profile", or several qualities of one or a few things.
@@ -265,15 +273,35 @@ intent read_intent(const intent_facts& f) {
       named_chart(t, false) == chart_type::combo_bar_line)
     return intent::combo;
   if (named_chart(t, false) == chart_type::combo_bar_line) return intent::combo;
-  if (has_any(t, {"distribution", "distributed", "spread",   "histogram",   "frequency",
-                  "how often",    "bracket",     "brackets", "bucket",      "buckets",
-                  "bins",         "outlier",     "outliers", "quartile",    "quartiles",
-                  "median",       "medians",     "ranges",   "vary",        "variation",
-                  "variance",     "dispersion",  "density",  "take forever"}))
+  if (has_any(t, {"distribution", "distributed", "spread",   "histogram",    "frequency",
+                  "how often",    "bracket",     "brackets", "bucket",       "buckets",
+                  "bins",         "outlier",     "outliers", "quartile",     "quartiles",
+                  "median",       "medians",     "ranges",   "vary",         "variation",
+                  "variance",     "dispersion",  "density",  "take forever", "consistent",
+                  "consistency",  "variability"}))
     return intent::distribution;
-  if (has_any(t, {"correlation", "correlate", "correlated", "relationship", "related", "relate",
-                  "link between", "linked", "depend on", "depends on", "affect", "affects",
-                  "impact of", "drive", "drives", "lead to", "leads to", "scatter"}) ||
+  if (has_any(t, {"correlation",
+                  "correlate",
+                  "correlated",
+                  "relationship",
+                  "related",
+                  "relate",
+                  "link between",
+                  "linked",
+                  "depend on",
+                  "depends on",
+                  "affect",
+                  "affects",
+                  "impact of",
+                  "drive",
+                  "drives",
+                  "lead to",
+                  "leads to",
+                  "scatter",
+                  "connection between",
+                  "connected",
+                  "association",
+                  "associated with"}) ||
       asks_for_size(t))
     return intent::relationship;
   if (has_any(t, {"more clicks", "more sales", "more orders", "more signups"}) &&
@@ -289,7 +317,8 @@ intent read_intent(const intent_facts& f) {
   const bool periodic = f.grain == time_grain::day || f.grain == time_grain::week ||
                         f.grain == time_grain::month || f.grain == time_grain::quarter ||
                         f.grain == time_grain::year;
-  if (has_any(t, {"each bar split", "split into", "stacked by", "broken down by type"}) ||
+  if (has_any(t, {"each bar split", "split into", "stacked by", "broken down by type",
+                  "broken into", "each bar", "each column"}) ||
       (share_words && periodic))
     return intent::composition;
   if (share_words) return intent::share;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "analytics/chart_shapes.hpp"
 #include "analytics/text.hpp"
 
 namespace aw::analytics {
@@ -508,9 +509,35 @@ parsed_request parse_request(std::string_view content) {
     }
   }
 
+  // A type with a shape of its own takes its size from the numbers, not labels or series.
+  const int span_days = n.trading_days > 0 ? n.trading_days
+                        : n.span > 0
+                            ? n.span * std::max(1, periods_per(n.span_unit, time_grain::day))
+                            : 0;
+  switch (shape_of(r.type)) {
+    case data_shape::candles:
+      r.points = span_days;
+      r.labels.clear();
+      r.series.clear();
+      break;
+    case data_shape::points:
+      if (r.points == 0) r.points = n.count > 0 ? n.count : span_days;
+      r.labels.clear();
+      r.series.clear();
+      break;
+    case data_shape::matrix:
+      r.labels.clear();
+      r.series.clear();
+      break;
+    default:
+      break;
+  }
+
   // --- labels of the x axis ---
-  if (r.labels.empty() && time_axis && r.what != intent::ohlc && r.what != intent::relationship &&
-      r.what != intent::matrix && r.what != intent::distribution) {
+  const data_shape shape = shape_of(r.type);
+  const bool own_shape = shape == data_shape::candles || shape == data_shape::points ||
+                         shape == data_shape::matrix || shape == data_shape::groups;
+  if (r.labels.empty() && time_axis && !own_shape) {
     int count = default_count(r.grain);
     int last_year = kReferenceYear;
     if (n.year_from > 0) {
@@ -534,8 +561,7 @@ parsed_request parse_request(std::string_view content) {
     // "quarterly revenue for 2024": Q1 2024 .. Q4 2024.
     if (r.grain == time_grain::quarter && n.years.size() == 1 && r.labels.size() <= 4)
       for (auto& l : r.labels) l += " " + std::to_string(n.years.front());
-  } else if (r.labels.empty() && !time_axis && r.what != intent::relationship &&
-             r.what != intent::ohlc && r.what != intent::matrix) {
+  } else if (r.labels.empty() && !time_axis && !own_shape) {
     if (n.quarters.size() >= 2) r.labels = n.quarters;
     int wanted =
         n.top_n > 0 ? n.top_n : (r.series.empty() || r.what == intent::profile ? n.count : 0);

@@ -109,13 +109,34 @@ request_profile read_request(std::string_view content) {
 
   const parsed_request parsed = parse_request(content);
   switch (parsed.grain) {
-    case time_grain::hour: p.axis = axis_kind::hours; p.axis_word = "hourly"; break;
-    case time_grain::weekday: p.axis = axis_kind::weekdays; p.axis_word = "daily"; break;
-    case time_grain::day: p.axis = axis_kind::days; p.axis_word = "daily"; break;
-    case time_grain::week: p.axis = axis_kind::weeks; p.axis_word = "weekly"; break;
-    case time_grain::month: p.axis = axis_kind::months; p.axis_word = "monthly"; break;
-    case time_grain::quarter: p.axis = axis_kind::quarters; p.axis_word = "quarterly"; break;
-    case time_grain::year: p.axis = axis_kind::years; p.axis_word = "yearly"; break;
+    case time_grain::hour:
+      p.axis = axis_kind::hours;
+      p.axis_word = "hourly";
+      break;
+    case time_grain::weekday:
+      p.axis = axis_kind::weekdays;
+      p.axis_word = "daily";
+      break;
+    case time_grain::day:
+      p.axis = axis_kind::days;
+      p.axis_word = "daily";
+      break;
+    case time_grain::week:
+      p.axis = axis_kind::weeks;
+      p.axis_word = "weekly";
+      break;
+    case time_grain::month:
+      p.axis = axis_kind::months;
+      p.axis_word = "monthly";
+      break;
+    case time_grain::quarter:
+      p.axis = axis_kind::quarters;
+      p.axis_word = "quarterly";
+      break;
+    case time_grain::year:
+      p.axis = axis_kind::years;
+      p.axis_word = "yearly";
+      break;
     case time_grain::none:
       if (p.time_axis() && !parsed.labels.empty() && !parsed.labels_generic) {
         p.axis = axis_kind::categories;  // the named things are the axis
