@@ -366,6 +366,11 @@ parsed_request parse_request(std::string_view content) {
     else if (list_items.size() == 2)
       r.series = list_items;
   } else if (r.what == intent::relationship) {
+    for (const auto& l : r.lists)
+      if (l.items.size() == 2 && l.joiner != "to" && l.joiner != ",") {
+        r.measures = {tidy(l.items[0]), tidy(l.items[1])};
+        break;
+      }
     // Points: "for 40 hotels", "for 60 days".
     if (n.count > 0)
       r.points = n.count;
@@ -418,6 +423,7 @@ parsed_request parse_request(std::string_view content) {
       r.grain == time_grain::none) {
     r.what = intent::relationship;
     r.reason = intent_reason(r.what);
+    r.measures = r.series;
     r.series.clear();
     r.points = n.count;
   }

@@ -36,6 +36,7 @@ struct parsed_request {
   bool labels_generic = false;  // "Store 1".. : only their count comes from the words
   std::vector<std::string> series;
   int points = 0;  // points, samples groups or candles fixed by the words
+  std::vector<std::string> measures;  // the two sides of a relationship ("ad spend", "sales")
 };
 
 parsed_request parse_request(std::string_view content);

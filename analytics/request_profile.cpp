@@ -148,6 +148,8 @@ request_profile read_request(std::string_view content) {
   p.labels_generic = parsed.labels_generic;
   p.series = parsed.series;
   p.points = parsed.points;
+  p.ranking = parsed.what == intent::ranking || parsed.numbers.top_n > 0;
+  p.measures = parsed.measures;
   if (p.labels_generic) {
     // Names of the axis where it has them ("top 3 regions": North, South, East).
     auto names = axis_labels_of(p.axis, p, true);

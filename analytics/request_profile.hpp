@@ -51,6 +51,8 @@ struct request_profile {
   bool labels_generic = false;  // only the count is meant ("top 7"): names come from the axis
   std::vector<std::string> series;
   int points = 0;  // points, candles or sample groups
+  bool ranking = false;               // the request asks for a ranking ("top 7 reps")
+  std::vector<std::string> measures;  // two measures set against each other ("ad spend", "sales")
 
   bool time_axis() const { return axis <= axis_kind::hours; }
 };
