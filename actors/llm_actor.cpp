@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "analytics/prose_stream.hpp"
 #include "core/log.hpp"
 #include "llm/answer.hpp"
 #include "llm/prompt.hpp"
@@ -143,7 +144,14 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
       [self](generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
              caf::actor& stream_to) -> caf::result<analytics::generation> {
         auto& st = self->state;
-        if (!st.client) return builtin(payload, type, "builtin");
+        if (!st.client) {
+          // The built-in narrative streams as prose pieces, like a model's words (issue #16).
+          auto gen = builtin(payload, type, "builtin");
+          if (stream_to)
+            for (auto& piece : analytics::prose_pieces(gen.narrative))
+              caf::anon_send(stream_to, llm_partial_atom::value, std::move(piece));
+          return gen;
+        }
         // Streamed text goes to the run itself, which may be on another node.
         auto requester = std::move(stream_to);
         auto key = ++st.next_key;
