@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "llm/answer.hpp"
 #include "llm/prompt.hpp"
+#include "llm/prose_filter.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::llm::call_result)
 
@@ -161,8 +162,11 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
         // The run started before this message: its deadline is no later than this.
         c.deadline = std::chrono::steady_clock::now() +
                      std::chrono::seconds(st.cfg->chart_generation_timeout_s);
-        c.on_partial = [requester](std::string text) {
-          if (requester) caf::anon_send(requester, llm_partial_atom::value, std::move(text));
+        // Only the model's prose (reasoning, then narrative) is shown, never its JSON.
+        c.on_partial = [requester, prose = std::make_shared<llm::prose_filter>()](std::string text) {
+          std::string words = prose->feed(text);
+          if (requester && !words.empty())
+            caf::anon_send(requester, llm_partial_atom::value, std::move(words));
         };
         c.on_done = [me, key](llm::call_result r) {
           caf::anon_send(me, llm_done_atom::value, key, std::move(r));

@@ -40,6 +40,24 @@ const word* at(const std::vector<word>& w, std::size_t i) {
   return i < w.size() ? &w[i] : nullptr;
 }
 
+// The counted thing after a number: "sales reps by revenue" -> "reps" (the last of up to
+// two words before a preposition).
+std::string noun_after(const std::vector<word>& words, std::size_t i) {
+  std::string noun;
+  for (std::size_t k = i; k < words.size() && k < i + 3; ++k) {
+    const word& w = words[k];
+    if (w.punctuation() || w.number ||
+        one_of(w.text, {"by", "per", "in", "for", "on", "of", "with", "and", "over", "across",
+                        "from", "this", "last", "as", "since", "during", "to", "that", "which",
+                        "who", "the", "a", "show", "sell", "sold", "have", "has", "are", "is",
+                        "most", "best", "worst", "largest", "biggest", "highest", "lowest",
+                        "ranked", "sorted", "ordered", "compared", "shown", "listed"}))
+      break;
+    noun = w.text;
+  }
+  return noun;
+}
+
 }  // namespace
 
 time_grain unit_of(const std::string& w) {
@@ -111,6 +129,7 @@ request_numbers read_numbers(const std::vector<word>& words) {
     if (one_of(t, {"top", "bottom", "best", "worst", "largest", "biggest", "first"}) &&
         at(words, i + 1) && words[i + 1].number && !is_year(words[i + 1])) {
       out.top_n = *words[i + 1].number;
+      out.top_noun = noun_after(words, i + 2);
       used[i + 1] = true;
       continue;
     }
@@ -140,22 +159,18 @@ request_numbers read_numbers(const std::vector<word>& words) {
     }
     if (one_of(next->text, {"most", "best", "worst", "largest", "biggest", "highest", "lowest",
                             "top", "fastest", "slowest", "busiest", "leading"})) {
-      if (out.top_n == 0) out.top_n = value;
+      if (out.top_n == 0) {
+        out.top_n = value;
+        out.top_noun = noun_after(words, i + 2);
+      }
       continue;
     }
     if (is_unit(next->text) || next->punctuation()) continue;
     if (out.count == 0) {
       out.count = value;
       // "7 sales teams": the counted thing is the last word of a short noun phrase.
-      std::string noun = next->text;
-      if (const word* after = at(words, i + 2))
-        if (!after->punctuation() && !after->number &&
-            !one_of(after->text,
-                    {"by",     "per",  "in",   "for",  "on",   "of",    "with",   "and", "over",
-                     "across", "from", "this", "last", "as",   "since", "during", "to",  "that",
-                     "which",  "who",  "the",  "a",    "show", "sell",  "sold"}))
-          noun = after->text;
-      out.count_noun = noun;
+      out.count_noun = noun_after(words, i + 1);
+      if (out.count_noun.empty()) out.count_noun = next->text;
     }
   }
 

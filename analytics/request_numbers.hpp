@@ -25,6 +25,7 @@ struct request_numbers {
   int since_month = 0;                // "since March" -> 3
   int count = 0;                      // "8 markets" -> 8 (not a time span)
   std::string count_noun;             // "markets"
+  std::string top_noun;               // "top 7 sales reps" -> "reps"
   std::vector<std::string> quarters;  // "Q3 and Q4" -> {"Q3", "Q4"}
   int trading_days = 0;               // "30 trading days", "10 sessions"
 };

@@ -288,10 +288,16 @@ parsed_request parse_request(std::string_view content) {
   if (list_items.size() > static_cast<std::size_t>(kMaxLabels)) list_items.resize(kMaxLabels);
 
   // "last year", "this month" next to named things or a breakdown is a filter, not an axis.
-  if (read_grain(r.text) == time_grain::none && n.span == 1 && n.year_from == 0 &&
-      (n.top_n > 0 || !r.category.empty() || !list_items.empty())) {
+  bool time_filter = false;
+  const bool ranking_words =
+      n.top_n > 0 || has_any(r.text, {"rank", "ranked", "ranking", "leaderboard", "top"});
+  if (read_grain(r.text) == time_grain::none &&
+      ((n.span == 1 && n.year_from == 0 &&
+        (n.top_n > 0 || !r.category.empty() || !list_items.empty())) ||
+       (ranking_words && n.years.size() < 2))) {
     r.grain = time_grain::none;
     time_span = false;
+    time_filter = true;
   }
   // Years named one by one and nothing else to spread over: they are the axis.
   if (r.grain == time_grain::none && n.years.size() >= 2 && n.year_from == 0 &&
@@ -300,6 +306,7 @@ parsed_request parse_request(std::string_view content) {
 
   intent_facts facts{r.text, r.words, r.lists, r.grain, time_span, r.category};
   r.what = read_intent(facts);
+  if (time_filter && r.what == intent::trend) r.what = ranking_words ? intent::ranking : intent::none;
   r.reason = intent_reason(r.what);
 
   // Several years named one by one: series when something else is the axis.
@@ -573,7 +580,9 @@ parsed_request parse_request(std::string_view content) {
         n.top_n > 0 ? n.top_n : (r.series.empty() || r.what == intent::profile ? n.count : 0);
     if (r.what == intent::profile) wanted = 0;
     if (wanted > 0 && r.labels.empty()) {
-      std::string noun = !n.count_noun.empty() && n.top_n == 0 ? n.count_noun : r.category;
+      std::string noun = n.top_n > 0 && !n.top_noun.empty()      ? n.top_noun
+                         : !n.count_noun.empty() && n.top_n == 0 ? n.count_noun
+                                                                 : r.category;
       wanted = std::min(wanted, kMaxLabels);
       for (int i = 0; i < wanted; ++i)
         r.labels.push_back((noun.empty() ? std::string("Item") : noun_label(noun)) + " " +

@@ -11,13 +11,16 @@ constexpr std::size_t max_prompt_points = 60;  // user data quoted in the prompt
 
 const char* system_prompt =
     "You are a data analyst who prepares charts. Answer with exactly one JSON object and "
-    "nothing else, with these fields: \"title\" (string, at most 80 characters), "
+    "nothing else. Write its fields in this order, the first two are shown to the user word by "
+    "word as you write them: \"reasoning\" (one or two plain sentences: what the request asks "
+    "and which chart shows it), \"narrative\" (2 or 3 sentences about what the chart shows, "
+    "quoting the numbers), then \"title\" (string, at most 80 characters), "
     "\"x_label\" and \"y_label\" (short strings), \"chart_type\" (your suggestion, one of the "
     "23 agentwire chart type names such as bar_chart_vertical, line_chart, pie_chart), "
     "\"labels\" (array of 3 to 24 strings), either \"values\" (array of numbers, one per "
     "label) or \"series\" (array of {\"name\": string, \"values\": numbers, one per label}), "
-    "\"insights\" (3 to 5 short sentences quoting the numbers), \"narrative\" (2 or 3 "
-    "sentences). Numbers must be plain finite JSON numbers.";
+    "\"insights\" (3 to 5 short sentences quoting the numbers). Numbers must be plain finite "
+    "JSON numbers.";
 
 void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));

@@ -91,10 +91,15 @@ TEST_CASE("openai: streamed partial thoughts, then success with model and tokens
   REQUIRE(str((*r.done)["status"]) == "success");
   CHECK(provider(r) == "openai");
   CHECK(str((*r.done)["response"]["metadata"]["title"]) == "Model revenue 2024");
-  // The whole answer was streamed, in batches rather than one event per 5-byte chunk.
+  // The model's prose was streamed (reasoning, then narrative), in batches rather than one
+  // event per 5-byte chunk, and never its JSON (issue #16 item 6).
   CHECK(r.partials >= 1);
   CHECK(r.partials < 20);
-  CHECK(r.partial_text.find("Model revenue 2024") != std::string::npos);
+  CHECK(r.partial_text ==
+        "The request asks how revenue moved by quarter, so bars per quarter show it.\n\n"
+        "The model says revenue rose through the year.");
+  CHECK(r.partial_text.find("Model revenue 2024") == std::string::npos);
+  CHECK(r.partial_text.find('{') == std::string::npos);
   const auto& result = (*r.llm_tool)["result"];
   CHECK(str(result["model"]) == "fake-model");
   CHECK(result["tokens_in"].GetInt() == 123);
@@ -215,4 +220,19 @@ TEST_CASE("openai: a missing OPENAI_API_KEY stops the start with a clear message
   server_process server({"LLM_PROVIDER=openai", "OPENAI_API_KEY="});
   CHECK_FALSE(server.wait_listening(std::chrono::seconds(10)));
   CHECK(server.log().find("OPENAI_API_KEY") != std::string::npos);
+}
+
+TEST_CASE("builtin: the request is understood and the narrative streams as prose, never JSON") {
+  run_result r;
+  run_once({}, "Top 7 sales reps by closed revenue", r);
+  REQUIRE(str((*r.done)["status"]) == "success");
+  const auto& response = (*r.done)["response"];
+  CHECK(provider(r) == "builtin");
+  CHECK(str(response["metadata"]["chart_type"]) == "bar_chart_horizontal");
+  CHECK(response["data"]["labels"].Size() == 7);
+  // The pieces are the narrative's words, in order: joined they are the narrative.
+  CHECK(r.partials >= 2);
+  CHECK(r.partial_text == str(response["narrative"]));
+  CHECK(r.partial_text.find('{') == std::string::npos);
+  CHECK(r.partial_text.find("chart_type") == std::string::npos);
 }
