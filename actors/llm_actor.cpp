@@ -163,7 +163,8 @@ caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
         c.deadline = std::chrono::steady_clock::now() +
                      std::chrono::seconds(st.cfg->chart_generation_timeout_s);
         // Only the model's prose (reasoning, then narrative) is shown, never its JSON.
-        c.on_partial = [requester, prose = std::make_shared<llm::prose_filter>()](std::string text) {
+        c.on_partial = [requester,
+                        prose = std::make_shared<llm::prose_filter>()](std::string text) {
           std::string words = prose->feed(text);
           if (requester && !words.empty())
             caf::anon_send(requester, llm_partial_atom::value, std::move(words));

@@ -47,11 +47,12 @@ std::string noun_after(const std::vector<word>& words, std::size_t i) {
   for (std::size_t k = i; k < words.size() && k < i + 3; ++k) {
     const word& w = words[k];
     if (w.punctuation() || w.number ||
-        one_of(w.text, {"by", "per", "in", "for", "on", "of", "with", "and", "over", "across",
-                        "from", "this", "last", "as", "since", "during", "to", "that", "which",
-                        "who", "the", "a", "show", "sell", "sold", "have", "has", "are", "is",
-                        "most", "best", "worst", "largest", "biggest", "highest", "lowest",
-                        "ranked", "sorted", "ordered", "compared", "shown", "listed"}))
+        one_of(w.text, {"by",     "per",    "in",     "for",     "on",       "of",      "with",
+                        "and",    "over",   "across", "from",    "this",     "last",    "as",
+                        "since",  "during", "to",     "that",    "which",    "who",     "the",
+                        "a",      "show",   "sell",   "sold",    "have",     "has",     "are",
+                        "is",     "most",   "best",   "worst",   "largest",  "biggest", "highest",
+                        "lowest", "ranked", "sorted", "ordered", "compared", "shown",   "listed"}))
       break;
     noun = w.text;
   }

@@ -306,7 +306,8 @@ parsed_request parse_request(std::string_view content) {
 
   intent_facts facts{r.text, r.words, r.lists, r.grain, time_span, r.category};
   r.what = read_intent(facts);
-  if (time_filter && r.what == intent::trend) r.what = ranking_words ? intent::ranking : intent::none;
+  if (time_filter && r.what == intent::trend)
+    r.what = ranking_words ? intent::ranking : intent::none;
   r.reason = intent_reason(r.what);
 
   // Several years named one by one: series when something else is the axis.

@@ -73,16 +73,25 @@ std::string prose_filter::feed(const std::string& piece) {
         escape_ = false;
         char decoded = c;
         switch (c) {
-          case 'n': decoded = '\n'; break;
-          case 't': decoded = '\t'; break;
-          case 'r': decoded = ' '; break;
+          case 'n':
+            decoded = '\n';
+            break;
+          case 't':
+            decoded = '\t';
+            break;
+          case 'r':
+            decoded = ' ';
+            break;
           case 'b':
-          case 'f': decoded = ' '; break;
+          case 'f':
+            decoded = ' ';
+            break;
           case 'u':
             hex_left_ = 4;
             hex_ = 0;
             continue;
-          default: break;  // \" \\ \/ and anything else: the character itself
+          default:
+            break;  // \" \\ \/ and anything else: the character itself
         }
         emit_codepoint(out, static_cast<unsigned char>(decoded));
         continue;

@@ -31,7 +31,7 @@ class prose_filter {
   bool expecting_key_ = false;
   bool capture_ = false;
   bool escape_ = false;
-  int hex_left_ = 0;        // digits of a \uXXXX still to read
+  int hex_left_ = 0;  // digits of a \uXXXX still to read
   unsigned hex_ = 0;
   unsigned high_surrogate_ = 0;
   std::string key_;         // the key being read (bounded)

@@ -10,9 +10,11 @@ namespace {
 
 const std::string answer =
     "{\"reasoning\": \"Quarters compared, so bars.\", \"narrative\": \"Revenue rose "
-    "\\\"fast\\\" \\u2014 up 35.6%.\", \"title\": \"Revenue\", \"chart_type\": \"bar_chart_vertical\","
+    "\\\"fast\\\" \\u2014 up 35.6%.\", \"title\": \"Revenue\", \"chart_type\": "
+    "\"bar_chart_vertical\","
     " \"labels\": [\"Q1\", \"Q2\"], \"values\": [1, 2], \"insights\": [\"narrative\"]}";
-const std::string prose = "Quarters compared, so bars.\n\nRevenue rose \"fast\" \xE2\x80\x94 up 35.6%.";
+const std::string prose =
+    "Quarters compared, so bars.\n\nRevenue rose \"fast\" \xE2\x80\x94 up 35.6%.";
 
 std::string fed_in_pieces(const std::string& text, std::size_t size) {
   prose_filter f;
