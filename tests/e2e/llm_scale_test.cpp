@@ -296,7 +296,7 @@ TEST_CASE("model calls: a stream cut part-way is retried and its text is shown o
   CHECK(fake->cfg_stat(key, "requests") == 2);
   auto text = partial_text(frames, "c-1");
   // The first attempt had shown some of the answer's prose before it was cut.
-  CHECK(count_of(text, "The request asks how revenue moved") == 1);
+  CHECK(count_of(text, "The request asks how revenue moved from quarter to quarter") == 1);
   CHECK(count_of(text, "The model says revenue rose through the year.") == 1);
   CHECK(text.find('{') == std::string::npos);
 }

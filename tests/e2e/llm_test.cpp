@@ -96,7 +96,9 @@ TEST_CASE("openai: streamed partial thoughts, then success with model and tokens
   CHECK(r.partials >= 1);
   CHECK(r.partials < 20);
   CHECK(r.partial_text ==
-        "The request asks how revenue moved by quarter, so bars per quarter show it.\n\n"
+        "The request asks how revenue moved from quarter to quarter in 2024, so one bar for each "
+        "quarter shows the level of every quarter and the change between them at a glance, which "
+        "is what a reader wants here.\n\n"
         "The model says revenue rose through the year.");
   CHECK(r.partial_text.find("Model revenue 2024") == std::string::npos);
   CHECK(r.partial_text.find('{') == std::string::npos);

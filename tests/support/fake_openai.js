@@ -53,7 +53,8 @@ function answerText(mode, content) {
     }).replace('"NaN"', 'NaN');
   }
   return JSON.stringify({
-    reasoning: 'The request asks how revenue moved by quarter, so bars per quarter show it.',
+    // Longer than one 200-character batch: the prose reaches a chat in several pieces.
+    reasoning: 'The request asks how revenue moved from quarter to quarter in 2024, so one bar for each quarter shows the level of every quarter and the change between them at a glance, which is what a reader wants here.',
     narrative: 'The model says revenue rose through the year.',
     title: 'Model revenue 2024', x_label: 'Quarter', y_label: 'Revenue (USD)',
     chart_type: 'bar_chart_vertical', labels: ['Q1', 'Q2', 'Q3', 'Q4'],
