@@ -270,6 +270,7 @@ void plan_step(run_self* self) {
                         json_object()
                             .str("chart_type", protocol::to_string(st.plan.type))
                             .boolean("from_preference", st.plan.type_from_user)
+                            .str("decided_by", st.plan.type_from_user ? "user" : "builtin")
                             .done());
             think(self, thinking_stage::planning, st.plan.reasoning, 0.2);
             generate_step(self);

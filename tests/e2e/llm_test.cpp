@@ -34,8 +34,9 @@ std::vector<std::string> openai_env(const std::string& base_url,
 
 struct run_result {
   std::vector<frame> frames;
-  const rapidjson::Value* done = nullptr;      // agent_completed data
-  const rapidjson::Value* llm_tool = nullptr;  // tool_completed of the LLM step
+  const rapidjson::Value* done = nullptr;       // agent_completed data
+  const rapidjson::Value* llm_tool = nullptr;   // tool_completed of the LLM step
+  const rapidjson::Value* plan_tool = nullptr;  // tool_completed of plan_chart
   int partials = 0;
   std::string partial_text;
   std::string log;
@@ -65,6 +66,7 @@ void run_once(std::vector<std::string> env, const std::string& content, run_resu
     std::string tool = data.HasMember("tool") ? str(data["tool"]) : "";
     bool llm_step = tool == "generate_data" || tool == "prepare_data";
     if (f->type() == "tool_completed" && llm_step) out.llm_tool = &data;
+    if (f->type() == "tool_completed" && tool == "plan_chart") out.plan_tool = &data;
     if (f->type() == "agent_thinking" && data.HasMember("partial") && data["partial"].GetBool()) {
       ++out.partials;
       out.partial_text += str(data["thought"]);
@@ -237,4 +239,13 @@ TEST_CASE("builtin: the request is understood and the narrative streams as prose
   CHECK(r.partial_text == str(response["narrative"]));
   CHECK(r.partial_text.find('{') == std::string::npos);
   CHECK(r.partial_text.find("chart_type") == std::string::npos);
+  REQUIRE(r.plan_tool);
+  CHECK(str((*r.plan_tool)["result"]["decided_by"]) == "builtin");
+
+  run_result preferred;
+  run_once({}, "Top 7 sales reps by closed revenue", preferred,
+           "\"chart_preference\":\"pie_chart\"");
+  REQUIRE(preferred.plan_tool);
+  CHECK(str((*preferred.plan_tool)["result"]["decided_by"]) == "user");
+  CHECK(str((*preferred.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
 }
