@@ -11,17 +11,19 @@ namespace {
 // Words that end a list item at its outer edge ("revenue in | Paris, ...").
 const std::unordered_set<std::string>& edge_stops() {
   static const std::unordered_set<std::string> s = {
-      "in",      "for",    "of",    "on",       "from",    "to",    "between", "across",   "into",
-      "the",     "our",    "my",    "a",        "an",      "each",  "all",     "and",      "or",
-      "vs",      "versus", "at",    "about",    "among",   "last",  "past",    "compared", "by",
-      "per",     "over",   "since", "during",   "show",    "plot",  "draw",    "make",     "give",
-      "please",  "i",      "we",    "want",     "need",    "could", "can",     "would",    "what",
-      "which",   "how",    "is",    "are",      "was",     "were",  "with",    "as",       "that",
-      "this",    "these",  "it",    "so",       "then",    "me",    "us",      "their",    "do",
-      "does",    "did",    "chart", "graph",    "against", "like",  "see",     "thanks",   "within",
-      "through", "than",   "every", "together", "side",    "split", "broken",  "stacked",  "there",
-      "where",   "when",   "while", "who",      "you",     "your",  "has",     "have",     "had",
-      "got",     "get",    "be",    "been",     "will",    "shows", "showing"};
+      "in",      "for",      "of",       "on",       "from",   "to",    "between", "across",
+      "into",    "the",      "our",      "my",       "a",      "an",    "each",    "all",
+      "and",     "or",       "vs",       "versus",   "at",     "about", "among",   "last",
+      "past",    "compared", "by",       "per",      "over",   "since", "during",  "show",
+      "plot",    "draw",     "make",     "give",     "please", "i",     "we",      "want",
+      "need",    "could",    "can",      "would",    "what",   "which", "how",     "is",
+      "are",     "was",      "were",     "with",     "as",     "that",  "this",    "these",
+      "it",      "so",       "then",     "me",       "us",     "their", "do",      "does",
+      "did",     "chart",    "graph",    "against",  "like",   "see",   "thanks",  "within",
+      "through", "than",     "every",    "together", "side",   "split", "broken",  "stacked",
+      "there",   "where",    "when",     "while",    "who",    "you",   "your",    "has",
+      "have",    "had",      "got",      "get",      "be",     "been",  "will",    "shows",
+      "showing", "compare",  "comparing"};
   return s;
 }
 

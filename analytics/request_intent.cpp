@@ -214,6 +214,9 @@ intent read_intent(const intent_facts& f) {
                   "item by item",
                   "what drove",
                   "what moved",
+                  "walk",
+                  "went from",
+                  "how we went",
                   "from opening",
                   "to closing",
                   "closing balance"}))
@@ -265,7 +268,8 @@ intent read_intent(const intent_facts& f) {
        has_any(t, {"compare", "rate", "score", "strong", "each", "two", "three", "2", "3", "4"})))
     return intent::profile;
   if (has_any(t, {"only change", "only changes", "changes only", "only moves", "only move", "jumps",
-                  "jump at", "as steps", "stepped", "step chart", "tiers", "thresholds"}) ||
+                  "jump at", "changed twice", "changed once", "only changed", "as steps", "stepped",
+                  "step chart", "tiers", "thresholds"}) ||
       (has_word(t, "changed") && has_word(t, "times")))
     return intent::steps;
   if (has_any(t, {"as a line", "bars plus", "bars and", "columns and", "as bars", "as columns",
@@ -304,9 +308,15 @@ intent read_intent(const intent_facts& f) {
                   "associated with"}) ||
       asks_for_size(t))
     return intent::relationship;
-  if (has_any(t, {"more clicks", "more sales", "more orders", "more signups"}) &&
-      has_any(t, {"spending more", "more spend", "higher", "bigger", "more on"}))
-    return intent::relationship;
+  // Two comparatives: "are heavier parcels more expensive", "do bigger discounts sell more".
+  int comparatives = 0;
+  for (const auto& w : f.words)
+    if (w.text == "more" || w.text == "less" || w.text == "higher" || w.text == "lower" ||
+        w.text == "bigger" || w.text == "smaller" || w.text == "longer" || w.text == "shorter" ||
+        w.text == "heavier" || w.text == "lighter" || w.text == "faster" || w.text == "slower" ||
+        w.text == "larger" || w.text == "cheaper" || w.text == "older" || w.text == "younger")
+      ++comparatives;
+  if (comparatives >= 2) return intent::relationship;
   const bool share_words =
       (has_any(t, {"share", "shares"}) && !has_any(t, {"share price", "share prices"})) ||
       has_any(
@@ -317,7 +327,10 @@ intent read_intent(const intent_facts& f) {
   const bool periodic = f.grain == time_grain::day || f.grain == time_grain::week ||
                         f.grain == time_grain::month || f.grain == time_grain::quarter ||
                         f.grain == time_grain::year;
-  if (has_any(t, {"each bar split", "split into", "stacked by", "broken down by type",
+  std::size_t by_count = 0;
+  for (const auto& w : f.words) by_count += w.text == "by" ? 1 : 0;
+  if ((by_count >= 2 && has_any(t, {"broken down by", "split by", "broken out by"})) ||
+      has_any(t, {"each bar split", "split into", "stacked by", "broken down by type",
                   "broken into", "each bar", "each column"}) ||
       (share_words && periodic))
     return intent::composition;

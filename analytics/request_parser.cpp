@@ -82,7 +82,9 @@ bool good_list(const named_list& l, const parsed_request& r) {
     bool compared = has_any(r.text, {"compare", "compared", "comparing"}) &&
                     l.items[0].find(' ') == std::string::npos &&
                     l.items[1].find(' ') == std::string::npos;
-    return measures || names || compared;
+    // "split between hardware and software".
+    bool between = l.first_word > 0 && r.words[l.first_word - 1].text == "between";
+    return measures || names || compared || between;
   }
   return l.joiner == "to";
 }
@@ -268,7 +270,12 @@ parsed_request parse_request(std::string_view content) {
     else if (n.since_month > 0)
       r.grain = time_grain::month;
     else if (n.span > 0)
-      r.grain = n.span == 1 ? finer(n.span_unit) : n.span_unit;
+      // A short span is drawn at a finer grain: "past two weeks" by day, "last 2 years" by month.
+      r.grain = n.span == 1 || (n.span_unit == time_grain::week && n.span <= 4) ||
+                        (n.span_unit == time_grain::year && n.span <= 2) ||
+                        (n.span_unit == time_grain::day && n.span <= 2)
+                    ? finer(n.span_unit)
+                    : n.span_unit;
     else if (n.quarters.size() >= 2)
       r.grain = time_grain::quarter;
     else if (has_any(r.text, {"yesterday", "today"}))
