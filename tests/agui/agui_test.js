@@ -232,7 +232,8 @@ const checks = {
       content: 'fake:slow revenue for 2024', props: {user_id: 'abort-user'},
       hooks: (agent) => ({
         onToolCallStartEvent: ({event}) => {
-          if (event.toolCallName === 'generate_data') agent.abortRun();  // the model is streaming
+          // With a model, plan_chart asks it (it decides the type): the model is streaming.
+          if (event.toolCallName === 'plan_chart') agent.abortRun();
         },
       }),
     });

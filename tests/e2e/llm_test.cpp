@@ -249,3 +249,37 @@ TEST_CASE("builtin: the request is understood and the narrative streams as prose
   CHECK(str((*preferred.plan_tool)["result"]["decided_by"]) == "user");
   CHECK(str((*preferred.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
 }
+
+TEST_CASE("openai: the model decides the type, chart_preference wins, an invalid type falls back") {
+  auto fake = start_fake();
+  // The built-in plan is a pie; the fake model answers bar_chart_vertical.
+  run_result decided;
+  run_once(openai_env(fake->base_url()), "Share of sales by region", decided);
+  REQUIRE(decided.plan_tool);
+  const auto& plan = (*decided.plan_tool)["result"];
+  CHECK(str(plan["decided_by"]) == "model");
+  CHECK(str(plan["chart_type"]) == "bar_chart_vertical");
+  CHECK(str(plan["builtin_plan"]) == "pie_chart");
+  CHECK(str((*decided.done)["response"]["metadata"]["chart_type"]) == "bar_chart_vertical");
+
+  run_result preferred;
+  run_once(openai_env(fake->base_url()), "Share of sales by region", preferred,
+           "\"chart_preference\":\"pie_chart\"");
+  REQUIRE(preferred.plan_tool);
+  CHECK(str((*preferred.plan_tool)["result"]["decided_by"]) == "user");
+  CHECK(str((*preferred.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
+
+  // The repair mode answers chart_type "not_a_chart": the built-in plan stays, a thought says so.
+  run_result invalid;
+  run_once(openai_env(fake->base_url("/repair")), "Share of sales by region", invalid);
+  REQUIRE(invalid.plan_tool);
+  CHECK(str((*invalid.plan_tool)["result"]["decided_by"]) == "builtin");
+  CHECK(str((*invalid.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
+  bool said = false;
+  for (const auto* f : run_events(invalid.frames, "c-1"))
+    if (f->type() == "agent_thinking" &&
+        str((*f)["data"]["thought"]).find("keeping the built-in plan pie_chart") !=
+            std::string::npos)
+      said = true;
+  CHECK(said);
+}
