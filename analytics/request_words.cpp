@@ -114,7 +114,9 @@ bool punct_token(char c) {
 int edit_distance(std::string_view a, std::string_view b, int limit) {
   const std::size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > static_cast<std::size_t>(limit)) return limit + 1;
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1, 0));
+  constexpr std::size_t kMax = 32;  // longer words are never corrected (no allocation here)
+  if (n > kMax || m > kMax) return limit + 1;
+  int d[kMax + 1][kMax + 1];
   for (std::size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
   for (std::size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
   for (std::size_t i = 1; i <= n; ++i) {
