@@ -213,35 +213,77 @@ void generate_step(run_self* self) {
                              .str("model", model ? cfg.llm_model : "builtin")
                              .done(),
                          0.3);
+  auto on_generation = [self, call](analytics::generation& gen) {
+    auto& st = self->state;
+    st.generating = false;
+    st.gen = std::move(gen);
+    st.svc.stats->llm_ms.observe(st.gen.llm_ms);
+    json_object result;
+    result.str("title", st.gen.title)
+        .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
+        .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
+        .str("provider", st.gen.provider)
+        .str("model", st.gen.model)
+        .integer("tokens_in", st.gen.tokens_in)
+        .integer("tokens_out", st.gen.tokens_out)
+        .boolean("tokens_estimated", st.gen.tokens_estimated)
+        .integer("attempts", st.gen.attempts)
+        .num("llm_ms", st.gen.llm_ms);
+    if (!st.gen.fallback_reason.empty())
+      result.str("fallback_reason", st.gen.fallback_reason.substr(0, 200));
+    finish_tool(self, call, true, result.done());
+    double progress = std::max(0.4, st.partial_progress);
+    for (const auto& thought : st.gen.thoughts) {
+      think(self, thinking_stage::analyzing, thought, progress);
+      progress = std::min(0.55, progress + 0.05);
+    }
+    render_step(self);
+  };
+  if (st.generated) {  // the model answered while planning (it chose the type): that answer
+    st.generated = false;
+    analytics::generation gen = std::move(st.gen);
+    on_generation(gen);
+    return;
+  }
   st.generating = true;
   self->request(st.svc.llm, generate_timeout(cfg), generate_atom::value, st.input.payload,
+                st.plan.type, caf::actor_cast<caf::actor>(self))
+      .then(on_generation, [self, call](caf::error& err) {
+        self->state.generating = false;
+        step_failed(self, call, protocol::error_code::llm_unavailable,
+                    "the language model did not answer", err);
+      });
+}
+
+// With a model, the model decides the type (issue #16): the plan step asks it, with the
+// built-in plan as a hint, and the answer also carries the data and texts.
+void model_plan(run_self* self, const tool_call& call) {
+  auto& st = self->state;
+  st.generating = true;
+  self->request(st.svc.llm, generate_timeout(*st.svc.cfg), generate_atom::value, st.input.payload,
                 st.plan.type, caf::actor_cast<caf::actor>(self))
       .then(
           [self, call](analytics::generation& gen) {
             auto& st = self->state;
             st.generating = false;
+            const auto hint = st.plan.type;
+            st.plan.type = gen.chart_type;
+            finish_tool(self, call, true,
+                        json_object()
+                            .str("chart_type", protocol::to_string(st.plan.type))
+                            .boolean("from_preference", false)
+                            .str("decided_by", gen.decided_by)
+                            .str("builtin_plan", protocol::to_string(hint))
+                            .done());
+            think(self, thinking_stage::planning,
+                  gen.decided_by == "model"
+                      ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
+                            " for this request."
+                      : st.plan.reasoning,
+                  0.2);
             st.gen = std::move(gen);
-            st.svc.stats->llm_ms.observe(st.gen.llm_ms);
-            json_object result;
-            result.str("title", st.gen.title)
-                .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
-                .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
-                .str("provider", st.gen.provider)
-                .str("model", st.gen.model)
-                .integer("tokens_in", st.gen.tokens_in)
-                .integer("tokens_out", st.gen.tokens_out)
-                .boolean("tokens_estimated", st.gen.tokens_estimated)
-                .integer("attempts", st.gen.attempts)
-                .num("llm_ms", st.gen.llm_ms);
-            if (!st.gen.fallback_reason.empty())
-              result.str("fallback_reason", st.gen.fallback_reason.substr(0, 200));
-            finish_tool(self, call, true, result.done());
-            double progress = std::max(0.4, st.partial_progress);
-            for (const auto& thought : st.gen.thoughts) {
-              think(self, thinking_stage::analyzing, thought, progress);
-              progress = std::min(0.55, progress + 0.05);
-            }
-            render_step(self);
+            st.generated = true;
+            generate_step(self);
           },
           [self, call](caf::error& err) {
             self->state.generating = false;
@@ -266,10 +308,13 @@ void plan_step(run_self* self) {
           [self, call](analytics::chart_plan& plan) {
             auto& st = self->state;
             st.plan = std::move(plan);
+            if (st.svc.cfg->llm_provider != "builtin" && !st.plan.type_from_user)
+              return model_plan(self, call);
             finish_tool(self, call, true,
                         json_object()
                             .str("chart_type", protocol::to_string(st.plan.type))
                             .boolean("from_preference", st.plan.type_from_user)
+                            .str("decided_by", st.plan.type_from_user ? "user" : "builtin")
                             .done());
             think(self, thinking_stage::planning, st.plan.reasoning, 0.2);
             generate_step(self);

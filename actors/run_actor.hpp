@@ -31,6 +31,7 @@ struct run_state {
   analytics::chart_plan plan;
   analytics::generation gen;
   bool generating = false;       // the LLM call is in flight: partial text is shown
+  bool generated = false;        // `gen` came with the plan (the model chose the type)
   double partial_progress = 0.3;
 };
 

@@ -329,7 +329,8 @@ const checks = {
       base: AUTH_BASE, headers: auth, content: 'fake:slow revenue for 2024',
       hooks: (agent) => ({
         onToolCallStartEvent: ({event}) => {
-          if (event.toolCallName === 'generate_data') agent.abortRun();  // the model is streaming
+          // With a model, plan_chart asks it (it decides the type): the model is streaming.
+          if (event.toolCallName === 'plan_chart') agent.abortRun();
         },
       }),
     });
