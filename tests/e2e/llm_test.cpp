@@ -113,7 +113,7 @@ TEST_CASE("openai: streamed partial thoughts, then success with model and tokens
   CHECK(fake->requests("normal") == 1);
 }
 
-TEST_CASE("openai: slow chunks arrive as several partial thoughts; user data is kept") {
+TEST_CASE("openai: slow chunks arrive as several partial thoughts, user data is kept") {
   auto fake = start_fake();
   run_result r;
   run_once(openai_env(fake->base_url("/slow")), "Revenue by quarter", r,

@@ -163,7 +163,7 @@ TEST_CASE(".env: unknown keys that look like settings get a warning with the nea
   CHECK(r.cfg.port == 8080);
 }
 
-TEST_CASE("unknown flags get the nearest flag; its value is not a second error") {
+TEST_CASE("unknown flags get the nearest flag, its value is not a second error") {
   auto r = load_config({"--prot", "9000", "--log-levl=debug"}, "/nonexistent.env");
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0] == "unknown argument '--prot' (did you mean --port?) (see --help)");
@@ -171,7 +171,7 @@ TEST_CASE("unknown flags get the nearest flag; its value is not a second error")
   CHECK(aw::core::nearest_name("--zzzzzz", {"--port"}).empty());
 }
 
-TEST_CASE("LOG_LEVEL in any case; HOST must be an IP address") {
+TEST_CASE("LOG_LEVEL in any case, HOST must be an IP address") {
   auto r = load_config({"--log-level", "DEBUG"}, "/nonexistent.env");
   CHECK(r.errors.empty());
   CHECK(r.cfg.log_level == "debug");
