@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -90,6 +91,19 @@ std::uintmax_t bytes_under(const fs::path& dir) {
   return total;
 }
 
+// A token for `user`, minted by the binary itself.
+std::string mint(const std::string& secret, const std::string& user) {
+  std::string cmd =
+      "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user + " --ttl 600";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[1024] = {0};
+  std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
+  pclose(p);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("chart files: identical runs write one image file, each chart id its sidecar") {
@@ -168,4 +182,37 @@ TEST_CASE("chart files: a chart directory that cannot be written never stops a r
   CHECK(image.body == chart);
   std::string second = run(*c, "f-2", "Show quarterly revenue again", &url);
   CHECK(!second.empty());
+}
+
+TEST_CASE("chart files: two users' identical charts share a file, each served only to its owner") {
+  temp_dir dir;
+  const std::string secret = "chart-disk-test-secret-0123456789abcdef";
+  std::string alice = mint(secret, "alice");
+  std::string bob = mint(secret, "bob");
+  REQUIRE(alice.size() > 20);
+  std::string alice_url, bob_url, chart;
+  {
+    auto server = start(dir.path, {"AUTH_SECRET=" + secret});
+    auto a = open_user(*server, "alice", "s1", "&token=" + alice);
+    auto b = open_user(*server, "bob", "s1", "&token=" + bob);
+    chart = run(*a, "s-1", "Show quarterly revenue", &alice_url);
+    CHECK(run(*b, "s-2", "Show quarterly revenue", &bob_url) == chart);
+    // The disk thread writes after the runs; stop() then writes what is still queued.
+    a->close();
+    b->close();
+    CHECK(server->stop() == 0);
+  }
+  CHECK(count_files(dir.path / "charts" / "img", ".png") == 1);
+  CHECK(count_files(dir.path / "charts", ".meta") == 2);
+  auto server = start(dir.path, {"AUTH_SECRET=" + secret});  // from disk now
+  auto as = [](const std::string& token) {
+    return http_headers{{"Authorization", "Bearer " + token}};
+  };
+  auto mine = http_request(server->port(), "GET", alice_url, as(alice));
+  CHECK(mine.status == 200);
+  CHECK(mine.body == chart);
+  CHECK(http_request(server->port(), "GET", bob_url, as(bob)).body == chart);
+  CHECK(http_request(server->port(), "GET", alice_url, as(bob)).status == 404);
+  CHECK(http_request(server->port(), "GET", bob_url, as(alice)).status == 404);
+  CHECK(http_request(server->port(), "GET", alice_url).status == 401);
 }
