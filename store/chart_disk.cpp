@@ -15,6 +15,13 @@ namespace {
 
 constexpr std::size_t max_meta_bytes = 1024;
 
+// What a file costs on disk: its size rounded up to 4 KiB blocks (a 100-byte
+// sidecar still takes a block; counting bytes alone would let 1 GB of quota
+// fill several).
+std::uint64_t on_disk(std::uint64_t size) {
+  return (size + 4095) / 4096 * 4096;
+}
+
 const char* extension_for(const std::string& content_type) {
   if (content_type == "image/png") return ".png";
   if (content_type == "image/svg+xml") return ".svg";
@@ -199,8 +206,8 @@ bool chart_disk::scan(std::string* error) {
       fs::remove(path, fe);
       continue;
     }
-    e.image_bytes = image_size;
-    e.meta_bytes = text->size();
+    e.image_bytes = on_disk(image_size);
+    e.meta_bytes = on_disk(text->size());
     auto written = it->last_write_time(fe);
     e.written = {fe ? 0 : to_system_ms(written), 0};
     seen.push_back(found{std::move(id), std::move(e)});
@@ -320,8 +327,8 @@ bool chart_disk::write(const std::string& id, const std::string& owner,
   }
   meta m{owner, content_type, sha256_hex(bytes)};
   std::string text = m.owner + "\n" + m.content_type + "\n" + m.hash + "\n";
-  if (bytes.size() + text.size() > limits_.user_bytes ||
-      bytes.size() + text.size() > limits_.total_bytes) {
+  std::uint64_t charge = on_disk(bytes.size()) + on_disk(text.size());
+  if (charge > limits_.user_bytes || charge > limits_.total_bytes) {
     *error = "chart of " + std::to_string(bytes.size()) + " bytes is over the disk quota";
     return false;
   }
@@ -342,8 +349,8 @@ bool chart_disk::write(const std::string& id, const std::string& owner,
   entry e;
   e.owner = owner;
   e.image = name;
-  e.image_bytes = bytes.size();
-  e.meta_bytes = text.size();
+  e.image_bytes = on_disk(bytes.size());
+  e.meta_bytes = on_disk(text.size());
   e.written = {now_ms, next_seq_++};
   add(id, std::move(e));
   enforce(id, owner);

@@ -12,6 +12,7 @@
 // holds the directory under two byte quotas: a total and a per-user one,
 // evicting oldest first (the user's oldest for the per-user quota, everyone's
 // oldest for the total). An image file goes when no chart id refers to it.
+// Every file counts its size rounded up to 4 KiB (what it takes on disk).
 // Blocking file I/O and not thread-safe: one thread (the chart store's disk
 // thread) owns a chart_disk. read_chart() needs no index and may be called
 // from any thread; a chart evicted while being read reads as absent.

@@ -84,10 +84,11 @@ std::size_t count_files(const fs::path& dir, const std::string& ext) {
   return n;
 }
 
+// What the quotas count: every file's size rounded up to 4 KiB.
 std::uintmax_t bytes_under(const fs::path& dir) {
   std::uintmax_t total = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) total += e.file_size();
+    if (e.is_regular_file()) total += (e.file_size() + 4095) / 4096 * 4096;
   return total;
 }
 
@@ -136,11 +137,11 @@ TEST_CASE("chart files: CHART_DISK_MB holds the directory, oldest first, recent 
   temp_dir dir;
   fs::path charts = dir.path / "charts";
   fs::create_directories(charts);
-  // 1020 KiB of old charts (the old layout) from another user, a day old.
+  // 972 KiB of old charts (the old layout) from another user, a day old.
   auto yesterday = fs::file_time_type::clock::now() - std::chrono::hours(24);
   for (int i = 0; i < 3; ++i) {
     std::string id = "ch-filler-" + std::to_string(i);
-    std::ofstream(charts / (id + ".png"), std::ios::binary) << std::string(340 * 1024, 'f');
+    std::ofstream(charts / (id + ".png"), std::ios::binary) << std::string(320 * 1024, 'f');
     std::ofstream(charts / (id + ".meta")) << "frank\nimage/png\n";
     fs::last_write_time(charts / (id + ".meta"), yesterday + std::chrono::seconds(i));
   }
