@@ -46,7 +46,7 @@ std::optional<chart_file> read_chart(const std::string& dir, const std::string& 
 struct chart_disk_limits {
   std::uint64_t total_bytes = 1024ull << 20;  // CHART_DISK_MB
   std::uint64_t user_bytes = 64ull << 20;     // CHART_DISK_USER_MB
-  std::size_t max_entries = 500000;  // directory entries scan() looks at, and charts indexed
+  std::size_t max_entries = 200000;  // directory entries scan() looks at (about 300 B each)
 };
 
 struct chart_disk_stats {
