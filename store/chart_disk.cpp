@@ -307,13 +307,16 @@ void chart_disk::enforce(const std::string& keep_id, const std::string& owner) {
     auto user = users_.find(owner);
     if (user == users_.end() || user->second.bytes <= limits_.user_bytes) break;
     auto oldest = user->second.ages.begin();
-    if (is_kept(*oldest)) break;  // only this chart is left
+    if (is_kept(*oldest)) ++oldest;
+    if (oldest == user->second.ages.end()) break;  // only this chart is left
     remove(by_age_.at(*oldest));
     ++stats_.evicted;
   }
-  while (stats_.bytes > limits_.total_bytes && !by_age_.empty() &&
-         !is_kept(by_age_.begin()->first)) {
-    remove(by_age_.begin()->second);
+  while (stats_.bytes > limits_.total_bytes) {
+    auto oldest = by_age_.begin();
+    if (oldest != by_age_.end() && is_kept(oldest->first)) ++oldest;
+    if (oldest == by_age_.end()) break;
+    remove(oldest->second);
     ++stats_.evicted;
   }
 }
@@ -351,6 +354,9 @@ bool chart_disk::write(const std::string& id, const std::string& owner,
   e.image = name;
   e.image_bytes = on_disk(bytes.size());
   e.meta_bytes = on_disk(text.size());
+  // Never older than what is indexed (files with a later mtime, a clock set
+  // back): a new chart is the newest, so the quotas evict others first.
+  if (!by_age_.empty()) now_ms = std::max(now_ms, by_age_.rbegin()->first.first);
   e.written = {now_ms, next_seq_++};
   add(id, std::move(e));
   enforce(id, owner);

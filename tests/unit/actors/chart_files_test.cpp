@@ -223,6 +223,24 @@ TEST_CASE("a new chart_disk rebuilds the index from the directory") {
   CHECK(files_in(dir.path / "img") == 2);
 }
 
+TEST_CASE("a chart written with a clock behind the files' is still the newest for the quotas") {
+  temp_dir dir;
+  std::string error;
+  {
+    chart_disk disk(dir.path, big());
+    REQUIRE(disk.scan(&error));
+    REQUIRE(disk.write("ch-1", "alice", "image/png", image('1'), 1, &error));
+  }
+  chart_disk_limits limits;
+  limits.total_bytes = charge("alice", 1000);  // room for one chart
+  chart_disk disk(dir.path, limits);
+  REQUIRE(disk.scan(&error));  // ch-1 is as old as its file: now
+  REQUIRE(disk.write("ch-2", "alice", "image/png", image('2'), 5, &error));  // "1970"
+  CHECK(!read_chart(dir.path, "ch-1", 1 << 20));
+  CHECK(read_chart(dir.path, "ch-2", 1 << 20));
+  CHECK(disk.stats().bytes == charge("alice", 1000));
+}
+
 TEST_CASE("charts of the old layout are read, counted and expired") {
   temp_dir dir;
   std::ofstream(dir.path / "ch-legacy.svg") << "<svg/>";
