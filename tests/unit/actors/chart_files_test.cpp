@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "actors/chart_store.hpp"
 #include "store/chart_disk.hpp"
@@ -292,6 +293,31 @@ TEST_CASE("the store writes charts on its own thread, and a new store reads them
   REQUIRE(back);
   CHECK(back->owner == "alice");
   CHECK(*back->bytes == *bytes);
+}
+
+TEST_CASE("the store's retention removes old charts of the new layout at start, and their image") {
+  temp_dir dir;
+  fs::path charts = dir.path / "charts";
+  std::string error;
+  {
+    chart_disk disk(charts, big());
+    REQUIRE(disk.scan(&error));
+    REQUIRE(disk.write("ch-old", "alice", "image/png", image('o'), 1, &error));
+    REQUIRE(disk.write("ch-new", "alice", "image/png", image('n'), 2, &error));
+  }
+  fs::last_write_time(charts / "ch-old.meta",
+                      fs::file_time_type::clock::now() - std::chrono::hours(24 * 40));
+  chart_store store(1 << 20);
+  REQUIRE(store.persist_to(charts, 30, &error));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (store.files_removed() < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll interval, bounded
+  CHECK(store.files_removed() == 1);
+  CHECK(store.disk_stats().expired == 1);
+  CHECK(!fs::exists(charts / "ch-old.meta"));
+  CHECK(files_in(charts / "img") == 1);
+  CHECK(!store.load("ch-old", 1 << 20));
+  CHECK(store.load("ch-new", 1 << 20)->bytes->size() == 1000);
 }
 
 TEST_CASE("a chart the disk refuses is counted, and still served from memory") {
