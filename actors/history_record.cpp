@@ -3,12 +3,13 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "encoding/json_writer.hpp"
 
 namespace aw::actors {
 namespace {
 
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using encoding::json_writer;
 
 // Copies every event to the writer except the value of the "chart" member of
 // the top-level "response" object. Numbers pass through as their text.
@@ -91,31 +92,31 @@ std::string history_request_json(const protocol::analytics_payload& payload) {
   json_writer w(buffer);
   w.StartObject();
   w.Key("content");
-  w.String(payload.content.data(), static_cast<rapidjson::SizeType>(payload.content.size()));
+  encoding::write_string(w, payload.content);
   if (payload.title) {
     w.Key("title");
-    w.String(payload.title->data(), static_cast<rapidjson::SizeType>(payload.title->size()));
+    encoding::write_string(w, *payload.title);
   }
   w.Key("chart_preference");
   if (payload.chart_preference) {
     auto name = protocol::to_string(*payload.chart_preference);
-    w.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    encoding::write_string(w, name);
   } else {
     w.Null();
   }
   auto format = protocol::to_string(payload.format);
   w.Key("format");
-  w.String(format.data(), static_cast<rapidjson::SizeType>(format.size()));
+  encoding::write_string(w, format);
   w.Key("width");
   w.Int(payload.width);
   w.Key("height");
   w.Int(payload.height);
   w.Key("theme");
-  w.String(payload.theme.name.data(), static_cast<rapidjson::SizeType>(payload.theme.name.size()));
+  encoding::write_string(w, payload.theme.name);
   w.Key("has_data");
   w.Bool(payload.data.has_value());
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return encoding::take(buffer);
 }
 
 std::string strip_chart_bytes(std::string_view completed_data) {
@@ -129,7 +130,7 @@ std::string strip_chart_bytes(std::string_view completed_data) {
   rapidjson::MemoryStream in(completed_data.data(), completed_data.size());
   constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
   if (!reader.Parse<flags>(in, handler)) return "{}";  // never for our own frames
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return encoding::take(buffer);
 }
 
 namespace {

@@ -2,13 +2,14 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "encoding/json_writer.hpp"
 
 namespace aw::gateway {
 namespace {
 
+using encoding::json_writer;
 using rapidjson::Value;
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag;
 
@@ -25,7 +26,7 @@ std::string_view text(const Value& obj, const char* name) {
 }
 
 void put(json_writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  encoding::write_string(w, s);
 }
 
 std::string to_json(const Value& v) {

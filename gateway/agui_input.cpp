@@ -3,8 +3,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "encoding/json_writer.hpp"
 #include "protocol/parse.hpp"
 
 namespace aw::gateway {
@@ -148,7 +148,7 @@ agui_input_result parse_agui_input(std::string_view body, std::string_view messa
   frame.AddMember("message_id", Value(message_token.data(), message_token.size(), a), a);
   frame.AddMember("payload", payload, a);
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  encoding::json_writer w(buffer);
   frame.Accept(w);
 
   auto parsed = protocol::parse_client_message({buffer.GetString(), buffer.GetSize()});
@@ -174,12 +174,12 @@ std::string agui_default_user(std::string_view thread_id) {
 
 std::string agui_error_json(std::string_view code, std::string_view message) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("error");
-  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  encoding::write_string(w, message);
   w.Key("code");
-  w.String(code.data(), static_cast<rapidjson::SizeType>(code.size()));
+  encoding::write_string(w, code);
   w.EndObject();
   return {buffer.GetString(), buffer.GetSize()};
 }

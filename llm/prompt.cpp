@@ -2,7 +2,8 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "encoding/json_writer.hpp"
 
 namespace aw::llm {
 namespace {
@@ -47,10 +48,6 @@ const char* system_prompt =
     "combo_bar_line: one measure as bars and another as a line on a second axis\n"
     "pareto_chart: causes ranked with their cumulative share of the total\n";
 
-void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_type type) {
   std::string out = "Request: " + p.content + "\n";
   if (p.chart_preference)
@@ -93,10 +90,10 @@ std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_ty
 std::string request_body(const std::string& model, const protocol::analytics_payload& payload,
                          protocol::chart_type type) {
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  encoding::json_writer w(buf);
   w.StartObject();
   w.Key("model");
-  write_string(w, model);
+  encoding::write_string(w, model);
   w.Key("stream");
   w.Bool(true);
   w.Key("stream_options");
@@ -117,17 +114,17 @@ std::string request_body(const std::string& model, const protocol::analytics_pay
   w.Key("role");
   w.String("system");
   w.Key("content");
-  w.String(system_prompt);
+  encoding::write_string(w, system_prompt);
   w.EndObject();
   w.StartObject();
   w.Key("role");
   w.String("user");
   w.Key("content");
-  write_string(w, user_prompt(payload, type));
+  encoding::write_string(w, user_prompt(payload, type));
   w.EndObject();
   w.EndArray();
   w.EndObject();
-  return buf.GetString();
+  return encoding::take(buf);
 }
 
 std::optional<stream_chunk> parse_chunk(std::string_view data) {
