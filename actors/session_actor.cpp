@@ -256,13 +256,15 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
                                           "Reading the request and choosing how to show it", 0.05),
                   now);
   run.thoughts = 1;
-  run_input input{run.id.run_id, st.user_id, std::move(req.payload)};
+  // One deadline for the run: the timer below ends it there, and the run
+  // derives its step timeouts from the same instant.
+  auto deadline = deadline_for(*st.svc.cfg);
+  run_input input{run.id.run_id, st.user_id, std::move(req.payload), deadline};
   run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
   self->monitor(run.actor);
   st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
   st.svc.stats->runs_started.fetch_add(1, std::memory_order_relaxed);
-  self->delayed_send(self, std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s),
-                     run_timeout_atom::value, run.id.run_id);
+  self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id.run_id);
   log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
   st.run_by_correlation.emplace(cid, run.id.run_id);
   st.runs.emplace(run.id.run_id, std::move(run));
