@@ -85,7 +85,7 @@ struct pool_state {
   std::unordered_map<std::string, std::vector<caf::response_promise>> waiting;
 };
 
-using pool_actor = caf::stateful_actor<pool_state>;
+using pool_actor = renderer_api::stateful_base<pool_state>;
 
 // Longer than any render (the gnuplot process enforces its own timeout),
 // so that a wedged worker still frees its slot.
@@ -143,9 +143,9 @@ void dispatch(pool_actor* self) {
   }
 }
 
-caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
-                          render::renderer_options options, std::size_t cache_bytes,
-                          std::shared_ptr<counters> stats) {
+renderer_api::behavior_type render_pool(pool_actor* self, std::vector<caf::actor> workers,
+                                        render::renderer_options options, std::size_t cache_bytes,
+                                        std::shared_ptr<counters> stats) {
   self->state.options = options;
   self->state.stats = stats;
   self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
@@ -218,9 +218,9 @@ void await_workers_started(caf::actor_system& system, const std::vector<caf::act
 
 }  // namespace
 
-caf::actor spawn_render_pool(caf::actor_system& system, int size,
-                             const render::renderer_options& options, std::size_t cache_bytes,
-                             std::shared_ptr<counters> stats) {
+renderer_api spawn_render_pool(caf::actor_system& system, int size,
+                               const render::renderer_options& options, std::size_t cache_bytes,
+                               std::shared_ptr<counters> stats) {
   if (stats) stats->render_workers = size;
   std::vector<caf::actor> workers;
   for (int i = 0; i < size; ++i)

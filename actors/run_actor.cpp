@@ -3,14 +3,14 @@
 // when the answer comes; every request has an error handler.
 //
 //                 +-------------+
-//      spawn ---->|  planning   |--------------------------+
-//                 +-------------+   plan error / timeout   |
+//      spawn ---->|  planning   |---------------------------+
+//                 +-------------+   plan error / timeout    |
 //                        |                                  |
 //                        | chart_plan                       |
 //                        V                                  |
 //                 +-------------+                           |
-//  llm_partial -->| generating  |-------------------------->|
-//  (thinking,     +-------------+   model error / timeout / |
+//  llm_partial -->| generating  |---------------------------+
+//  (a thought,    +-------------+   model error / timeout / |
 //   partial)             |          WORKER_LOST             |
 //                        | generation                       |
 //                        V                                  V

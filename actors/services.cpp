@@ -22,9 +22,12 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
   svc.stats = std::make_shared<counters>();
   svc.charts = std::make_shared<chart_store>(static_cast<std::size_t>(cfg->chart_cache_mb) << 20);
   if (cfg->role == "gateway") {
-    // Steps run on worker nodes; the dispatcher stands in for all three.
+    // Steps run on worker nodes; the dispatcher keeps all three contracts
+    // (step_api), which the compiler checks here.
     auto dispatcher = system.spawn(worker_dispatcher, cfg, svc.stats);
-    svc.planner = svc.llm = svc.renderer = dispatcher;
+    svc.planner = dispatcher;
+    svc.llm = dispatcher;
+    svc.renderer = dispatcher;
     log::info("actors", "services started", {{"role", cfg->role}});
   } else {
     svc.planner = system.spawn(planner_actor, cfg);
@@ -36,16 +39,16 @@ services start_services(caf::actor_system& system, std::shared_ptr<const core::c
     options.gnuplot_path = cfg->gnuplot_path;
     render::parse_png_path(cfg->png_path, options.png);  // validated by core/config
     options.work_dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : "/tmp";
-    svc.renderer = spawn_render_pool(system, pool, options,
-                                     static_cast<std::size_t>(cfg->render_cache_mb) << 20,
-                                     svc.stats);
+    svc.renderer = spawn_render_pool(
+        system, pool, options, static_cast<std::size_t>(cfg->render_cache_mb) << 20, svc.stats);
     log::info("actors", "services started",
               {{"role", cfg->role}, {"render_pool", std::to_string(pool)}});
   }
   // History (issue #8) is kept where sessions run, not on worker nodes. The
   // writer stops with the planner, which every shutdown path stops.
   if (cfg->role != "worker")
-    svc.history = spawn_history_writer(system, *cfg, svc.stats, svc.planner);
+    svc.history =
+        spawn_history_writer(system, *cfg, svc.stats, caf::actor_cast<caf::actor>(svc.planner));
   return svc;
 }
 

@@ -8,16 +8,18 @@
 
 #include "actors/chart_store.hpp"
 #include "actors/counters.hpp"
+#include "actors/interfaces.hpp"
 #include "actors/outbox.hpp"
 #include "core/config.hpp"
 
 namespace aw::actors {
 
 struct services {
-  caf::actor planner;
-  caf::actor llm;
-  caf::actor renderer;  // the render pool's dispatcher
-  caf::actor history;   // the history writer (actors/history_writer.hpp); null on workers
+  // Local actors, or on a gateway one cluster dispatcher in all three roles.
+  planner_api planner;
+  llm_api llm;
+  renderer_api renderer;  // the render pool's dispatcher
+  caf::actor history;     // the history writer (actors/history_writer.hpp); null on workers
   std::shared_ptr<chart_store> charts;
   std::shared_ptr<counters> stats;
   std::shared_ptr<const core::config> cfg;

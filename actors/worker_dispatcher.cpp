@@ -16,7 +16,7 @@
 namespace aw::actors {
 namespace {
 
-using dispatcher_self = caf::stateful_actor<dispatcher_state>;
+using dispatcher_self = dispatcher_actor_type::stateful_base<dispatcher_state>;
 
 constexpr auto tick = std::chrono::seconds(1);
 constexpr auto connect_timeout = std::chrono::seconds(5);
@@ -102,7 +102,7 @@ void worker_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
              {"node", w.node},
              {"error", why},
              {"steps_in_flight", std::to_string(w.in_flight)}});
-  self->demonitor(w.front);
+  self->demonitor(w.front.address());
   w.front = nullptr;
   w.incarnation++;
   w.in_flight = 0;
@@ -175,7 +175,7 @@ void connect_failed(dispatcher_self* self, std::size_t i, const std::string& why
               {{"worker", w.address}, {"error", why}, {"attempts", std::to_string(w.failures)}});
 }
 
-void greet(dispatcher_self* self, std::size_t i, caf::actor front) {
+void greet(dispatcher_self* self, std::size_t i, node_front_api front) {
   const auto& cfg = *self->state.cfg;
   self->request(front, connect_timeout, hello_atom::value, cluster_version(), cfg.node_id)
       .then(
@@ -213,7 +213,7 @@ void connect_missing(dispatcher_self* self) {
     self->request(mm, connect_timeout, caf::connect_atom::value, w.host, w.port)
         .then(
             [self, i](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
-              auto front = caf::actor_cast<caf::actor>(ptr);
+              auto front = caf::actor_cast<node_front_api>(ptr);
               if (!front) return connect_failed(self, i, "no actor is published there", false);
               greet(self, i, std::move(front));
             },
@@ -258,9 +258,9 @@ std::vector<worker_link> parse_workers(const std::string& list) {
 
 }  // namespace
 
-caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
-                                std::shared_ptr<const core::config> cfg,
-                                std::shared_ptr<counters> stats) {
+dispatcher_actor_type::behavior_type worker_dispatcher(dispatcher_self* self,
+                                                       std::shared_ptr<const core::config> cfg,
+                                                       std::shared_ptr<counters> stats) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.stats = std::move(stats);

@@ -23,6 +23,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/counters.hpp"
+#include "actors/interfaces.hpp"
 #include "core/config.hpp"
 
 namespace aw::actors {
@@ -30,9 +31,9 @@ namespace aw::actors {
 struct worker_link {
   std::string host;
   std::uint16_t port = 0;
-  std::string address;  // host:port, as configured
-  caf::actor front;     // set while live
-  std::string node;     // the worker's NODE_ID
+  std::string address;   // host:port, as configured
+  node_front_api front;  // set while live
+  std::string node;      // the worker's NODE_ID
   bool connecting = false;
   std::uint64_t incarnation = 0;  // bumps on every loss: late answers of a lost link are dropped
   int failures = 0;               // consecutive failed connects, for the backoff
@@ -63,8 +64,11 @@ struct dispatcher_state {
   static inline const char* name = "worker_dispatcher";
 };
 
-caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
-                                std::shared_ptr<const core::config> cfg,
-                                std::shared_ptr<counters> stats);
+// step_api, plus the tick it sends itself to reconnect and heartbeat.
+using dispatcher_actor_type = step_api::extend<caf::reacts_to<reconnect_atom>>;
+
+dispatcher_actor_type::behavior_type worker_dispatcher(
+    dispatcher_actor_type::stateful_pointer<dispatcher_state> self,
+    std::shared_ptr<const core::config> cfg, std::shared_ptr<counters> stats);
 
 }  // namespace aw::actors

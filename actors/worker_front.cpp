@@ -10,12 +10,12 @@
 namespace aw::actors {
 namespace {
 
-using front_self = caf::stateful_actor<worker_front_state>;
+using front_self = node_front_api::stateful_base<worker_front_state>;
 
 // Passes one step to a local actor and its answer (or error) back to the
 // gateway, counting the steps in progress for the gateway's load figure.
-template <class Reply, class... Ts>
-caf::result<Reply> pass_on(front_self* self, const caf::actor& to, std::chrono::seconds timeout,
+template <class Reply, class Handle, class... Ts>
+caf::result<Reply> pass_on(front_self* self, const Handle& to, std::chrono::seconds timeout,
                            Ts&&... xs) {
   auto promise = self->make_response_promise();
   self->state.active_steps++;
@@ -35,7 +35,7 @@ caf::result<Reply> pass_on(front_self* self, const caf::actor& to, std::chrono::
 
 }  // namespace
 
-caf::behavior worker_front(caf::stateful_actor<worker_front_state>* self, services svc) {
+node_front_api::behavior_type worker_front(front_self* self, services svc) {
   self->state.svc = std::move(svc);
   const auto& cfg = *self->state.svc.cfg;
   return {

@@ -8,6 +8,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/interfaces.hpp"
 #include "actors/services.hpp"
 
 namespace aw::actors {
@@ -18,11 +19,10 @@ struct worker_front_state {
   std::int64_t steps_served = 0;
 };
 
+// node_front_api (actors/interfaces.hpp): the steps of step_api, plus
 // (hello_atom, std::uint32_t version, std::string gateway) -> (std::uint32_t, std::string node)
 // (heartbeat_atom) -> std::int64_t active steps
-// (plan_atom, analytics_payload) -> chart_plan
-// (generate_atom, analytics_payload, chart_type, caf::actor stream_to) -> generation
-// (render_atom, std::string user, chart_spec) -> render_output
-caf::behavior worker_front(caf::stateful_actor<worker_front_state>* self, services svc);
+node_front_api::behavior_type worker_front(
+    node_front_api::stateful_pointer<worker_front_state> self, services svc);
 
 }  // namespace aw::actors

@@ -15,8 +15,10 @@ int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cf
   auto svc = actors::start_services(system, cfg, nullptr);
   auto front = system.spawn(actors::worker_front, svc);
   auto stop_actors = [&] {
-    for (const auto& a : {front, svc.planner, svc.llm, svc.renderer})
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.llm, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(svc.renderer, caf::exit_reason::user_shutdown);
   };
   // reuse_addr: a worker restarted at once gets its port back.
   auto port = system.middleman().publish(front, static_cast<std::uint16_t>(cfg->worker_port),
