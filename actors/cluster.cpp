@@ -1,7 +1,5 @@
 #include "actors/cluster.hpp"
 
-#include <cstdlib>
-
 #include <caf/io/middleman.hpp>
 #include <caf/message.hpp>
 
@@ -28,13 +26,9 @@ void configure_cluster(caf::actor_system_config& cfg, int worker_timeout_s) {
           caf::timespan{std::chrono::seconds(std::max(2, worker_timeout_s))});
 }
 
-std::uint32_t cluster_version() {
-  static const std::uint32_t version = [] {
-    const char* v = std::getenv("AGENTWIRE_CLUSTER_VERSION");
-    return v != nullptr ? static_cast<std::uint32_t>(std::strtoul(v, nullptr, 10))
-                        : cluster_protocol_version;
-  }();
-  return version;
+// core::config's default for cluster_version is cluster_protocol_version (1).
+std::uint32_t cluster_version(const core::config& cfg) {
+  return static_cast<std::uint32_t>(cfg.cluster_version);
 }
 
 caf::error make_error(cluster_error x, std::string message) {

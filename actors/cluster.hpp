@@ -8,16 +8,17 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/error.hpp>
 
+#include "core/config.hpp"
+
 namespace aw::actors {
 
 // Bump whenever a message between gateway and worker changes shape; nodes
 // of different versions refuse each other with a log line naming both.
 constexpr std::uint32_t cluster_protocol_version = 1;
 
-// The version this process speaks: cluster_protocol_version, unless the
-// environment sets AGENTWIRE_CLUSTER_VERSION (how the tests make two nodes
-// of different versions meet).
-std::uint32_t cluster_version();
+// The version this node speaks: CLUSTER_VERSION, whose default is
+// cluster_protocol_version (tests set another to make two versions meet).
+std::uint32_t cluster_version(const core::config& cfg);
 
 // Registers every type that crosses nodes, and loads the middleman with
 // BASP heartbeats on (CAF 0.17 has them off by default).

@@ -30,6 +30,10 @@ class outbox {
   // answers with retire_atom when the user indeed has no connection left;
   // otherwise it does nothing and the session stays.
   virtual void retire(const std::string& user_id, caf::actor session) = 0;
+
+  // After drain_atom: the user's session has no run left (said once, at once
+  // when it had none). The gateway closes its sockets when every user drained.
+  virtual void drained(const std::string& user_id) = 0;
 };
 
 }  // namespace aw::actors

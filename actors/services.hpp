@@ -10,6 +10,7 @@
 #include "actors/counters.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/outbox.hpp"
+#include "actors/supervisor.hpp"
 #include "core/config.hpp"
 
 namespace aw::actors {
@@ -26,8 +27,11 @@ struct services {
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
 };
 
-// Spawns planner, LLM, the render pool and the history writer.
+// Spawns the history writer (not on worker nodes), then the render pool, the
+// LLM actor and the planner (on a gateway: the cluster dispatcher in their
+// stead), each adopted by `sup` in that order, so that sup.stop_all() stops
+// the history writer last, after its final flush.
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
-                        outbox* out);
+                        outbox* out, supervisor& sup);
 
 }  // namespace aw::actors

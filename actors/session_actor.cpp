@@ -78,6 +78,7 @@ struct session_state {
   std::unordered_map<std::string, std::string> run_by_correlation;
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
   std::int64_t idle_since_ms = 0;
+  bool draining = false;  // told the gateway once its last run ended
 };
 
 using session_self = caf::stateful_actor<session_state>;
@@ -110,6 +111,7 @@ void forget_run(session_self* self, const std::string& run_id) {
   self->demonitor(it->second.actor);
   st.runs.erase(it);
   st.svc.stats->active_runs.fetch_sub(1, std::memory_order_relaxed);
+  if (st.draining && st.runs.empty()) st.svc.out->drained(st.user_id);
   schedule_idle_check(self);
 }
 
@@ -376,7 +378,12 @@ caf::behavior live(session_self* self) {
       [self](request_atom, conn_id conn, protocol::analytics_request& req) {
         on_request(self, conn, req);
       },
-      [self](drain_atom) { self->become(draining(self)); },
+      [self](drain_atom) {
+        auto& st = self->state;
+        st.draining = true;
+        if (st.runs.empty()) st.svc.out->drained(st.user_id);
+        self->become(draining(self));
+      },
   }
       .or_else(common_handlers(self));
 }

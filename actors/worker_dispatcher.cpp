@@ -177,16 +177,16 @@ void connect_failed(dispatcher_self* self, std::size_t i, const std::string& why
 
 void greet(dispatcher_self* self, std::size_t i, node_front_api front) {
   const auto& cfg = *self->state.cfg;
-  self->request(front, connect_timeout, hello_atom::value, cluster_version(), cfg.node_id)
+  self->request(front, connect_timeout, hello_atom::value, cluster_version(*self->state.cfg), cfg.node_id)
       .then(
           [self, i, front](std::uint32_t version, std::string& node) {
             auto& st = self->state;
             auto& w = st.workers[i];
-            if (version != cluster_version())
+            if (version != cluster_version(*self->state.cfg))
               return connect_failed(self, i,
                                     "cluster protocol version " + std::to_string(version) +
                                         " differs from this gateway's " +
-                                        std::to_string(cluster_version()),
+                                        std::to_string(cluster_version(*self->state.cfg)),
                                     true);
             w.connecting = false;
             w.failures = 0;

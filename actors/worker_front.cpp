@@ -42,15 +42,15 @@ node_front_api::behavior_type worker_front(front_self* self, services svc) {
       [self](hello_atom, std::uint32_t version,
              const std::string& gateway) -> caf::result<std::uint32_t, std::string> {
         const auto& node = self->state.svc.cfg->node_id;
-        if (version != cluster_version()) {
+        if (version != cluster_version(*self->state.svc.cfg)) {
           std::string why = "cluster protocol version " + std::to_string(version) + " of gateway " +
                             gateway + " differs from this worker's " +
-                            std::to_string(cluster_version());
+                            std::to_string(cluster_version(*self->state.svc.cfg));
           log::error("worker", "refusing gateway", {{"gateway", gateway}, {"error", why}});
           return make_error(cluster_error::version_mismatch, why);
         }
         log::info("worker", "gateway connected", {{"gateway", gateway}});
-        return {cluster_version(), node};
+        return {cluster_version(*self->state.svc.cfg), node};
       },
       [self](heartbeat_atom) { return self->state.active_steps; },
       [self, &cfg](plan_atom a, protocol::analytics_payload& payload) {

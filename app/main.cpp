@@ -17,6 +17,7 @@
 
 #include "actors/cluster.hpp"
 #include "actors/services.hpp"
+#include "actors/supervisor.hpp"
 #include "app/check_commands.hpp"
 #include "app/gallery.hpp"
 #include "app/preflight.hpp"
@@ -126,11 +127,10 @@ int serve(const std::vector<std::string>& args) {
   int code = 0;
   {
     aw::gateway::server gateway(system, cfg);
-    auto svc = aw::actors::start_services(system, cfg, &gateway.outbox());
-    code = gateway.run(svc);
-    caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.llm, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.renderer, caf::exit_reason::user_shutdown);
+    aw::actors::supervisor services_supervisor(system);
+    auto svc = aw::actors::start_services(system, cfg, &gateway.outbox(), services_supervisor);
+    code = gateway.run(svc);  // returns once the sessions are told to stop
+    services_supervisor.stop_all();
   }
   aw::log::info("app", "exiting", {{"code", std::to_string(code)}});
   return code;

@@ -5,6 +5,7 @@
 
 #include "actors/cluster.hpp"
 #include "actors/services.hpp"
+#include "actors/supervisor.hpp"
 #include "actors/worker_front.hpp"
 #include "core/log.hpp"
 
@@ -12,14 +13,10 @@ namespace aw::app {
 
 int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                const sigset_t& stop_signals) {
-  auto svc = actors::start_services(system, cfg, nullptr);
-  auto front = system.spawn(actors::worker_front, svc);
-  auto stop_actors = [&] {
-    caf::anon_send_exit(front, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.llm, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.renderer, caf::exit_reason::user_shutdown);
-  };
+  actors::supervisor sup(system);
+  auto svc = actors::start_services(system, cfg, nullptr, sup);
+  auto front = sup.adopt("node front", system.spawn(actors::worker_front, svc));
+  auto stop_actors = [&] { sup.stop_all(); };
   // reuse_addr: a worker restarted at once gets its port back.
   auto port = system.middleman().publish(front, static_cast<std::uint16_t>(cfg->worker_port),
                                          cfg->worker_host.c_str(), true);
@@ -35,7 +32,7 @@ int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cf
             {{"port", std::to_string(*port)},
              {"host", cfg->worker_host},
              {"node", cfg->node_id},
-             {"cluster_version", std::to_string(actors::cluster_version())}});
+             {"cluster_version", std::to_string(actors::cluster_version(*cfg))}});
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("worker", "stopping", {{"signal", std::to_string(sig)}});

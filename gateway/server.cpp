@@ -47,7 +47,19 @@ void server::impl::retire(const std::string& user_id, caf::actor session) {
     if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
     users.erase(it);
     caf::anon_send(session, actors::retire_atom::value);
+    if (stopping) user_drained(user_id);
   });
+}
+
+void server::impl::drained(const std::string& user_id) {
+  asio::post(io, [this, user_id] { user_drained(user_id); });
+}
+
+// Posted after the session's last frames, so those go out before close_all.
+void server::impl::user_drained(const std::string& user_id) {
+  if (undrained.erase(user_id) == 0 || !undrained.empty() || closing) return;
+  drain_timer.cancel();
+  close_all();
 }
 
 void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
@@ -352,35 +364,42 @@ void server::impl::shutdown() {
   endpoint.stop_listening(ec);
   heartbeat.cancel();
   token_timer.cancel();
-  for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
-  wait_for_runs(deadline, false);
+  // Each session answers drained() once it has no run left; the timer only
+  // bounds the wait.
+  for (auto& [user, entry] : users) {
+    undrained.insert(user);
+    caf::anon_send(entry.session, actors::drain_atom::value);
+  }
+  if (undrained.empty()) {
+    asio::post(io, [this] { close_all(); });
+    return;
+  }
+  drain_timer.expires_after(std::chrono::seconds(cfg->drain_timeout_s));
+  drain_timer.async_wait([this](const asio::error_code& e) {
+    if (!e) end_drain(false);
+  });
 }
 
-// Checks the run gauge until it reaches zero or the deadline passes.
-void server::impl::wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced) {
-  if (svc.stats->active_runs.load() == 0) {
-    // Posted, so that events already queued for the sockets go out first.
-    asio::post(io, [this] { close_all(); });
-    return;
-  }
-  if (std::chrono::steady_clock::now() >= deadline) {
-    if (!forced) {
-      log::warn("gateway", "drain time is up; ending the remaining runs",
-                {{"runs", std::to_string(svc.stats->active_runs.load())}});
-      for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::shutdown_atom::value);
-      return wait_for_runs(std::chrono::steady_clock::now() + std::chrono::seconds(2), true);
-    }
-    asio::post(io, [this] { close_all(); });
-    return;
-  }
-  drain_timer.expires_after(std::chrono::milliseconds(20));
-  drain_timer.async_wait([this, deadline, forced](const asio::error_code& e) {
-    if (!e) wait_for_runs(deadline, forced);
+// The drain time is up: the sessions still running end their runs
+// (shutdown_atom) and get two more seconds to say so.
+void server::impl::end_drain(bool forced) {
+  if (closing) return;
+  if (forced) return close_all();
+  log::warn("gateway", "drain time is up; ending the remaining runs",
+            {{"runs", std::to_string(svc.stats->active_runs.load())},
+             {"users", std::to_string(undrained.size())}});
+  for (const auto& user : undrained)
+    if (auto it = users.find(user); it != users.end())
+      caf::anon_send(it->second.session, actors::shutdown_atom::value);
+  drain_timer.expires_after(std::chrono::seconds(2));
+  drain_timer.async_wait([this](const asio::error_code& e) {
+    if (!e) end_drain(true);
   });
 }
 
 void server::impl::close_all() {
+  if (closing) return;
+  closing = true;
   log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
   for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
   agui_end_all();

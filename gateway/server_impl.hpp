@@ -99,6 +99,8 @@ struct server::impl : actors::outbox {
   actors::conn_id next_id = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool stopping = false;
+  bool closing = false;                          // close_all has started
+  std::unordered_set<std::string> undrained;     // users with runs while draining
   // ---- AG-UI (server_agui.cpp): POST /agui streams of one run each, by conn_id
   std::unordered_map<actors::conn_id, std::shared_ptr<agui_stream>> agui_streams;
   // ---- HTTP (server_http.cpp): query workers for blocking work, and the
@@ -131,6 +133,7 @@ struct server::impl : actors::outbox {
   void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override;
   void close(actors::conn_id conn, std::uint16_t code, std::string reason) override;
   void retire(const std::string& user_id, caf::actor session) override;
+  void drained(const std::string& user_id) override;
   void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live);
   void enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live);
   bool over_send_limit(const connection_ptr& con);
@@ -186,7 +189,8 @@ struct server::impl : actors::outbox {
   // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
   void shutdown();
   // Checks the run gauge until it reaches zero or the deadline passes.
-  void wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced);
+  void user_drained(const std::string& user_id);
+  void end_drain(bool forced);
   void close_all();
   void wait_for_closes(std::chrono::steady_clock::time_point deadline);
   int run(const actors::services& services);

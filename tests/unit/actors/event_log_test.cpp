@@ -28,6 +28,7 @@ struct recording_outbox : outbox {
   }
   void close(conn_id c, std::uint16_t code, std::string) override { closed.emplace_back(c, code); }
   void retire(const std::string&, caf::actor) override {}
+  void drained(const std::string&) override {}
 };
 
 }  // namespace

@@ -101,6 +101,8 @@ struct recording_outbox : outbox {
   }
   void close(conn_id, std::uint16_t, std::string) override {}
   void retire(const std::string&, caf::actor) override {}
+  void drained(const std::string&) override { ++drained_count; }
+  int drained_count = 0;
 };
 
 // What the frames of one run say.
@@ -264,8 +266,10 @@ CAF_TEST(drain then shutdown) {
   self->send(session, drain_atom::value);
   sched.run();
   CAF_CHECK_EQUAL(read_run(out.frames).completed, 0);  // in-flight runs may finish
+  CAF_CHECK_EQUAL(out.drained_count, 0);
   self->send(session, shutdown_atom::value);
   sched.run();
+  CAF_CHECK_EQUAL(out.drained_count, 1);  // the gateway may close the user's sockets now
   auto r = read_run(out.frames);
   CAF_CHECK_EQUAL(r.completed, 1);
   CAF_CHECK_EQUAL(r.error_code, "SHUTTING_DOWN");
