@@ -1,15 +1,15 @@
 // The typed contracts between a run and the actors that do its steps. The
 // local planner, LLM actor and render pool each implement one; the cluster
 // dispatcher implements all three (step_api), so the compiler checks that a
-// run cannot tell whether its steps run here or on a worker node. A worker
-// node's front actor adds the cluster's own greeting and load query.
+// run cannot tell whether its steps run here or on a cluster node. A cluster
+// node's front actor adds the cluster's own greeting and load query
+// (cluster/cluster.hpp: node_front_api).
 //
 // Every type named here crosses nodes in cluster mode: each has an inspect
 // overload (actors/wire_types.hpp) and is announced in configure_cluster
-// (actors/cluster.cpp).
+// (cluster/cluster.cpp).
 #pragma once
 
-#include <cstdint>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -38,12 +38,5 @@ using renderer_api = caf::typed_actor<
 
 // Every step of a run: what the cluster dispatcher answers.
 using step_api = planner_api::extend_with<llm_api>::extend_with<renderer_api>;
-
-// A worker node's published actor: the steps, plus
-// (hello_atom, cluster version, gateway node id) -> (version, worker node id) and
-// (heartbeat_atom) -> steps in progress on that node.
-using node_front_api = step_api::extend<
-    caf::replies_to<hello_atom, std::uint32_t, std::string>::with<std::uint32_t, std::string>,
-    caf::replies_to<heartbeat_atom>::with<std::int64_t>>;
 
 }  // namespace aw::actors

@@ -1,4 +1,4 @@
-// The render pool: one dispatcher and N detached workers, each the only owner
+// The render pool: one dispatcher and N detached render threads, each the only owner
 // of one persistent gnuplot process (with PNG_PATH=svg, its thread also draws
 // and encodes the PNGs in process). Jobs wait in one queue per user and are
 // handed out round-robin across users, so one user with many charts cannot
@@ -18,7 +18,7 @@
 namespace aw::actors {
 
 // renderer_api: (render_atom, std::string user_id, chart_spec) -> render_output
-// Each of the `size` workers starts its gnuplot on its own thread; this
+// Each of the `size` render threads starts its gnuplot on its own thread; this
 // returns once each has tried (at most 3 s, all at once). Rendered images are kept
 // (up to `cache_bytes`) by everything that affects them, so an identical
 // request is answered without drawing again. With `stats`, the pool keeps

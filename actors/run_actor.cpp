@@ -36,9 +36,9 @@
 #include <caf/all.hpp>
 
 #include "actors/chart_spec_for.hpp"
-#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
 #include "actors/run_events.hpp"
+#include "actors/step_errors.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {

@@ -9,32 +9,26 @@
 #include "actors/llm_actor.hpp"
 #include "actors/planner_actor.hpp"
 #include "actors/render_pool.hpp"
-#include "actors/worker_dispatcher.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
 
-services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
-                        outbox* out, supervisor& sup) {
+services start_common_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                               outbox* out, supervisor& sup) {
   services svc;
   svc.cfg = cfg;
   svc.out = out;
   svc.stats = std::make_shared<counters>();
   svc.charts = std::make_shared<chart_store>(static_cast<std::size_t>(cfg->chart_cache_mb) << 20);
-  // History (issue #8) is kept where sessions run, not on worker nodes.
+  // History (issue #8) is kept where sessions run, not on cluster nodes.
   if (cfg->role != "worker")
     svc.history = sup.adopt("history writer", spawn_history_writer(system, *cfg, svc.stats));
-  if (cfg->role == "gateway") {
-    // Steps run on worker nodes; the dispatcher keeps all three contracts
-    // (step_api), which the compiler checks here.
-    auto dispatcher =
-        sup.adopt("cluster dispatcher", system.spawn(worker_dispatcher, cfg, svc.stats));
-    svc.planner = dispatcher;
-    svc.llm = dispatcher;
-    svc.renderer = dispatcher;
-    log::info("actors", "services started", {{"role", cfg->role}});
-    return svc;
-  }
+  return svc;
+}
+
+services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                        outbox* out, supervisor& sup) {
+  auto svc = start_common_services(system, cfg, out, sup);
   int pool = cfg->render_pool_size > 0
                  ? cfg->render_pool_size
                  : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -27,10 +27,16 @@ struct services {
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
 };
 
-// Spawns the history writer (not on worker nodes), then the render pool, the
-// LLM actor and the planner (on a gateway: the cluster dispatcher in their
-// stead), each adopted by `sup` in that order, so that sup.stop_all() stops
-// the history writer last, after its final flush.
+// What every role shares: counters, the chart store, and the history writer
+// where sessions run (not on a cluster node), adopted by `sup` first so that
+// sup.stop_all() stops it last, after its final flush. The step actors are
+// left null.
+services start_common_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                               outbox* out, supervisor& sup);
+
+// The common services, then the local render pool, LLM actor and planner, in
+// that order. (A gateway's steps go to its cluster nodes instead:
+// cluster/gateway_services.hpp.)
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                         outbox* out, supervisor& sup);
 

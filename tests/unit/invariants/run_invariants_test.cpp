@@ -17,11 +17,11 @@
 
 #include <rapidjson/document.h>
 
-#include "actors/cluster.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/outbox.hpp"
 #include "actors/services.hpp"
 #include "actors/session_actor.hpp"
+#include "actors/step_errors.hpp"
 #include "analytics/builtin_llm.hpp"
 
 using namespace aw;

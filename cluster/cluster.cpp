@@ -1,14 +1,13 @@
-#include "actors/cluster.hpp"
+#include "cluster/cluster.hpp"
+
+#include <algorithm>
+#include <chrono>
 
 #include <caf/io/middleman.hpp>
-#include <caf/message.hpp>
 
 #include "actors/messages.hpp"
 
-namespace aw::actors {
-namespace {
-constexpr caf::atom_value cluster_category = caf::atom("awcluster");
-}
+namespace aw::cluster {
 
 void configure_cluster(caf::actor_system_config& cfg, int worker_timeout_s) {
   cfg.load<caf::io::middleman>();
@@ -31,21 +30,4 @@ std::uint32_t cluster_version(const core::config& cfg) {
   return static_cast<std::uint32_t>(cfg.cluster_version);
 }
 
-caf::error make_error(cluster_error x, std::string message) {
-  return caf::error{static_cast<std::uint8_t>(x), cluster_category,
-                    caf::make_message(std::move(message))};
-}
-
-bool is_worker_lost(const caf::error& err) {
-  return err.category() == cluster_category &&
-         err.code() == static_cast<std::uint8_t>(cluster_error::worker_lost);
-}
-
-std::string error_text(const caf::error& err) {
-  const auto& context = err.context();
-  if (context.size() == 1 && context.match_element<std::string>(0))
-    return context.get_as<std::string>(0);
-  return caf::to_string(err);
-}
-
-}  // namespace aw::actors
+}  // namespace aw::cluster

@@ -1,16 +1,17 @@
-#include "actors/worker_front.hpp"
+#include "cluster/node_front.hpp"
 
 #include <caf/all.hpp>
 
-#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
 #include "actors/step_timeouts.hpp"
 #include "core/log.hpp"
 
-namespace aw::actors {
+namespace aw::cluster {
 namespace {
 
-using front_self = node_front_api::stateful_base<worker_front_state>;
+using namespace actors;
+
+using front_self = node_front_api::stateful_base<node_front_state>;
 
 // Passes one step to a local actor and its answer (or error) back to the
 // gateway, counting the steps in progress for the gateway's load figure.
@@ -35,7 +36,7 @@ caf::result<Reply> pass_on(front_self* self, const Handle& to, std::chrono::seco
 
 }  // namespace
 
-node_front_api::behavior_type worker_front(front_self* self, services svc) {
+node_front_api::behavior_type node_front(front_self* self, services svc) {
   self->state.svc = std::move(svc);
   const auto& cfg = *self->state.svc.cfg;
   return {
@@ -69,4 +70,4 @@ node_front_api::behavior_type worker_front(front_self* self, services svc) {
   };
 }
 
-}  // namespace aw::actors
+}  // namespace aw::cluster
