@@ -292,7 +292,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
     conn_id oldest = st.conns.front().id;
     st.conns.erase(st.conns.begin());
     st.events->detach(oldest);
-    st.svc.out->close(oldest, 4000, "superseded by a newer connection of this user");
+    st.svc.out->close(oldest, close_reason::superseded);
   }
 }
 

@@ -4,6 +4,7 @@
 #include "actors/session_actor.hpp"
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
+#include "gateway/close_codes.hpp"
 #include "gateway/handshake.hpp"
 #include "gateway/http_routes.hpp"
 #include "gateway/server_impl.hpp"
@@ -32,12 +33,12 @@ void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_p
   });
 }
 
-void server::impl::close(actors::conn_id conn, std::uint16_t code, std::string reason) {
-  asio::post(io, [this, conn, code, reason = std::move(reason)] {
+void server::impl::close(actors::conn_id conn, actors::close_reason why) {
+  asio::post(io, [this, conn, why] {
     if (auto it = conns.find(conn); it != conns.end())
-      close_connection(it->second, code, reason);
-    else
-      agui_close(conn, code, reason);  // an AG-UI stream (server_agui.cpp)
+      return close_connection(it->second, why);
+    auto frame = close_frame_for(why);
+    agui_close(conn, frame.code, frame.text);  // an AG-UI stream (server_agui.cpp)
   });
 }
 
@@ -136,7 +137,7 @@ bool server::impl::over_send_limit(const connection_ptr& con) {
   con->pending_live_bytes = 0;
   con->pending_replay_bytes = 0;
   pumping.erase(con->id);
-  close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
+  close_connection(con, actors::close_reason::slow_consumer);
   return true;
 }
 
@@ -178,6 +179,11 @@ void server::impl::close_connection(const connection_ptr& con, std::uint16_t cod
   op.closes[code]++;
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);
+}
+
+void server::impl::close_connection(const connection_ptr& con, actors::close_reason why) {
+  auto frame = close_frame_for(why);
+  close_connection(con, frame.code, frame.text);
 }
 
 bool server::impl::on_validate(hdl_t hdl) {
@@ -307,7 +313,7 @@ void server::impl::schedule_heartbeat() {
     auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
     for (auto& [id, con] : conns) {
       if (con->last_seen_ms < stale_before) {
-        close_connection(con, 4001, "stale: no traffic and no pong");
+        close_connection(con, actors::close_reason::stale);
         continue;
       }
       websocketpp::lib::error_code ping_ec;
@@ -345,7 +351,7 @@ void server::impl::schedule_token_check() {
       if (con->token_expires_s > 0 && con->token_expires_s <= now_s) {
         log::info("gateway", "token expired: connection closed 4003", {{"user", con->user_id}});
         con->token_expires_s = 0;  // closed once
-        close_connection(con, 4003, "token expired");
+        close_connection(con, actors::close_reason::token_expired);
       }
     }
     schedule_token_check();
@@ -401,7 +407,7 @@ void server::impl::close_all() {
   if (closing) return;
   closing = true;
   log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
-  for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
+  for (auto& [id, con] : conns) close_connection(con, actors::close_reason::shutting_down);
   agui_end_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   wait_for_closes(deadline);

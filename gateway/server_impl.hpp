@@ -131,7 +131,7 @@ struct server::impl : actors::outbox {
   void send(actors::conn_id conn, actors::frame_ptr frame) override;
   void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override;
   void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override;
-  void close(actors::conn_id conn, std::uint16_t code, std::string reason) override;
+  void close(actors::conn_id conn, actors::close_reason why) override;
   void retire(const std::string& user_id, caf::actor session) override;
   void drained(const std::string& user_id) override;
   void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live);
@@ -140,6 +140,7 @@ struct server::impl : actors::outbox {
   void schedule_pump();
   void pump();
   void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason);
+  void close_connection(const connection_ptr& con, actors::close_reason why);
   bool on_validate(hdl_t hdl);
   // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
   // other clients may not, and those are let through.

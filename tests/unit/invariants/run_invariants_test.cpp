@@ -99,7 +99,7 @@ struct recording_outbox : outbox {
   void send_replay(conn_id, std::vector<frame_ptr> replay) override {
     for (auto& f : replay) frames.push_back(*f);
   }
-  void close(conn_id, std::uint16_t, std::string) override {}
+  void close(conn_id, close_reason) override {}
   void retire(const std::string&, caf::actor) override {}
   void drained(const std::string&) override { ++drained_count; }
   int drained_count = 0;
