@@ -1,5 +1,7 @@
 #include "gateway/server.hpp"
 
+#include <algorithm>
+
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
 #include "auth/jwt.hpp"
@@ -35,8 +37,7 @@ void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_p
 
 void server::impl::close(actors::conn_id conn, actors::close_reason why) {
   asio::post(io, [this, conn, why] {
-    if (auto it = conns.find(conn); it != conns.end())
-      return close_connection(it->second, why);
+    if (auto it = conns.find(conn); it != conns.end()) return close_connection(it->second, why);
     auto frame = close_frame_for(why);
     agui_close(conn, frame.code, frame.text);  // an AG-UI stream (server_agui.cpp)
   });
@@ -45,7 +46,7 @@ void server::impl::close(actors::conn_id conn, actors::close_reason why) {
 void server::impl::retire(const std::string& user_id, caf::actor session) {
   asio::post(io, [this, user_id, session = std::move(session)] {
     auto it = users.find(user_id);
-    if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
+    if (it == users.end() || it->second.session != session || it->second.connections() > 0) return;
     users.erase(it);
     caf::anon_send(session, actors::retire_atom::value);
     if (stopping) user_drained(user_id);
@@ -235,10 +236,10 @@ void server::impl::on_open(hdl_t hdl) {
   conns.emplace(con->id, con);
   auto& user = users[con->user_id];
   if (!user.session) user.session = actors::spawn_session(system, svc, con->user_id);
-  user.connections++;
   con->session = user.session;
   caf::anon_send(con->session, actors::connect_atom::value, con->id, con->session_id, con->last_seq,
                  con->epoch);
+  user_connected(user, con->id);
   log::debug("gateway", "connection open",
              {{"user", con->user_id}, {"conn", std::to_string(con->id)}});
 }
@@ -249,11 +250,35 @@ void server::impl::on_close(hdl_t hdl) {
   pumping.erase(con->id);
   con->pending.clear();
   caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
-  if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
+  user_disconnected(con->user_id, con->id);
   log::debug("gateway", "connection closed",
              {{"user", con->user_id},
               {"conn", std::to_string(con->id)},
               {"code", std::to_string(con->get_remote_close_code())}});
+}
+
+void server::impl::user_connected(user_entry& user, actors::conn_id id) {
+  user.conns.push_back(id);
+  while (user.connections() > cfg->max_connections_per_user) {
+    auto oldest = user.conns.front();
+    user.conns.erase(user.conns.begin());
+    // The session stops delivering to it now; the socket closes after the
+    // frames already queued for it.
+    caf::anon_send(user.session, actors::disconnect_atom::value, oldest);
+    if (auto it = conns.find(oldest); it != conns.end()) {
+      close_connection(it->second, actors::close_reason::superseded);
+    } else {
+      auto frame = close_frame_for(actors::close_reason::superseded);
+      agui_close(oldest, frame.code, frame.text);  // an AG-UI stream (server_agui.cpp)
+    }
+  }
+}
+
+void server::impl::user_disconnected(const std::string& user_id, actors::conn_id id) {
+  auto it = users.find(user_id);
+  if (it == users.end()) return;
+  auto& ids = it->second.conns;
+  ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
 }
 
 void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {

@@ -120,7 +120,7 @@ void server::impl::on_agui(const connection_ptr& con) {
   if (users.size() >= static_cast<std::size_t>(cfg->max_users) && users.find(user) == users.end())
     return refuse(503, "OVER_CAPACITY", "over MAX_USERS");
   if (auto u = users.find(user);
-      u != users.end() && u->second.connections >= cfg->max_connections_per_user)
+      u != users.end() && u->second.connections() >= cfg->max_connections_per_user)
     return refuse(429, "TOO_MANY_CONNECTIONS",
                   "the user already has MAX_CONNECTIONS_PER_USER connections open");
 
@@ -128,7 +128,7 @@ void server::impl::on_agui(const connection_ptr& con) {
   actors::conn_id id = ++next_id;
   auto& entry = users[user];
   if (!entry.session) entry.session = actors::spawn_session(system, svc, user);
-  entry.connections++;
+  entry.conns.push_back(id);  // under the cap (checked above): nothing to supersede
   auto s = std::make_shared<agui_stream>(
       agui_stream{user, in.run_id, entry.session, agui_bridge(in.thread_id, in.run_id, token), {}});
   sse_stream::options opts;
@@ -187,7 +187,7 @@ void server::impl::agui_forget(actors::conn_id conn) {
     caf::anon_send(s->session, actors::cancel_atom::value, conn, s->run_id);
   }
   caf::anon_send(s->session, actors::disconnect_atom::value, conn);
-  if (auto u = users.find(s->user_id); u != users.end()) u->second.connections--;
+  user_disconnected(s->user_id, conn);
 }
 
 void server::impl::agui_end_all() {

@@ -91,16 +91,19 @@ struct server::impl : actors::outbox {
   bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
   operator_figures op;  // refusals, closes, HTTP requests for /metrics (Asio thread only)
+  // The one registry of a user's connections (WebSocket and AG-UI streams):
+  // the session only keeps the ones it delivers events to.
   struct user_entry {
     caf::actor session;
-    int connections = 0;
+    std::vector<actors::conn_id> conns;  // oldest first
+    int connections() const { return static_cast<int>(conns.size()); }
   };
   std::unordered_map<std::string, user_entry> users;
   actors::conn_id next_id = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool stopping = false;
-  bool closing = false;                          // close_all has started
-  std::unordered_set<std::string> undrained;     // users with runs while draining
+  bool closing = false;                       // close_all has started
+  std::unordered_set<std::string> undrained;  // users with runs while draining
   // ---- AG-UI (server_agui.cpp): POST /agui streams of one run each, by conn_id
   std::unordered_map<actors::conn_id, std::shared_ptr<agui_stream>> agui_streams;
   // ---- HTTP (server_http.cpp): query workers for blocking work, and the
@@ -152,6 +155,10 @@ struct server::impl : actors::outbox {
   std::string http_user(const connection_ptr& con);
   void on_open(hdl_t hdl);
   void on_close(hdl_t hdl);
+  // Registers a new connection of `user`; over MAX_CONNECTIONS_PER_USER the
+  // oldest is closed as superseded.
+  void user_connected(user_entry& user, actors::conn_id id);
+  void user_disconnected(const std::string& user_id, actors::conn_id id);
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);
