@@ -199,7 +199,7 @@ void greet(dispatcher_self* self, std::size_t i, node_front_api front) {
             log::info("cluster", "worker connected", {{"worker", w.address}, {"node", w.node}});
           },
           [self, i](caf::error& err) {
-            bool refused = err.category() == caf::atom("awcluster");
+            bool refused = is_cluster_error(err);
             connect_failed(self, i, error_text(err), refused);
           });
 }
