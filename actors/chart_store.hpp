@@ -29,7 +29,7 @@ namespace aw::actors {
 // ---- Chart files on disk, under DATA_DIR/charts: one image file per chart
 // ("<id>.png" or "<id>.svg") and a small sidecar ("<id>.meta": owner and
 // content type), so that auth and Content-Type survive a restart. Blocking
-// file I/O: only the store's own thread and the HTTP query workers call these.
+// file I/O: only the store's own thread and the gateway's HTTP threads call these.
 struct chart_file {
   std::string owner;
   std::string content_type;
@@ -89,7 +89,7 @@ class chart_store {
                   std::shared_ptr<const std::string> bytes);
   // Memory only: never blocks on the disk.
   std::optional<stored_chart> get(const std::string& id);
-  // From disk or the store (blocking: HTTP query workers only); nullopt when
+  // From disk or the store (blocking: the gateway's HTTP threads only); nullopt when
   // not persisted or absent.
   std::optional<stored_chart> load(const std::string& id, std::size_t max_bytes) const;
   bool persistent() const;

@@ -20,7 +20,7 @@ struct services {
   planner_api planner;
   llm_api llm;
   renderer_api renderer;  // the render pool's dispatcher
-  caf::actor history;     // the history writer (actors/history_writer.hpp); null on workers
+  caf::actor history;     // the history writer (actors/history_writer.hpp); null on cluster nodes
   std::shared_ptr<chart_store> charts;
   std::shared_ptr<counters> stats;
   std::shared_ptr<const core::config> cfg;

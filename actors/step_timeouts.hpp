@@ -6,7 +6,7 @@
 // grace, so that a hanging step always loses the race to the session's timer
 // (the user sees `timeout`, never a step error, for a run that ran out of time).
 //
-// The nodes that only carry a step (the cluster dispatcher and a worker
+// The actors that only carry a step (the node dispatcher and a cluster
 // node's front actor) do not see the run's deadline: their hop timeouts only
 // guard against an answer that never comes, and are never shorter than what
 // the run allows itself.
@@ -47,12 +47,12 @@ inline std::chrono::milliseconds step_timeout(
   return std::min(cap, d.left(now) + step_grace);
 }
 
-// Hop timeouts, for the dispatcher and a worker node's front actor.
+// Hop timeouts, for the node dispatcher and a cluster node's front actor.
 inline std::chrono::seconds plan_timeout(const core::config&) {
   return plan_cap;
 }
 
-// A worker node may have a shorter CHART_GENERATION_TIMEOUT_S than the
+// A cluster node may have a shorter CHART_GENERATION_TIMEOUT_S than the
 // gateway that sends it the step: a model call gets at least a minute there.
 inline std::chrono::seconds generate_timeout(const core::config& cfg) {
   return std::max(std::chrono::seconds(60),
