@@ -6,9 +6,11 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "analytics/prose_stream.hpp"
 #include "core/log.hpp"
 #include "llm/answer.hpp"
 #include "llm/prompt.hpp"
+#include "llm/prose_filter.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::llm::call_result)
 
@@ -143,7 +145,14 @@ llm_actor_type::behavior_type llm_actor(llm_self* self, std::shared_ptr<const co
       [self](generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
              caf::actor& stream_to) -> caf::result<analytics::generation> {
         auto& st = self->state;
-        if (!st.client) return builtin(payload, type, "builtin");
+        if (!st.client) {
+          // The built-in narrative streams as prose pieces, like a model's words (issue #16).
+          auto gen = builtin(payload, type, "builtin");
+          if (stream_to)
+            for (auto& piece : analytics::prose_pieces(gen.narrative))
+              caf::anon_send(stream_to, llm_partial_atom::value, std::move(piece));
+          return gen;
+        }
         // Streamed text goes to the run itself, which may be on another node.
         auto requester = std::move(stream_to);
         auto key = ++st.next_key;
@@ -153,8 +162,12 @@ llm_actor_type::behavior_type llm_actor(llm_self* self, std::shared_ptr<const co
         // The run started before this message: its deadline is no later than this.
         c.deadline = std::chrono::steady_clock::now() +
                      std::chrono::seconds(st.cfg->chart_generation_timeout_s);
-        c.on_partial = [requester](std::string text) {
-          if (requester) caf::anon_send(requester, llm_partial_atom::value, std::move(text));
+        // Only the model's prose (reasoning, then narrative) is shown, never its JSON.
+        c.on_partial = [requester,
+                        prose = std::make_shared<llm::prose_filter>()](std::string text) {
+          std::string words = prose->feed(text);
+          if (requester && !words.empty())
+            caf::anon_send(requester, llm_partial_atom::value, std::move(words));
         };
         c.on_done = [me, key](llm::call_result r) {
           caf::anon_send(me, llm_done_atom::value, key, std::move(r));

@@ -23,7 +23,12 @@ using request_atom = caf::atom_constant<caf::atom("request")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using retire_atom = caf::atom_constant<caf::atom("retire")>;
-using drain_atom = caf::atom_constant<caf::atom("drain")>;        // refuse new runs
+using drain_atom = caf::atom_constant<caf::atom("drain")>;  // refuse new runs
+// (watch_atom, conn_id) / (unwatch_atom, conn_id): an AG-UI run's tap gets the
+// user's events and may send requests, without being one of the user's
+// connections (no ack, never superseded, not counted).
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;  // end the remaining runs
 // admin API (gateway -> session): (admin_info_atom) -> std::string, a JSON
 // object of the user's event-log position and runs; (admin_cancel_atom,

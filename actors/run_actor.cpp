@@ -5,15 +5,21 @@
 //                 +-------------+
 //      spawn ---->|  planning   |---------------------------+
 //                 +-------------+   plan error / timeout    |
-//                        |                                  |
-//                        | chart_plan                       |
-//                        V                                  |
+//            chart_plan |     | chart_plan, a model and     |
+//                       |     | no chart_preference         |
+//                       |     V                             |
+//                       |  +-------------+                  |
+//     llm_partial ------|->|  choosing   |----------------->|
+//                       |  +-------------+  model error /   |
+//                       |     | generation  timeout /       |
+//                       |     | (type+data) WORKER_LOST     |
+//                       V     V                             |
 //                 +-------------+                           |
 //  llm_partial -->| generating  |---------------------------+
 //  (a thought,    +-------------+   model error / timeout / |
 //   partial)             |          WORKER_LOST             |
-//                        | generation                       |
-//                        V                                  V
+//                        | generation (asked now, or        |
+//                        | the one choosing got)            V
 //                 +-------------+                    +-------------+
 //                 |  rendering  |------------------->|   failed    |
 //                 +-------------+  render error,     +-------------+
@@ -28,7 +34,10 @@
 // In every state the session may end the run first (cancel, the deadline,
 // drain, shutdown, a lost gateway): it closes the open tool, emits the one
 // agent_completed and stops this actor. Streamed model text is shown only
-// while generating; a late batch in another state is dropped.
+// while the model is asked (choosing, generating); a late batch in another
+// state is dropped. With a model and no chart_preference, the model decides
+// the type (issue #16): `choosing` asks it, with the built-in plan as a hint,
+// and its answer also carries the data, so `generating` asks nothing again.
 #include "actors/run_actor.hpp"
 
 #include <algorithm>
@@ -186,31 +195,8 @@ caf::behavior rendering(run_self* self) {
   return {};  // nothing arrives here but the answer above
 }
 
-caf::behavior generating(run_self* self) {
-  auto& st = self->state;
-  const auto& payload = st.input.payload;
-  auto call = start_tool(self, run_events::generate_tool(payload),
-                         run_events::generate_args(payload, st.plan.type, *st.svc.cfg), 0.3);
-  self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, payload,
-                st.plan.type, caf::actor_cast<caf::actor>(self))
-      .then(
-          [self, call](analytics::generation& gen) {
-            auto& st = self->state;
-            st.gen = std::move(gen);
-            st.svc.stats->llm_ms.observe(st.gen.llm_ms);
-            finish_tool(self, call, true, run_events::generate_result(st.gen));
-            double progress = std::max(0.4, st.partial_progress);
-            for (const auto& thought : st.gen.thoughts) {
-              think(self, thinking_stage::analyzing, thought, progress);
-              progress = std::min(0.55, progress + 0.05);
-            }
-            self->become(rendering(self));
-          },
-          [self, call](caf::error& err) {
-            step_failed(self, call, protocol::error_code::llm_unavailable,
-                        "the language model did not answer", err);
-          });
-  // The LLM actor's client thread sends batches of the model's text as it writes.
+// The model's text as it writes, shown while it is asked.
+caf::behavior streamed_text(run_self* self) {
   return {
       [self](llm_partial_atom, std::string& text) {
         auto& st = self->state;
@@ -219,6 +205,73 @@ caf::behavior generating(run_self* self) {
         st.partial_progress = std::min(0.39, st.partial_progress + 0.005);
       },
   };
+}
+
+// The generate tool's end: its result, the model's thoughts, then rendering.
+caf::behavior generation_done(run_self* self, const tool_call& call) {
+  auto& st = self->state;
+  st.svc.stats->llm_ms.observe(st.gen.llm_ms);
+  finish_tool(self, call, true, run_events::generate_result(st.gen));
+  double progress = std::max(0.4, st.partial_progress);
+  for (const auto& thought : st.gen.thoughts) {
+    think(self, thinking_stage::analyzing, thought, progress);
+    progress = std::min(0.55, progress + 0.05);
+  }
+  return rendering(self);
+}
+
+caf::behavior generating(run_self* self) {
+  auto& st = self->state;
+  const auto& payload = st.input.payload;
+  auto call = start_tool(self, run_events::generate_tool(payload),
+                         run_events::generate_args(payload, st.plan.type, *st.svc.cfg), 0.3);
+  if (st.generated) {  // the model answered while choosing: that answer
+    st.generated = false;
+    return generation_done(self, call);
+  }
+  self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, payload,
+                st.plan.type, caf::actor_cast<caf::actor>(self))
+      .then(
+          [self, call](analytics::generation& gen) {
+            self->state.gen = std::move(gen);
+            self->become(generation_done(self, call));
+          },
+          [self, call](caf::error& err) {
+            step_failed(self, call, protocol::error_code::llm_unavailable,
+                        "the language model did not answer", err);
+          });
+  // The LLM actor's client thread sends batches of the model's text as it writes.
+  return streamed_text(self);
+}
+
+// The plan_chart tool is still open: the model picks the type (the built-in
+// plan is its hint) and writes the data and texts in the same answer.
+caf::behavior choosing(run_self* self, const tool_call& call) {
+  auto& st = self->state;
+  self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, st.input.payload,
+                st.plan.type, caf::actor_cast<caf::actor>(self))
+      .then(
+          [self, call](analytics::generation& gen) {
+            auto& st = self->state;
+            const auto hint = st.plan.type;
+            st.plan.type = gen.chart_type;
+            finish_tool(self, call, true,
+                        run_events::model_plan_result(st.plan.type, gen.decided_by, hint));
+            think(self, thinking_stage::planning,
+                  gen.decided_by == "model"
+                      ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
+                            " for this request."
+                      : st.plan.reasoning,
+                  0.2);
+            st.gen = std::move(gen);
+            st.generated = true;
+            self->become(generating(self));
+          },
+          [self, call](caf::error& err) {
+            step_failed(self, call, protocol::error_code::llm_unavailable,
+                        "the language model did not answer", err);
+          });
+  return streamed_text(self);
 }
 
 caf::behavior planning(run_self* self) {
@@ -230,6 +283,8 @@ caf::behavior planning(run_self* self) {
           [self, call](analytics::chart_plan& plan) {
             auto& st = self->state;
             st.plan = std::move(plan);
+            if (st.svc.cfg->llm_provider != "builtin" && !st.plan.type_from_user)
+              return self->become(choosing(self, call));
             finish_tool(self, call, true, run_events::plan_result(st.plan));
             think(self, thinking_stage::planning, st.plan.reasoning, 0.2);
             self->become(generating(self));

@@ -33,6 +33,7 @@ struct run_state {
   int tool_counter = 0;
   analytics::chart_plan plan;     // set when planning ends
   analytics::generation gen;      // set when generating ends
+  bool generated = false;  // `gen` came with the plan: the model chose the type
   double partial_progress = 0.3;  // of the streamed-text thoughts while generating
   static inline const char* name = "run";
 };

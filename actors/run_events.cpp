@@ -54,6 +54,17 @@ std::string plan_result(const analytics::chart_plan& plan) {
   return json_object()
       .str("chart_type", protocol::to_string(plan.type))
       .boolean("from_preference", plan.type_from_user)
+      .str("decided_by", plan.type_from_user ? "user" : "builtin")
+      .done();
+}
+
+std::string model_plan_result(protocol::chart_type chosen, const std::string& decided_by,
+                              protocol::chart_type builtin_plan) {
+  return json_object()
+      .str("chart_type", protocol::to_string(chosen))
+      .boolean("from_preference", false)
+      .str("decided_by", decided_by)
+      .str("builtin_plan", protocol::to_string(builtin_plan))
       .done();
 }
 

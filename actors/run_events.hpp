@@ -16,6 +16,10 @@ namespace aw::actors::run_events {
 // plan_chart
 std::string plan_args(const protocol::analytics_payload& payload);
 std::string plan_result(const analytics::chart_plan& plan);
+// When the model chose the type (issue #16): what it chose, who decided
+// (model, or builtin when its choice was not kept) and the built-in plan.
+std::string model_plan_result(protocol::chart_type chosen, const std::string& decided_by,
+                              protocol::chart_type builtin_plan);
 
 // prepare_data (the user sent data) or generate_data (synthetic)
 const char* generate_tool(const protocol::analytics_payload& payload);

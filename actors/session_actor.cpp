@@ -1,5 +1,6 @@
 #include "actors/session_actor.hpp"
 
+#include <algorithm>
 #include <list>
 #include <memory>
 #include <unordered_map>
@@ -74,6 +75,7 @@ struct session_state {
   services svc;
   std::unique_ptr<emitter> events;
   std::vector<connection_info> conns;                // oldest first
+  std::vector<conn_id> watchers;                     // AG-UI run taps: events, no ack
   std::unordered_map<std::string, active_run> runs;  // by run_id
   std::unordered_map<std::string, std::string> run_by_correlation;
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
@@ -221,7 +223,8 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   const auto& cid = req.correlation_id;
   auto now = now_ms();
   const connection_info* info = find_conn(st, conn);
-  if (info == nullptr) return;  // the connection closed meanwhile
+  bool watcher = std::find(st.watchers.begin(), st.watchers.end(), conn) != st.watchers.end();
+  if (info == nullptr && !watcher) return;  // the connection closed meanwhile
   if (st.run_by_correlation.count(cid) != 0)
     return send_error(self, conn, error_code::duplicate_correlation_id,
                       "a run with correlation_id " + cid + " is still going", cid);
@@ -245,7 +248,9 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   active_run run;
   run.id.run_id = make_id("run");
   run.id.correlation_id = cid;
-  run.id.conversation_id = req.conversation_id.empty() ? info->session_id : req.conversation_id;
+  run.id.conversation_id = !req.conversation_id.empty() ? req.conversation_id
+                           : info != nullptr            ? info->session_id
+                                                        : st.user_id;
   run.id.message_id = req.message_id;
   run.started_ms = now;
   // The session, not the run actor, opens the run: agent_started is then
@@ -287,9 +292,13 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
   // Replay strictly before live events: both happen inside this one handler.
   if (last_seq >= 0) st.events->replay(conn, static_cast<std::uint64_t>(last_seq), epoch, now);
   st.events->attach(conn);
-  // The gateway owns the user's connection registry and its cap: it sends
-  // disconnect_atom for a connection it supersedes.
   st.conns.push_back(connection_info{conn, std::move(session_id)});
+  while (static_cast<int>(st.conns.size()) > st.svc.cfg->max_connections_per_user) {
+    conn_id oldest = st.conns.front().id;
+    st.conns.erase(st.conns.begin());
+    st.events->detach(oldest);
+    st.svc.out->close(oldest, close_reason::superseded);
+  }
 }
 
 void on_disconnect(session_self* self, conn_id conn) {
@@ -310,6 +319,17 @@ caf::message_handler common_handlers(session_self* self) {
       [self](connect_atom, conn_id conn, std::string& session_id, std::int64_t last_seq,
              const std::string& epoch) { on_connect(self, conn, session_id, last_seq, epoch); },
       [self](disconnect_atom, conn_id conn) { on_disconnect(self, conn); },
+      [self](watch_atom, conn_id conn) {
+        auto& st = self->state;
+        st.watchers.push_back(conn);
+        st.events->attach(conn);
+      },
+      [self](unwatch_atom, conn_id conn) {
+        auto& st = self->state;
+        st.watchers.erase(std::remove(st.watchers.begin(), st.watchers.end(), conn),
+                          st.watchers.end());
+        st.events->detach(conn);
+      },
       [self](cancel_atom, conn_id conn, const std::string& correlation_id) {
         auto& st = self->state;
         auto it = st.run_by_correlation.find(correlation_id);

@@ -1,6 +1,4 @@
-// One actor per user: owns that user's runs and event history, and delivers
-// events to the connections the gateway attached (the gateway owns the user's
-// connection registry and its cap, and detaches a superseded one).
+// One actor per user: owns that user's connections, runs and event history.
 // It is the single authority on what the user sees: it numbers every event
 // (through its emitter), enforces the per-user limits, and makes sure each
 // accepted run ends with exactly one agent_completed and every tool_executing
@@ -10,6 +8,7 @@
 // Messages (from the gateway):
 //   (connect_atom, conn_id, session_id, int64 last_seq or -1, epoch or "")
 //   (disconnect_atom, conn_id)
+//   (watch_atom, conn_id) / (unwatch_atom, conn_id)   an AG-UI run's tap
 //   (request_atom, conn_id, analytics_request)
 //   (cancel_atom, conn_id, correlation_id)
 //   (resume_atom, conn_id, uint64 last_seq)

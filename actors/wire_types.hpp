@@ -120,9 +120,37 @@ typename Inspector::result_type inspect(Inspector& f, generation& x) {
 namespace aw::render {
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, data_series& x) {
+  return f(caf::meta::type_name("data_series"), x.name, x.values);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, xy_point& x) {
+  auto size = actors::optional_of(x.size);
+  return f(caf::meta::type_name("xy_point"), x.x, x.y, size);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ohlc& x) {
+  return f(caf::meta::type_name("ohlc"), x.label, x.open, x.high, x.low, x.close);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, plot_data& x) {
+  return f(caf::meta::type_name("plot_data"), x.labels, x.values, x.series, x.points, x.candles,
+           x.matrix, x.row_labels, x.column_labels, x.groups);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, palette& x) {
+  return f(caf::meta::type_name("palette"), x.background, x.foreground, x.grid, x.axis, x.series,
+           x.positive, x.negative, x.show_grid, x.dark);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chart_spec& x) {
-  return f(caf::meta::type_name("chart_spec"), x.type, x.title, x.x_label, x.y_label, x.data,
-           x.theme, x.format, x.width, x.height);
+  return f(caf::meta::type_name("chart_spec"), x.kind, x.title, x.x_label, x.y_label, x.data,
+           x.colours, x.format, x.width, x.height);
 }
 
 template <class Inspector>

@@ -13,6 +13,8 @@ namespace aw::analytics {
 
 generation builtin_generate(const protocol::analytics_payload& payload, protocol::chart_type type) {
   generation g;
+  g.chart_type = type;
+  g.decided_by = payload.chart_preference ? "user" : "builtin";
   const request_profile profile = read_request(payload.content);
 
   if (payload.data) {

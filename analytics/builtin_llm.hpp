@@ -32,6 +32,10 @@ struct generation {
   int attempts = 0;                             // HTTP attempts (0 for builtin)
   double llm_ms = 0;                            // time spent waiting for the model
   std::string fallback_reason;                  // why the builtin provider answered instead
+  // The type the data was made for, and who chose it: "user" (chart_preference),
+  // "model" (a model's valid answer that fits the data) or "builtin" (the planner).
+  protocol::chart_type chart_type = protocol::chart_type::bar_chart_vertical;
+  std::string decided_by = "builtin";
 };
 
 struct generation_error {

@@ -75,6 +75,62 @@ strings combo_insights(const story_input& in) {
   return out;
 }
 
+// "Top 7 reps": who leads, by how much, and how much of the total the top three hold.
+strings ranking_insights(const story_input& in) {
+  const auto& d = in.data;
+  const auto& v = d.values;
+  std::vector<std::size_t> order(v.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return v[a] > v[b]; });
+  strings out;
+  std::string first = label_at(d, order[0]) + " ranks first at " + format_number(v[order[0]]);
+  if (order.size() > 1)
+    first += ", ahead of " + label_at(d, order[1]) + " at " + format_number(v[order[1]]);
+  out.push_back(first);
+  const double total = in.stats.sum;
+  if (order.size() > 3 && total > 0) {
+    double top = v[order[0]] + v[order[1]] + v[order[2]];
+    out.push_back("The top 3 of " + std::to_string(v.size()) + " make up " +
+                  format_percent(top / total * 100) + " of the total (" + format_number(top) +
+                  " of " + format_number(total) + ")");
+  }
+  const double last = v[order.back()];
+  if (order.size() > 1 && last > 0)
+    out.push_back(label_at(d, order[0]) + " is " + format_number(round_to(v[order[0]] / last, 1)) +
+                  " times " + label_at(d, order.back()) + ", last at " + format_number(last));
+  return out;
+}
+
+// Two series side by side ("planned vs actual"): where one is above the other and the widest gap.
+strings pair_insights(const story_input& in) {
+  const auto& d = in.data;
+  const auto& a = d.series[0];
+  const auto& b = d.series[1];
+  const std::size_t n = std::min(a.values.size(), b.values.size());
+  strings out;
+  if (n == 0) return out;
+  std::size_t above = 0, widest = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (b.values[i] > a.values[i]) ++above;
+    if (std::fabs(b.values[i] - a.values[i]) > std::fabs(b.values[widest] - a.values[widest]))
+      widest = i;
+  }
+  const std::string noun = to_lower(plural(in.x_label.empty() ? "label" : in.x_label));
+  out.push_back(b.name + " is above " + a.name + " in " + std::to_string(above) + " of " +
+                std::to_string(n) + " " + noun);
+  const double gap = b.values[widest] - a.values[widest];
+  out.push_back("The widest gap is at " + label_at(d, widest) + ": " + b.name + " " +
+                format_number(b.values[widest]) + " against " + format_number(a.values[widest]) +
+                " (" + (gap >= 0 ? "+" : "") + format_number(gap) + ")");
+  const double ta = compute_statistics(a.values).sum, tb = compute_statistics(b.values).sum;
+  if (ta != 0)
+    out.push_back("In total " + b.name + " is " + format_number(tb) + " against " +
+                  format_number(ta) + " for " + a.name + " (" + (tb >= ta ? "+" : "") +
+                  format_percent((tb - ta) / std::fabs(ta) * 100) + ")");
+  return out;
+}
+
 strings share_insights(const story_input& in) {
   const auto& v = in.data.values;
   double total = in.stats.sum;
@@ -120,6 +176,20 @@ strings waterfall_insights(const story_input& in) {
                 format_number(in.stats.sum));
   if (v.size() > 1) {
     std::vector<double> changes(v.begin() + 1, v.end());
+    std::size_t largest = 0;
+    for (std::size_t i = 1; i < changes.size(); ++i)
+      if (std::fabs(changes[i]) > std::fabs(changes[largest])) largest = i;
+    if (net != 0)
+      out.push_back("The largest step of the bridge is " + label_at(d, largest + 1) + " at " +
+                    (changes[largest] >= 0 ? "+" : "") + format_number(changes[largest]) + ", " +
+                    format_percent(std::fabs(changes[largest]) /
+                                   [&] {
+                                     double s = 0;
+                                     for (double c : changes) s += std::fabs(c);
+                                     return s;
+                                   }() *
+                                   100) +
+                    " of all movement");
     std::size_t up = index_of_max(changes), down = index_of_min(changes);
     if (changes[up] > 0)
       out.push_back("The largest increase is " + label_at(d, up + 1) + " at +" +
@@ -184,8 +254,11 @@ strings points_insights(const story_input& in) {
                          : a >= 0.2 ? "weak"
                                     : "no clear";
   std::string direction = a < 0.2 ? "" : r > 0 ? " positive" : " negative";
-  out.push_back("The correlation coefficient is r = " + format_number(round_to(r, 2)) + ", a " +
-                strength + direction + " relationship");
+  const auto& m = in.profile.measures;
+  const std::string between =
+      m.size() == 2 ? " between " + to_lower(m[0]) + " and " + to_lower(m[1]) : "";
+  out.push_back("The correlation coefficient" + between + " is r = " +
+                format_number(round_to(r, 2)) + ", a " + strength + direction + " relationship");
   std::vector<double> ys;
   for (const auto& p : pts) ys.push_back(p.y);
   auto st = compute_statistics(ys);
@@ -321,8 +394,14 @@ std::vector<std::string> make_insights(const story_input& in) {
       out = waterfall_insights(in);
     } else if (in.type == chart_type::pareto_chart) {
       out = pareto_insights(in);
+    } else if (in.type == chart_type::bar_chart_horizontal ||
+               (in.profile.ranking && (in.type == chart_type::bar_chart_vertical))) {
+      out = ranking_insights(in);
     }
   }
+  if (out.empty() && d.series.size() == 2 && !in.profile.series.empty() &&
+      (in.type == chart_type::bar_chart_grouped || in.type == chart_type::line_chart_multi))
+    out = pair_insights(in);
   if (out.empty() && in.type == chart_type::combo_bar_line && d.series.size() >= 2)
     out = combo_insights(in);
   if (out.empty() && !d.series.empty()) out = series_insights(in);

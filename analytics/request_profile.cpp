@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "analytics/request_parser.hpp"
 #include "analytics/text.hpp"
 
 namespace aw::analytics {
@@ -106,6 +107,56 @@ request_profile read_request(std::string_view content) {
   }
   if (p.axis_word.empty()) p.axis_word = "category";
 
+  const parsed_request parsed = parse_request(content);
+  switch (parsed.grain) {
+    case time_grain::hour:
+      p.axis = axis_kind::hours;
+      p.axis_word = "hourly";
+      break;
+    case time_grain::weekday:
+      p.axis = axis_kind::weekdays;
+      p.axis_word = "daily";
+      break;
+    case time_grain::day:
+      p.axis = axis_kind::days;
+      p.axis_word = "daily";
+      break;
+    case time_grain::week:
+      p.axis = axis_kind::weeks;
+      p.axis_word = "weekly";
+      break;
+    case time_grain::month:
+      p.axis = axis_kind::months;
+      p.axis_word = "monthly";
+      break;
+    case time_grain::quarter:
+      p.axis = axis_kind::quarters;
+      p.axis_word = "quarterly";
+      break;
+    case time_grain::year:
+      p.axis = axis_kind::years;
+      p.axis_word = "yearly";
+      break;
+    case time_grain::none:
+      if (p.time_axis() && !parsed.labels.empty() && !parsed.labels_generic) {
+        p.axis = axis_kind::categories;  // the named things are the axis
+        p.axis_word = "category";
+      }
+      break;
+  }
+  p.labels = parsed.labels;
+  p.labels_generic = parsed.labels_generic;
+  p.series = parsed.series;
+  p.points = parsed.points;
+  p.ranking = parsed.what == intent::ranking || parsed.numbers.top_n > 0;
+  p.measures = parsed.measures;
+  if (p.labels_generic) {
+    // Names of the axis where it has them ("top 3 regions": North, South, East).
+    auto names = axis_labels_of(p.axis, p, true);
+    if (p.axis != axis_kind::categories && !p.time_axis() && names.size() >= p.labels.size())
+      for (std::size_t i = 0; i < p.labels.size() && i < names.size(); ++i) p.labels[i] = names[i];
+  }
+
   p.trend = read_trend(p.lowered);
   p.seasonal = has_any(p.lowered, {"seasonal", "seasonality", "season", "summer", "winter",
                                    "holiday", "cyclical", "cycle", "temperature"});
@@ -122,6 +173,10 @@ std::vector<std::string> axis_labels_of(axis_kind axis, const request_profile& p
     }
     case axis_kind::months:
       return {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    case axis_kind::weeks:
+      return time_labels(time_grain::week, 12, 2024);
+    case axis_kind::days:
+      return time_labels(time_grain::day, 30, 2024);
     case axis_kind::weekdays:
       return {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     case axis_kind::years: {
@@ -161,6 +216,7 @@ std::vector<std::string> axis_labels_of(axis_kind axis, const request_profile& p
 }
 
 std::vector<std::string> axis_labels(const request_profile& p, bool with_year) {
+  if (!p.labels.empty()) return p.labels;
   return axis_labels_of(p.axis, p, with_year);
 }
 
@@ -170,6 +226,10 @@ std::string axis_title(axis_kind axis) {
       return "Quarter";
     case axis_kind::months:
       return "Month";
+    case axis_kind::weeks:
+      return "Week";
+    case axis_kind::days:
+      return "Day";
     case axis_kind::weekdays:
       return "Day";
     case axis_kind::years:
@@ -197,6 +257,7 @@ std::string axis_title(axis_kind axis) {
 }
 
 std::vector<std::string> series_names(const request_profile& p, std::size_t wanted) {
+  if (!p.series.empty()) return p.series;
   std::vector<std::string> names;
   if (p.years.size() >= 2 && p.axis != axis_kind::years) {
     for (std::size_t i = 0; i < p.years.size() && i < 4; ++i)

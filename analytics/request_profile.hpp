@@ -12,6 +12,8 @@ namespace aw::analytics {
 enum class axis_kind {
   quarters,
   months,
+  weeks,
+  days,
   weekdays,
   years,
   hours,  // time axes
@@ -44,6 +46,13 @@ struct request_profile {
   subject_info subject;
   trend_kind trend = trend_kind::flat;
   bool seasonal = false;
+  // Fixed by the words (request_parser.hpp); empty/0 means the defaults of the axis.
+  std::vector<std::string> labels;
+  bool labels_generic = false;  // only the count is meant ("top 7"): names come from the axis
+  std::vector<std::string> series;
+  int points = 0;  // points, candles or sample groups
+  bool ranking = false;               // the request asks for a ranking ("top 7 reps")
+  std::vector<std::string> measures;  // two measures set against each other ("ad spend", "sales")
 
   bool time_axis() const { return axis <= axis_kind::hours; }
 };

@@ -25,6 +25,7 @@ bool compares_several(const request_profile& p) {
 // Labels for category-like charts (pie, pareto, radar) when the request names a time axis
 // only by accident; a radar needs at least three spokes.
 std::vector<std::string> category_labels(const request_profile& p, std::size_t max) {
+  if (!p.labels.empty()) return p.labels;  // the words fixed them
   return first_n(axis_labels(p), max);
 }
 
@@ -66,12 +67,14 @@ void fill_combo(const request_profile& p, seeded_rng& rng, protocol::chart_data&
     else
       line[i] = total > 0 ? round_to(bars[i] / total * 100, 2) : 0;
   }
-  d.series.push_back({s.name, bars});
-  d.series.push_back({p.time_axis() ? "Change (%)" : "Share (%)", line});
+  const bool named = p.series.size() == 2;  // "X as bars and Y as a line"
+  d.series.push_back({named ? p.series[0] : s.name, bars});
+  d.series.push_back({named ? p.series[1] : p.time_axis() ? "Change (%)" : "Share (%)", line});
 }
 
 void fill_funnel(const request_profile& p, seeded_rng& rng, protocol::chart_data& d) {
-  d.labels = axis_labels_of(axis_kind::funnel_stages, p, false);
+  d.labels = p.labels.empty() || p.labels_generic ? axis_labels_of(axis_kind::funnel_stages, p, false)
+                                                 : p.labels;
   bool counts = p.subject.decimals == 0 && p.subject.quantum == 1;
   double v = counts ? p.subject.high * rng.between(0.8, 1.0) : rng.between(5000, 10000);
   v = std::round(v);
@@ -84,7 +87,7 @@ void fill_funnel(const request_profile& p, seeded_rng& rng, protocol::chart_data
 
 void fill_waterfall(const request_profile& p, seeded_rng& rng, protocol::chart_data& d) {
   subject_info s = positive_subject(p.subject);
-  auto steps = first_n(axis_labels(p), 6);
+  auto steps = p.labels.empty() ? first_n(axis_labels(p), 6) : p.labels;
   d.labels.push_back("Start");
   d.labels.insert(d.labels.end(), steps.begin(), steps.end());
   double span = s.high - s.low;
@@ -103,7 +106,8 @@ void fill_waterfall(const request_profile& p, seeded_rng& rng, protocol::chart_d
 void fill_pareto(const request_profile& p, seeded_rng& rng, protocol::chart_data& d) {
   subject_info s = positive_subject(p.subject);
   auto labels =
-      p.time_axis() ? axis_labels_of(axis_kind::categories, p, false) : category_labels(p, 8);
+      p.time_axis() && p.labels.empty() ? axis_labels_of(axis_kind::categories, p, false)
+                                        : category_labels(p, 8);
   std::vector<std::pair<double, std::string>> rows;
   double top = s.high * rng.between(0.8, 1.0);
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -120,9 +124,15 @@ void fill_pareto(const request_profile& p, seeded_rng& rng, protocol::chart_data
 
 void fill_radar(const request_profile& p, seeded_rng& rng, protocol::chart_data& d) {
   subject_info s = positive_subject(p.subject);
-  d.labels = p.time_axis() || p.axis == axis_kind::categories
+  d.labels = !p.labels.empty() ? p.labels
+             : p.time_axis() || p.axis == axis_kind::categories
                  ? axis_labels_of(axis_kind::skills, p, false)
                  : axis_labels(p, false);
+  if (!p.series.empty()) {
+    for (const auto& name : p.series)
+      d.series.push_back({name, category_values(s, rng, d.labels.size())});
+    return;
+  }
   if (!compares_several(p)) {
     d.values = category_values(s, rng, d.labels.size());
     return;
@@ -241,7 +251,10 @@ protocol::chart_data synthesize(const request_profile& p, chart_type type, seede
       break;
     case chart_type::box_plot:
     case chart_type::violin_plot:
-      d.groups = make_groups(p, rng, static_cast<std::size_t>(rng.integer(3, 5)));
+      d.groups = make_groups(p, rng,
+                             !p.labels.empty() ? p.labels.size()
+                             : p.points > 1    ? static_cast<std::size_t>(std::min(p.points, 12))
+                                               : static_cast<std::size_t>(rng.integer(3, 5)));
       groups_summary(d);
       break;
     case chart_type::heatmap:

@@ -44,7 +44,9 @@ std::vector<protocol::point> make_points(const request_profile& p, seeded_rng& r
                                          bool with_sizes) {
   const subject_info& s = p.subject;
   const double span = s.high - s.low;
-  const int n = with_sizes ? rng.integer(15, 25) : rng.integer(30, 60);
+  const int n = p.points > 1 ? std::min(p.points, 500)
+                : with_sizes ? rng.integer(15, 25)
+                             : rng.integer(30, 60);
   const double slope = negative_relation(p) ? -0.6 : 0.6;
   const double noise = rng.between(0.06, 0.14);
   std::vector<protocol::point> points;
@@ -67,11 +69,14 @@ std::vector<protocol::named_series> make_groups(const request_profile& p, seeded
   std::vector<std::string> names;
   if (groups == 1) {
     names = {s.name};
+  } else if (!p.labels.empty()) {
+    names = p.labels;
   } else if (!p.time_axis() && p.axis != axis_kind::categories) {
     names = axis_labels(p);
   } else {
     names = {"Group A", "Group B", "Group C", "Group D", "Group E"};
   }
+  for (std::size_t i = names.size(); i < groups; ++i) names.push_back("Group " + std::to_string(i + 1));
   if (names.size() > groups) names.resize(groups);
 
   std::vector<protocol::named_series> out;
@@ -128,7 +133,7 @@ void make_matrix(const request_profile& p, seeded_rng& rng, protocol::chart_data
 
 std::vector<protocol::candle> make_candles(const request_profile& p, seeded_rng& rng) {
   const int year = p.years.empty() ? 2024 : p.years.front();
-  const int n = rng.integer(20, 30);
+  const int n = p.points > 1 ? std::min(p.points, 500) : rng.integer(20, 30);
   const double drift = p.trend == trend_kind::rising    ? 0.004
                        : p.trend == trend_kind::falling ? -0.004
                                                         : 0.0;

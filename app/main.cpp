@@ -3,6 +3,7 @@
 //   agentwire render --all --out DIR  render every chart type (gallery)
 //   agentwire render --bench N         charts/s through the render pool
 //   agentwire token --user U          print an auth token (see token --help)
+//   agentwire eval [--set dev|heldout|all]  accuracy of the built-in request parser
 //   agentwire check-config [flags]    the effective settings and their source
 //   agentwire check-token TOKEN       verify a token with AUTH_SECRET
 //   agentwire version | --version     the version
@@ -21,6 +22,7 @@
 #include "cluster/gateway_services.hpp"
 #include "cluster/node_main.hpp"
 #include "app/check_commands.hpp"
+#include "app/eval_command.hpp"
 #include "app/gallery.hpp"
 #include "app/preflight.hpp"
 #include "app/render_bench.hpp"
@@ -163,6 +165,8 @@ int main(int argc, char** argv) {
     return aw::app::run_render_bench(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "render")
     return aw::app::run_gallery_command(std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!args.empty() && args[0] == "eval")
+    return aw::app::run_eval_command(std::vector<std::string>(args.begin() + 1, args.end()));
   if (!args.empty() && args[0] == "token")
     return aw::app::run_token_command(std::vector<std::string>(args.begin() + 1, args.end()));
   return serve(args);

@@ -11,7 +11,8 @@
 #include <openssl/sha.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "encoding/json_writer.hpp"
 
 namespace aw::auth {
 namespace {
@@ -161,10 +162,10 @@ std::string sign_hs256(const std::string& secret, std::string_view header_json,
 std::string mint_hs256(const std::string& secret, const std::string& subject,
                        std::int64_t expires_unix_s, std::int64_t issued_unix_s) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  encoding::json_writer writer(buffer);
   writer.StartObject();
   writer.Key("sub");
-  writer.String(subject.data(), static_cast<rapidjson::SizeType>(subject.size()));
+  encoding::write_string(writer, subject);
   writer.Key("iat");
   writer.Int64(issued_unix_s);
   writer.Key("exp");

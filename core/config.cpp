@@ -83,6 +83,9 @@ const std::vector<option>& options() {
       int_opt("MAX_TOTAL_CONNECTIONS", "--max-total-connections",
               "open connections in all; HTTP 503 beyond", 1, 1000000,
               &config::max_total_connections),
+      int_opt("HTTP_RESPONSE_TIMEOUT_S", "--http-response-timeout-s",
+              "an HTTP answer (history page, chart file) not taken by then is cut", 1, 3600,
+              &config::http_response_timeout_s),
       int_opt("MAX_MESSAGE_BYTES", "--max-message-bytes", "largest client frame; close 1009 beyond",
               1024, 64 << 20, &config::max_message_bytes),
       int_opt("MAX_RUNS_PER_USER", "--max-runs-per-user", "concurrent runs per user", 1, 1000,
@@ -117,6 +120,10 @@ const std::vector<option>& options() {
       int_opt("DRAIN_TIMEOUT_S", "--drain-timeout-s",
               "on SIGTERM/SIGINT, how long in-flight runs may still finish", 0, 600,
               &config::drain_timeout_s),
+      str_opt("AGUI_DISCONNECT", "--agui-disconnect",
+              "a cut POST /agui stream: continue (the run goes on; resume with GET "
+              "/agui/runs/{runId}/events) | cancel (the run is cancelled)",
+              &config::agui_disconnect),
       int_opt("RENDER_POOL_SIZE", "--render-pool-size", "gnuplot processes (0: one per core)", 0,
               64, &config::render_pool_size),
       int_opt("WORKER_THREADS", "--worker-threads", "actor scheduler threads (0: one per core)", 0,
@@ -392,6 +399,9 @@ void validate(config& cfg, std::vector<std::string>& errors) {
                      "(e.g. openssl rand -hex 32)");
   if (cfg.png_path != "svg" && cfg.png_path != "pngcairo")
     errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of svg, pngcairo");
+  if (cfg.agui_disconnect != "continue" && cfg.agui_disconnect != "cancel")
+    errors.push_back("AGUI_DISCONNECT: '" + cfg.agui_disconnect +
+                     "' is not one of continue, cancel");
   if (cfg.llm_fallback != "builtin" && cfg.llm_fallback != "none")
     errors.push_back("LLM_FALLBACK: '" + cfg.llm_fallback + "' is not one of builtin, none");
   if (cfg.node_id.empty() || cfg.node_id.size() > 64)

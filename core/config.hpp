@@ -18,6 +18,7 @@ struct config {
   // limits (PROTOCOL.md section 5)
   int max_connections_per_user = 3;
   int max_total_connections = 15000;
+  int http_response_timeout_s = 30;
   std::int64_t max_message_bytes = 1 << 20;
   int max_runs_per_user = 4;
   int max_users = 100000;  // users held in memory (sessions with their resume buffers)
@@ -32,6 +33,8 @@ struct config {
   int stale_timeout_s = 120;
   int heartbeat_s = 30;
   int drain_timeout_s = 30;      // on SIGTERM: how long in-flight runs may take to finish
+  // AG-UI (issue #19): what a cut POST /agui stream does to its run
+  std::string agui_disconnect = "continue";  // continue (resumable) | cancel
   // work
   int render_pool_size = 0;      // 0: one gnuplot per core
   int worker_threads = 0;        // CAF scheduler threads; 0: one per core

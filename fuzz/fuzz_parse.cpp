@@ -24,11 +24,12 @@
 #include "protocol/parse.hpp"
 #include "protocol/server_messages.hpp"
 #include "protocol/theme.hpp"
-#include "protocol/utf8.hpp"
+#include "encoding/utf8.hpp"
 
 namespace {
 
 using namespace aw::protocol;
+using namespace aw::encoding;
 
 constexpr unsigned kReparseFlags =
     rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;

@@ -110,6 +110,7 @@ void agui_bridge::close_step(std::vector<std::string>& out) {
 
 std::vector<std::string> agui_bridge::on_frame(std::string_view frame) {
   std::vector<std::string> out;
+  frame_seq_ = 0;
   if (ended_) return out;
   // The user's other runs reach this connection too: skip them before parsing
   // (an event of ours carries the token; protocol::write_error starts so).
@@ -129,6 +130,8 @@ std::vector<std::string> agui_bridge::on_frame(std::string_view frame) {
     return out;
   }
   if (text(doc, "message_id") != token_ || correlation != run_id_) return out;
+  if (const Value* seq = member(doc, "seq"); seq != nullptr && seq->IsUint64())
+    frame_seq_ = seq->GetUint64();
   static const Value empty(rapidjson::kObjectType);
   const Value* found = member(doc, "data");
   const Value& data = found != nullptr && found->IsObject() ? *found : empty;
@@ -143,6 +146,13 @@ std::vector<std::string> agui_bridge::on_frame(std::string_view frame) {
     e.field("agentwire_run_id", text(doc, "run_id"));
     e.writer().EndObject();
     out.push_back(e.done());
+    if (!snapshot_.empty()) {
+      rapidjson::Document messages;
+      messages.Parse<kParseFlags>(snapshot_.data(), snapshot_.size());
+      if (!messages.HasParseError() && messages.IsArray())
+        out.push_back(event("MESSAGES_SNAPSHOT").value("messages", messages).done());
+      snapshot_.clear();
+    }
     return out;
   }
   if (!started_) return out;  // agent_started always comes first; be safe anyway
@@ -273,6 +283,52 @@ std::vector<std::string> agui_bridge::abort(std::string_view code, std::string_v
   ended_ = true;
   out.push_back(run_error(code, message));
   return out;
+}
+
+std::string agui_snapshot_messages(const std::vector<store::message_record>& past,
+                                   std::string_view current_id, std::string_view current_content) {
+  rapidjson::StringBuffer buffer;
+  json_writer w(buffer);
+  auto message = [&](std::string_view id, const char* role, std::string_view content) {
+    w.StartObject();
+    w.Key("id");
+    put(w, id);
+    w.Key("role");
+    w.String(role);
+    w.Key("content");
+    put(w, content);
+    w.EndObject();
+  };
+  w.StartArray();
+  for (const auto& row : past) {
+    rapidjson::Document request;
+    request.Parse<kParseFlags>(row.request_json.data(), row.request_json.size());
+    std::string_view asked =
+        request.HasParseError() ? std::string_view() : text(request, "content");
+    if (!asked.empty()) message(row.run_id + "-user", "user", asked);
+    if (row.status != "success") continue;
+    rapidjson::Document data;
+    data.Parse<kParseFlags>(row.response_json.data(), row.response_json.size());
+    if (data.HasParseError()) continue;
+    const Value* response = member(data, "response");
+    if (response == nullptr) continue;
+    std::string answer;
+    for (const auto& piece : answer_text(*response)) answer += piece;
+    if (!answer.empty()) message(row.run_id + "-answer", "assistant", answer);
+  }
+  message(current_id, "user", current_content);
+  w.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+std::string agui_run_error(std::string_view code, std::string_view message) {
+  return run_error(code, message);
+}
+
+std::string legacy_event(std::string_view ev) {
+  if (ev.rfind(R"({"type":"RUN_FINISHED")", 0) != 0) return "";
+  if (ev.find(R"("outcome":{"type":"cancelled"})") == std::string_view::npos) return "";
+  return run_error("CANCELLED", "the run was cancelled");
 }
 
 std::string sse_data(std::string_view json) {

@@ -18,19 +18,27 @@
 // |                                     | CUSTOM "agentwire.chart" {chart_url, data, statistics,  |
 // |                                     | insights, metadata}, RUN_FINISHED {result, outcome      |
 // |                                     | success}                                                |
-// | agent_completed cancelled           | RUN_FINISHED {outcome: cancelled}                       |
+// | agent_completed cancelled           | RUN_FINISHED {outcome: cancelled} (1.0); for a client   |
+// |                                     | of @ag-ui/core 0.0.x (no such outcome): RUN_ERROR       |
+// |                                     | {code CANCELLED}, see legacy_event()                    |
 // | agent_completed error / timeout     | RUN_ERROR {message, code}                               |
 // | error frame (TOO_MANY_RUNS, ...)    | RUN_ERROR {message, code}                               |
+//
+// With set_snapshot(), RUN_STARTED is followed by MESSAGES_SNAPSHOT {messages}
+// (the thread's past messages, gateway/agui_snapshot.hpp).
 //
 // Only events of this stream's own run count: the frame's message_id must be
 // the stream's token and its correlation_id the runId. Anything else the
 // session fans out to this connection (the user's other runs) is dropped.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
+
+#include "store/history_store.hpp"
 
 namespace aw::gateway {
 
@@ -40,6 +48,13 @@ class agui_bridge {
 
   // The AG-UI events (serialised JSON objects) that one server frame becomes.
   std::vector<std::string> on_frame(std::string_view frame);
+  // The seq of the agentwire event on_frame() last mapped (0: none, or an
+  // error frame): the cursor of its AG-UI events (gateway/agui_resume.hpp).
+  std::uint64_t frame_seq() const { return frame_seq_; }
+
+  // A JSON array of AG-UI messages sent as MESSAGES_SNAPSHOT right after
+  // RUN_STARTED. Call before the first frame.
+  void set_snapshot(std::string messages_json) { snapshot_ = std::move(messages_json); }
 
   // The stream ends for a reason of the server's own (shutdown, superseded):
   // RUN_ERROR, unless the run already ended.
@@ -67,7 +82,26 @@ class agui_bridge {
   std::string open_reasoning_;  // a reasoning message streamed from partial thoughts
   std::unordered_set<std::string> tool_calls_;
   unsigned counter_ = 0;
+  std::uint64_t frame_seq_ = 0;
+  std::string snapshot_;
 };
+
+// The event a client of @ag-ui/core 0.0.x gets instead of `event`, or "" when
+// it takes `event` as it is. 0.0.x knows no RUN_FINISHED outcome "cancelled"
+// (its schema rejects the event and the run fails with a parse error), so a
+// cancelled run ends with RUN_ERROR {code: CANCELLED} there.
+std::string legacy_event(std::string_view event);
+
+// {"type":"RUN_ERROR","message":...,"code":...}
+std::string agui_run_error(std::string_view code, std::string_view message);
+
+// The messages of a MESSAGES_SNAPSHOT (a JSON array): each past run of the
+// thread (history store rows, oldest first) as its user message
+// {id "<run_id>-user"} and, when it succeeded, the assistant's answer
+// {id "<run_id>-answer", the narrative and insights}; then the request being
+// answered {id current_id}.
+std::string agui_snapshot_messages(const std::vector<store::message_record>& past,
+                                   std::string_view current_id, std::string_view current_content);
 
 // One SSE message: "data: <json>\n\n".
 std::string sse_data(std::string_view json);

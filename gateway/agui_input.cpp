@@ -116,6 +116,10 @@ agui_input_result parse_agui_input(std::string_view body, std::string_view messa
                 "the last user message's content must be a string or an array of content parts");
 
   agui_input out;
+  if (const Value* version = member(in, "protocolVersion"); is_string(version))
+    out.protocol_v1 = is_agui_v1(str(*version));
+  if (const Value* id = member(*last_user, "id"); is_string(id) && id->GetStringLength() <= 256)
+    out.user_message_id = str(*id);
   out.thread_id = str(*thread);
   out.run_id = str(*run);
   if (props != nullptr) {
@@ -157,6 +161,10 @@ agui_input_result parse_agui_input(std::string_view body, std::string_view messa
   agui_input_result r;
   r.ok = std::move(out);
   return r;
+}
+
+bool is_agui_v1(std::string_view v) {
+  return v == "1" || v.rfind("1.", 0) == 0;
 }
 
 std::string agui_default_user(std::string_view thread_id) {

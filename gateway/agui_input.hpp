@@ -7,6 +7,8 @@
 //   forwardedProps.{title, data, use_synthetic_data, chart_preference, theme,
 //                   enhance_labels, format, width, height} -> payload.*
 //   forwardedProps.user_id      -> the user, when the server runs without AUTH_SECRET
+//   protocolVersion             -> "1" or "1.x": the client speaks @ag-ui/core 1.x;
+//                                  absent or anything else: 0.0.x (legacy_event())
 //   state, tools, context       -> accepted and ignored (agentwire's one agent has no
 //                                  client-side tools)
 //
@@ -25,7 +27,9 @@ namespace aw::gateway {
 struct agui_input {
   std::string thread_id;
   std::string run_id;
-  std::string user_id;  // forwardedProps.user_id; "" when absent
+  std::string user_id;          // forwardedProps.user_id; "" when absent
+  bool protocol_v1 = false;     // protocolVersion 1.x
+  std::string user_message_id;  // the id of the last user message ("" when it has none)
   protocol::analytics_request request;
 };
 
@@ -40,6 +44,9 @@ struct agui_input_result {
 // carries it, which tells this stream's run apart from any other run of the
 // same user (even one with the same correlation_id).
 agui_input_result parse_agui_input(std::string_view body, std::string_view message_token);
+
+// protocolVersion "1" or "1.<anything>".
+bool is_agui_v1(std::string_view protocol_version);
 
 // The user of a request without a token, user_id or X-User-Id header:
 // "agui-" + threadId when that is a valid id, else "agui".

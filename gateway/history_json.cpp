@@ -4,33 +4,33 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include "encoding/json_writer.hpp"
 #include "protocol/server_messages.hpp"
 
 namespace aw::gateway {
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using encoding::json_writer;
 
-void string(writer& w, const char* key, const std::string& value) {
+void string(json_writer& w, const char* key, const std::string& value) {
   w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  encoding::write_string(w, value);
 }
 
-void time_or_null(writer& w, const char* key, std::int64_t ms, bool present) {
+void time_or_null(json_writer& w, const char* key, std::int64_t ms, bool present) {
   w.Key(key);
   if (!present) {
     w.Null();
     return;
   }
   std::string text = protocol::rfc3339_ms(ms);
-  w.String(text.c_str());
+  encoding::write_string(w, text);
 }
 
 // The stored JSON is re-parsed rather than pasted in: whatever the database
 // holds, the answer stays valid JSON.
-void embedded(writer& w, const char* key, const std::string& json) {
+void embedded(json_writer& w, const char* key, const std::string& json) {
   w.Key(key);
   rapidjson::Document doc;
   if (json.empty() || doc.Parse(json.data(), json.size()).HasParseError()) {
@@ -50,7 +50,7 @@ bool more_pages(std::size_t rows, int limit, int fetched) {
 // The store keeps agent_completed's `data` ({status, duration_ms, response |
 // error}): listed as "response" (PROTOCOL.md 3.1, without the image bytes) or
 // null, "error" ({code, message}) or null, and "duration_ms".
-void completion(writer& w, const std::string& json) {
+void completion(json_writer& w, const std::string& json) {
   rapidjson::Document doc;
   bool ok = !json.empty() && !doc.Parse(json.data(), json.size()).HasParseError() && doc.IsObject();
   auto member = [&](const char* key) -> const rapidjson::Value* {
@@ -86,7 +86,7 @@ struct cursor_t {
   std::string id;
 };
 
-void next_before(writer& w, const std::optional<cursor_t>& cursor) {
+void next_before(json_writer& w, const std::optional<cursor_t>& cursor) {
   w.Key("next_before");
   if (cursor)
     w.Int64(cursor->ms);
@@ -94,9 +94,15 @@ void next_before(writer& w, const std::optional<cursor_t>& cursor) {
     w.Null();
   w.Key("next_before_id");
   if (cursor)
-    w.String(cursor->id.data(), static_cast<rapidjson::SizeType>(cursor->id.size()));
+    encoding::write_string(w, cursor->id);
   else
     w.Null();
+}
+
+// What a row adds to a messages page, near enough to keep pages bounded.
+std::size_t message_row_bytes(const store::message_record& m) {
+  return m.request_json.size() + m.response_json.size() + m.run_id.size() +
+         m.correlation_id.size() + m.message_id.size() + m.status.size() + 256;
 }
 
 }  // namespace
@@ -110,7 +116,7 @@ std::string conversations_json(const std::string& user_id,
     cursor = cursor_t{rows.back().updated_ms, rows.back().conversation_id};
   }
   rapidjson::StringBuffer buf;
-  writer w(buf);
+  json_writer w(buf);
   w.StartObject();
   string(w, "user_id", user_id);
   w.Key("conversations");
@@ -128,7 +134,7 @@ std::string conversations_json(const std::string& user_id,
   w.EndArray();
   next_before(w, cursor);
   w.EndObject();
-  return buf.GetString();
+  return encoding::take(buf);
 }
 
 std::string messages_json(const std::string& user_id, const std::string& conversation_id,
@@ -139,8 +145,21 @@ std::string messages_json(const std::string& user_id, const std::string& convers
     rows.erase(rows.begin(), rows.end() - limit);
     cursor = cursor_t{rows.front().created_ms, rows.front().run_id};
   }
+  // Newest rows first into the byte budget; the older ones are the next page.
+  std::size_t bytes = 0;
+  auto keep = rows.end();
+  while (keep != rows.begin()) {
+    auto row = std::prev(keep);
+    bytes += message_row_bytes(*row);
+    if (bytes > history_page_max_bytes && keep != rows.end()) break;
+    keep = row;
+  }
+  if (keep != rows.begin()) {
+    rows.erase(rows.begin(), keep);
+    cursor = cursor_t{rows.front().created_ms, rows.front().run_id};
+  }
   rapidjson::StringBuffer buf;
-  writer w(buf);
+  json_writer w(buf);
   w.StartObject();
   string(w, "user_id", user_id);
   string(w, "conversation_id", conversation_id);
@@ -155,12 +174,12 @@ std::string messages_json(const std::string& user_id, const std::string& convers
     if (m.message_id.empty())
       w.Null();
     else
-      w.String(m.message_id.data(), static_cast<rapidjson::SizeType>(m.message_id.size()));
+      encoding::write_string(w, m.message_id);
     time_or_null(w, "created_at", m.created_ms, true);
     embedded(w, "request", m.request_json);
     w.Key("status");
     if (done)
-      w.String(m.status.data(), static_cast<rapidjson::SizeType>(m.status.size()));
+      encoding::write_string(w, m.status);
     else
       w.Null();
     completion(w, done ? m.response_json : std::string());
@@ -170,7 +189,7 @@ std::string messages_json(const std::string& user_id, const std::string& convers
   w.EndArray();
   next_before(w, cursor);
   w.EndObject();
-  return buf.GetString();
+  return encoding::take(buf);
 }
 
 }  // namespace aw::gateway

@@ -22,7 +22,13 @@ std::string conversations_json(const std::string& user_id,
                                std::vector<store::conversation_summary> rows, int limit,
                                int fetched);
 
-// Oldest first, the newest `limit` before the cursor:
+// A messages page holds rows up to about this many bytes (always at least
+// one row, which MAX_MESSAGE_BYTES bounds); the rows left out are the next
+// page, so next_before points at them.
+constexpr std::size_t history_page_max_bytes = 4u << 20;
+
+// Oldest first, the newest `limit` before the cursor (within
+// history_page_max_bytes):
 // {"user_id","conversation_id","messages":[{"run_id","correlation_id",
 //  "message_id","created_at","request","status","response","error",
 //  "duration_ms","completed_at"}],"next_before":N|null,"next_before_id":S|null}

@@ -1,12 +1,12 @@
 #include "gateway/http_routes.hpp"
 
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <vector>
 
 #include "actors/chart_store.hpp"
 #include "core/version.hpp"
+#include "encoding/json_writer.hpp"
 #include "gateway/handshake.hpp"
 #include "protocol/parse.hpp"
 
@@ -20,16 +20,16 @@ std::string health_status(const health_figures& h) {
 
 std::string health_json(const health_figures& h) {
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  encoding::json_writer w(buf);
   w.StartObject();
   w.Key("status");
-  w.String(health_status(h).c_str());
+  encoding::write_string(w, health_status(h));
   w.Key("service");
   w.String("agentwire");
   w.Key("version");
   w.String(core::version);
   w.Key("node");
-  w.String(h.node.c_str());
+  encoding::write_string(w, h.node);
   w.Key("active_connections");
   w.Int64(h.active_connections);
   w.Key("active_users");
@@ -41,7 +41,7 @@ std::string health_json(const health_figures& h) {
   w.Key("store");
   w.StartObject();
   w.Key("backend");
-  w.String(h.store_backend.c_str());
+  encoding::write_string(w, h.store_backend);
   w.Key("up");
   w.Bool(h.store_up);
   w.EndObject();
@@ -62,19 +62,19 @@ std::string health_json(const health_figures& h) {
     w.EndObject();
   }
   w.EndObject();
-  return buf.GetString();
+  return encoding::take(buf);
 }
 
 std::string error_json(const std::string& message, const std::string& code) {
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  encoding::json_writer w(buf);
   w.StartObject();
   w.Key("error");
-  w.String(message.c_str());
+  encoding::write_string(w, message);
   w.Key("code");
-  w.String(code.c_str());
+  encoding::write_string(w, code);
   w.EndObject();
-  return buf.GetString();
+  return encoding::take(buf);
 }
 
 std::string error_code_for(int status) {
@@ -161,7 +161,10 @@ const char* allowed_methods_for(const std::string& path) {
   };
   bool admin_action =
       path.rfind("/admin/", 0) == 0 && (ends_with("/disconnect") || ends_with("/cancel"));
-  return path == "/agui" || admin_action ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+  bool agui_run = path.rfind("/agui/runs/", 0) == 0;
+  if (agui_run && ends_with("/events")) return "GET, OPTIONS";
+  bool agui_cancel = agui_run && ends_with("/cancel");
+  return path == "/agui" || admin_action || agui_cancel ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
 }
 
 http_answer upgrade_required_answer() {
@@ -188,7 +191,7 @@ http_answer readiness_answer(const health_figures& h, bool draining) {
   if (h.cluster_workers > 0 && h.cluster_workers_live == 0)
     reasons.push_back("no worker node is live");
   rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  encoding::json_writer w(buf);
   w.StartObject();
   w.Key("status");
   w.String(reasons.empty() ? "ready" : "not_ready");
@@ -199,7 +202,7 @@ http_answer readiness_answer(const health_figures& h, bool draining) {
   w.EndObject();
   http_answer a;
   a.status = reasons.empty() ? 200 : 503;
-  a.body = buf.GetString();
+  a.body = encoding::take(buf);
   a.headers.emplace_back("Cache-Control", "no-store");
   return a;
 }

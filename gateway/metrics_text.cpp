@@ -62,8 +62,14 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   out.reserve(4096);
   family(out, "agentwire_connections", "gauge", "Open WebSocket connections.");
   sample(out, "agentwire_connections", static_cast<double>(g.connections));
-  family(out, "agentwire_agui_streams", "gauge", "Open AG-UI (POST /agui) event streams.");
+  family(out, "agentwire_agui_streams", "gauge", "Open AG-UI event streams (POST /agui and GET /agui/runs/{runId}/events).");
   sample(out, "agentwire_agui_streams", static_cast<double>(g.agui_streams));
+  family(out, "agentwire_agui_runs_held", "gauge",
+         "AG-UI runs held for resume and joins (running, or ended within EVENT_BUFFER_S).");
+  sample(out, "agentwire_agui_runs_held", static_cast<double>(g.agui_runs_held));
+  family(out, "agentwire_agui_held_bytes", "gauge",
+         "Bytes those runs hold (events and records), within 4x EVENT_BUFFER_BYTES.");
+  sample(out, "agentwire_agui_held_bytes", static_cast<double>(g.agui_held_bytes));
   family(out, "agentwire_users", "gauge", "Users with a session on this node.");
   sample(out, "agentwire_users", static_cast<double>(g.users));
   family(out, "agentwire_active_runs", "gauge", "Runs in flight.");

@@ -11,6 +11,8 @@ namespace aw::gateway {
 struct gauges {
   std::int64_t connections = 0;   // WebSocket
   std::int64_t agui_streams = 0;  // POST /agui SSE responses still streaming
+  std::int64_t agui_runs_held = 0;   // AG-UI runs held for resume and joins (issue #19)
+  std::int64_t agui_held_bytes = 0;  // their events, counted against the budget
   std::int64_t users = 0;
   std::int64_t charts_cached = 0;
   std::int64_t chart_bytes = 0;

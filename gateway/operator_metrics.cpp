@@ -100,6 +100,16 @@ std::string operator_metrics_text(const operator_figures& f, const process_figur
     line(out, "agentwire_closes_total{code=\"" + std::to_string(code) + "\"}",
          static_cast<double>(it == f.closes.end() ? 0 : it->second));
   }
+  family(out, "agentwire_accept_errors_total", "counter",
+         "accept() failures (such as running out of file descriptors); the accept loop backs off.");
+  line(out, "agentwire_accept_errors_total", static_cast<double>(f.accept_errors));
+  family(out, "agentwire_accept_refusals_total", "counter",
+         "Sockets closed right after accept: over MAX_TOTAL_CONNECTIONS plus head-room, or out of "
+         "file descriptors.");
+  line(out, "agentwire_accept_refusals_total", static_cast<double>(f.accept_refusals));
+  family(out, "agentwire_http_timeouts_total", "counter",
+         "HTTP responses cut because they were not taken within HTTP_RESPONSE_TIMEOUT_S.");
+  line(out, "agentwire_http_timeouts_total", static_cast<double>(f.http_timeouts));
   family(out, "agentwire_http_requests_total", "counter",
          "Plain HTTP requests answered, by route and status.");
   for (const auto& [key, n] : f.http_requests)

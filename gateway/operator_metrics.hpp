@@ -16,6 +16,9 @@ struct operator_figures {
   std::map<int, std::int64_t> handshake_refusals;  // by HTTP status (400, 401, 403, 503)
   std::map<int, std::int64_t> closes;              // server-initiated, by close code
   std::map<std::pair<std::string, int>, std::int64_t> http_requests;  // (route, status)
+  std::int64_t accept_errors = 0;    // accept() failed (out of fds, ...): the loop backed off
+  std::int64_t accept_refusals = 0;  // accepted and closed at once: over the cap or out of fds
+  std::int64_t http_timeouts = 0;    // HTTP responses cut at their deadline
 };
 
 struct process_figures {

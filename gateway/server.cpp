@@ -46,7 +46,7 @@ void server::impl::close(actors::conn_id conn, actors::close_reason why) {
 void server::impl::retire(const std::string& user_id, caf::actor session) {
   asio::post(io, [this, user_id, session = std::move(session)] {
     auto it = users.find(user_id);
-    if (it == users.end() || it->second.session != session || it->second.connections() > 0) return;
+    if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
     users.erase(it);
     caf::anon_send(session, actors::retire_atom::value);
     if (stopping) user_drained(user_id);
@@ -236,10 +236,10 @@ void server::impl::on_open(hdl_t hdl) {
   conns.emplace(con->id, con);
   auto& user = users[con->user_id];
   if (!user.session) user.session = actors::spawn_session(system, svc, con->user_id);
+  user.connections++;
   con->session = user.session;
   caf::anon_send(con->session, actors::connect_atom::value, con->id, con->session_id, con->last_seq,
                  con->epoch);
-  user_connected(user, con->id);
   log::debug("gateway", "connection open",
              {{"user", con->user_id}, {"conn", std::to_string(con->id)}});
 }
@@ -250,35 +250,11 @@ void server::impl::on_close(hdl_t hdl) {
   pumping.erase(con->id);
   con->pending.clear();
   caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
-  user_disconnected(con->user_id, con->id);
+  if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
   log::debug("gateway", "connection closed",
              {{"user", con->user_id},
               {"conn", std::to_string(con->id)},
               {"code", std::to_string(con->get_remote_close_code())}});
-}
-
-void server::impl::user_connected(user_entry& user, actors::conn_id id) {
-  user.conns.push_back(id);
-  while (user.connections() > cfg->max_connections_per_user) {
-    auto oldest = user.conns.front();
-    user.conns.erase(user.conns.begin());
-    // The session stops delivering to it now; the socket closes after the
-    // frames already queued for it.
-    caf::anon_send(user.session, actors::disconnect_atom::value, oldest);
-    if (auto it = conns.find(oldest); it != conns.end()) {
-      close_connection(it->second, actors::close_reason::superseded);
-    } else {
-      auto frame = close_frame_for(actors::close_reason::superseded);
-      agui_close(oldest, frame.code, frame.text);  // an AG-UI stream (server_agui.cpp)
-    }
-  }
-}
-
-void server::impl::user_disconnected(const std::string& user_id, actors::conn_id id) {
-  auto it = users.find(user_id);
-  if (it == users.end()) return;
-  auto& ids = it->second.conns;
-  ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
 }
 
 void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
@@ -335,6 +311,7 @@ void server::impl::schedule_heartbeat() {
   heartbeat.expires_after(std::chrono::seconds(cfg->heartbeat_s));
   heartbeat.async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
+    agui_sweep();  // AG-UI runs held past EVENT_BUFFER_S (server_agui.cpp)
     auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
     for (auto& [id, con] : conns) {
       if (con->last_seen_ms < stale_before) {
@@ -393,6 +370,8 @@ void server::impl::shutdown() {
              {"runs", std::to_string(svc.stats->active_runs.load())}});
   websocketpp::lib::error_code ec;
   endpoint.stop_listening(ec);
+  accept_timer.cancel();
+  http_deadline_timer.cancel();
   heartbeat.cancel();
   token_timer.cancel();
   // Each session answers drained() once it has no run left; the timer only
@@ -495,7 +474,7 @@ int server::impl::run(const actors::services& services) {
   }
   asio::error_code lec;
   auto local = endpoint.get_local_endpoint(lec);
-  endpoint.start_accept();
+  start_accepting();
   signals.async_wait([this](const asio::error_code& e, int sig) {
     if (!e) shutdown();
   });
@@ -504,6 +483,7 @@ int server::impl::run(const actors::services& services) {
   log::info("gateway", "listening",
             {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
   io.run();
+  stop_accepting();
   stop_http();
   for (auto& [user, entry] : users)
     caf::anon_send_exit(entry.session, caf::exit_reason::user_shutdown);

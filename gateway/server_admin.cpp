@@ -10,7 +10,6 @@
 //   POST /admin/users/{user}/disconnect               closes the user's connections (1000)
 //   POST /admin/users/{user}/runs/{correlation_id}/cancel
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <chrono>
 #include <vector>
@@ -19,6 +18,7 @@
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
 #include "core/version.hpp"
+#include "encoding/json_writer.hpp"
 #include "gateway/handshake.hpp"
 #include "gateway/server_impl.hpp"
 #include "protocol/parse.hpp"
@@ -29,11 +29,11 @@ namespace {
 constexpr auto session_answer_timeout = std::chrono::seconds(2);
 constexpr std::size_t max_listed = 10000;  // rows per list answer
 
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using encoding::json_writer;
 
 http_answer json_answer(const rapidjson::StringBuffer& buf) {
   http_answer a;
-  a.body = buf.GetString();
+  a.body = encoding::take(buf);
   a.headers.emplace_back("Cache-Control", "no-store");
   return a;
 }
@@ -92,13 +92,13 @@ void server::impl::on_admin(const connection_ptr& con, const std::string& method
       w.StartArray();
       w.StartObject();
       w.Key("node");
-      w.String(h.node.c_str());
+      encoding::write_string(w, h.node);
       w.Key("role");
-      w.String(cfg->role.c_str());
+      encoding::write_string(w, cfg->role);
       w.Key("version");
       w.String(core::version);
       w.Key("status");
-      w.String(health_status(h).c_str());
+      encoding::write_string(w, health_status(h));
       w.Key("connections");
       w.Int64(h.active_connections);
       w.Key("users");
@@ -111,7 +111,7 @@ void server::impl::on_admin(const connection_ptr& con, const std::string& method
       for (const auto& addr : core::split_worker_addresses(cfg->workers)) {
         w.StartObject();
         w.Key("node");
-        w.String(addr.c_str());
+        encoding::write_string(w, addr);
         w.Key("role");
         w.String("worker");
         w.EndObject();
@@ -127,9 +127,9 @@ void server::impl::on_admin(const connection_ptr& con, const std::string& method
         if (++n > max_listed) break;
         w.StartObject();
         w.Key("user_id");
-        w.String(id.c_str());
+        encoding::write_string(w, id);
         w.Key("connections");
-        w.Int(entry.connections());
+        w.Int(entry.connections);
         w.EndObject();
       }
       w.EndArray();
@@ -145,12 +145,12 @@ void server::impl::on_admin(const connection_ptr& con, const std::string& method
         w.Key("id");
         w.Uint64(id);
         w.Key("user_id");
-        w.String(c->user_id.c_str());
+        encoding::write_string(w, c->user_id);
         w.Key("session_id");
-        w.String(c->session_id.c_str());
+        encoding::write_string(w, c->session_id);
         w.Key("remote");
         std::string remote = c->get_remote_endpoint();
-        w.String(remote.c_str());
+        encoding::write_string(w, remote);
         w.Key("pending_frames");
         w.Uint64(c->pending.size());
         w.EndObject();

@@ -143,6 +143,10 @@ void server::impl::answer(const connection_ptr& con, const http_answer& a) {
   if (!a.content_type.empty() && !a.body.empty())
     con->replace_header("Content-Type", a.content_type);
   for (const auto& [name, value] : a.headers) con->replace_header(name, value);
+  // websocketpp closes a plain HTTP connection once it has answered: say so,
+  // or a keep-alive client (Node's fetch) may send its next request on a
+  // socket that is closing, and that request fails.
+  con->replace_header("Connection", "close");
   if (con->get_request().get_method() == "HEAD") {
     con->set_body("");
     if (!a.body.empty()) con->replace_header("Content-Length", std::to_string(a.body.size()));
@@ -161,6 +165,7 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
       a = json_error(500, "internal error");
     }
     asio::post(io, [this, con, a = std::move(a)] {
+      if (con->http_cut) return;  // already cut at its deadline
       answer(con, a);
       websocketpp::lib::error_code ec;  // the client may be gone: nothing to do then
       con->send_http_response(ec);
@@ -172,6 +177,44 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
     return answer(con, a);
   }
   con->defer_http_response();  // answered by the post above, after this handler returns
+  watch_http_deadline(con);
+}
+
+// websocketpp times out an answer written at once (its handshake timer runs
+// until the write completes) but not a deferred one: a client that never
+// reads would hold the answer, and its socket, for ever.
+void server::impl::watch_http_deadline(const connection_ptr& con) {
+  http_deadlines.emplace_back(
+      std::chrono::steady_clock::now() + std::chrono::seconds(cfg->http_response_timeout_s), con);
+  if (http_sweep_scheduled) return;
+  http_sweep_scheduled = true;
+  http_deadline_timer.expires_after(std::chrono::seconds(1));
+  http_deadline_timer.async_wait([this](const asio::error_code& e) {
+    http_sweep_scheduled = false;
+    if (!e) sweep_http_deadlines();
+  });
+}
+
+void server::impl::sweep_http_deadlines() {
+  auto now = std::chrono::steady_clock::now();
+  while (!http_deadlines.empty() && http_deadlines.front().first <= now) {
+    if (auto con = http_deadlines.front().second.lock()) {
+      con->http_cut = true;
+      ++op.http_timeouts;
+      log::info("gateway", "HTTP answer cut: not taken within HTTP_RESPONSE_TIMEOUT_S",
+                {{"path", con->get_resource()},
+                 {"timeout_s", std::to_string(cfg->http_response_timeout_s)}});
+      con->terminate(websocketpp::lib::error_code());
+    }
+    http_deadlines.pop_front();
+  }
+  if (http_deadlines.empty() || stopping) return;
+  http_sweep_scheduled = true;
+  http_deadline_timer.expires_after(std::chrono::seconds(1));
+  http_deadline_timer.async_wait([this](const asio::error_code& e) {
+    http_sweep_scheduled = false;
+    if (!e) sweep_http_deadlines();
+  });
 }
 
 health_figures server::impl::health_now() const {
@@ -212,6 +255,8 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   gauges g;
   g.connections = static_cast<std::int64_t>(conns.size());
   g.agui_streams = static_cast<std::int64_t>(agui_streams.size());
+  g.agui_runs_held = static_cast<std::int64_t>(agui_runs.size());
+  g.agui_held_bytes = static_cast<std::int64_t>(agui_held_bytes);
   g.users = static_cast<std::int64_t>(users.size());
   g.charts_cached = static_cast<std::int64_t>(svc.charts->size());
   g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
@@ -290,6 +335,7 @@ void server::impl::on_http(hdl_t hdl) {
   }
   // POST routes go here, before the check below.
   if (path == "/agui") return on_agui(con);  // AG-UI over SSE (server_agui.cpp)
+  if (path.rfind("/agui/", 0) == 0) return on_agui_path(con, path, query);
   if (path.rfind("/admin/", 0) == 0) return on_admin(con, method, path);  // server_admin.cpp
   if (method != "GET" && method != "HEAD") {
     auto a = json_error(405, method + " is not allowed on " + path);

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -21,19 +23,23 @@
 #include "gateway/http_routes.hpp"
 #include "gateway/http_workers.hpp"
 #include "gateway/operator_metrics.hpp"
+#include "gateway/socket_slot.hpp"
 #include "gateway/server.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
 
 namespace aw::gateway {
 
-struct agui_stream;  // server_agui.cpp
+struct agui_run;    // server_agui.cpp
+struct agui_input;  // agui_input.hpp
 
 // "application/json", parameters (charset=...) allowed, any case.
 bool is_json_content_type(std::string_view value);
 
 // Per-connection data lives in the connection object itself.
 struct connection_data {
+  socket_slot slot;  // counted from accept until the connection object goes
+  bool http_cut = false;  // a deferred HTTP answer passed HTTP_RESPONSE_TIMEOUT_S
   actors::conn_id id = 0;
   std::string user_id;
   std::string session_id;
@@ -91,12 +97,9 @@ struct server::impl : actors::outbox {
   bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
   operator_figures op;  // refusals, closes, HTTP requests for /metrics (Asio thread only)
-  // The one registry of a user's connections (WebSocket and AG-UI streams):
-  // the session only keeps the ones it delivers events to.
   struct user_entry {
     caf::actor session;
-    std::vector<actors::conn_id> conns;  // oldest first
-    int connections() const { return static_cast<int>(conns.size()); }
+    int connections = 0;
   };
   std::unordered_map<std::string, user_entry> users;
   actors::conn_id next_id = 0;
@@ -104,8 +107,15 @@ struct server::impl : actors::outbox {
   bool stopping = false;
   bool closing = false;                       // close_all has started
   std::unordered_set<std::string> undrained;  // users with runs while draining
-  // ---- AG-UI (server_agui.cpp): POST /agui streams of one run each, by conn_id
-  std::unordered_map<actors::conn_id, std::shared_ptr<agui_stream>> agui_streams;
+  // ---- AG-UI (server_agui.cpp). A run started by POST /agui is held (by
+  // user and runId) while it goes and EVENT_BUFFER_S after, with its mapped
+  // events for resume; its tap (a conn_id watching the session) feeds it, and
+  // any number of SSE streams (the POST's own, GET joins) read it.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<agui_run>> agui_runs;
+  std::unordered_map<actors::conn_id, std::shared_ptr<agui_run>> agui_taps;
+  std::unordered_map<actors::conn_id, std::shared_ptr<agui_run>> agui_streams;  // open SSE streams
+  std::deque<std::weak_ptr<agui_run>> agui_finished;  // oldest end first, for expiry
+  std::size_t agui_held_bytes = 0;                    // events held by all runs
   // ---- HTTP (server_http.cpp): query workers for blocking work, and the
   // gateway's own history store for reads (the history writer has its own).
   std::mutex history_mutex;                       // guards the pointer, not the store
@@ -114,6 +124,18 @@ struct server::impl : actors::outbox {
   std::string store_backend = "none";             // set before listening
   std::atomic<bool> history_answers{false};       // the last ping succeeded
   asio::steady_timer store_ping_timer{io};
+  // ---- accept (server_accept.cpp): the gateway's own accept loop, so that
+  // sockets are counted and capped at accept and accept errors back off.
+  socket_counter open_sockets = std::make_shared<std::atomic<int>>(0);
+  asio::steady_timer accept_timer{io};
+  int accept_backoff_ms = 0;  // 0 while accepts succeed
+  int reserve_fd = -1;        // /dev/null, given up to accept one socket when out of fds
+  // Deferred HTTP answers by deadline (one timeout for all, so in order);
+  // swept once a second while any is waiting.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::weak_ptr<ws_server::connection_type>>>
+      http_deadlines;
+  asio::steady_timer http_deadline_timer{io};
+  bool http_sweep_scheduled = false;
   std::unique_ptr<http_workers> workers;  // last: its threads stop before the above go
 
   impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
@@ -155,19 +177,23 @@ struct server::impl : actors::outbox {
   std::string http_user(const connection_ptr& con);
   void on_open(hdl_t hdl);
   void on_close(hdl_t hdl);
-  // Registers a new connection of `user`; over MAX_CONNECTIONS_PER_USER the
-  // oldest is closed as superseded.
-  void user_connected(user_entry& user, actors::conn_id id);
-  void user_disconnected(const std::string& user_id, actors::conn_id id);
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);
+  // /agui/capabilities, /agui/runs/{runId}/events, /agui/runs/{runId}/cancel
+  void on_agui_path(const connection_ptr& con, const std::string& path, const std::string& query);
   void on_admin(const connection_ptr& con, const std::string& method, const std::string& path);
   // The outbox's write/close for a stream's conn_id; false when it is not one.
   bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
   bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
-  void agui_forget(actors::conn_id conn);
   void agui_end_all();
+  // POST /agui after the thread's history was read (snapshot: "" for none).
+  void agui_start(const connection_ptr& con, std::string user, std::shared_ptr<agui_input> in,
+                  std::string token, std::string snapshot);
+  void agui_append(agui_run& run, const std::vector<std::string>& events, std::uint64_t seq);
+  void agui_run_over(const std::shared_ptr<agui_run>& run);
+  void agui_sweep();  // forgets runs held past EVENT_BUFFER_S, and beyond the byte budget
+  void agui_viewer_gone(actors::conn_id viewer);
   // Before listening: query workers, history store, chart files; after io.run(): stops them.
   void start_http();
   void stop_http();
@@ -202,6 +228,14 @@ struct server::impl : actors::outbox {
   void close_all();
   void wait_for_closes(std::chrono::steady_clock::time_point deadline);
   int run(const actors::services& services);
+  // server_accept.cpp
+  void start_accepting();
+  void accept_next();
+  void on_accepted(const connection_ptr& con, const websocketpp::lib::error_code& ec);
+  void stop_accepting();
+  // server_http.cpp: cuts deferred HTTP answers not taken by their deadline.
+  void watch_http_deadline(const connection_ptr& con);
+  void sweep_http_deadlines();
 };
 
 }  // namespace aw::gateway

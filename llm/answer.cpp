@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "analytics/statistics.hpp"
+#include "encoding/utf8.hpp"
 #include "analytics/user_data.hpp"
 
 namespace aw::llm {
@@ -20,11 +21,7 @@ std::string clean_text(std::string_view in, std::size_t max) {
     if (u < 0x20) c = ' ';
     out.push_back(c);
   }
-  if (out.size() > max) {
-    std::size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
-  }
+  out.resize(encoding::utf8_cut_bytes(out, max).size());
   auto b = out.find_first_not_of(' ');
   auto e = out.find_last_not_of(' ');
   return b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
@@ -202,11 +199,57 @@ std::optional<model_answer> parse_answer(std::string_view text, std::string* err
   return a;
 }
 
+std::optional<protocol::chart_type> decide_type(const protocol::analytics_payload& payload,
+                                                protocol::chart_type planned,
+                                                const model_answer& answer, std::string* why) {
+  auto chosen = protocol::parse_chart_type(answer.chart_type);
+  if (!chosen) {
+    *why = answer.chart_type.empty()
+               ? "named no chart type"
+               : "named no valid chart type (\"" + answer.chart_type.substr(0, 40) + "\")";
+    return std::nullopt;
+  }
+  if (*chosen == planned) return chosen;
+  // The data the type would be drawn from: the user's, else the model's own.
+  protocol::chart_data d;
+  if (payload.data) {
+    d = *payload.data;
+  } else {
+    d.labels = answer.labels;
+    d.values = answer.values;
+    d.series = answer.series;
+  }
+  if (d.labels.empty() && !payload.data) {
+    *why = "chose " + answer.chart_type + " without data for it";
+    return std::nullopt;
+  }
+  analytics::complete_user_data(*chosen, d, answer.y_label.empty() ? "Value" : answer.y_label);
+  if (auto misfit = analytics::check_data_fits(*chosen, d)) {
+    *why = "chose " + answer.chart_type + ", which does not fit the data (" +
+           misfit->message.substr(0, 120) + ")";
+    return std::nullopt;
+  }
+  return chosen;
+}
+
 analytics::generation build_generation(const protocol::analytics_payload& payload,
-                                       protocol::chart_type type, const model_answer& answer) {
+                                       protocol::chart_type planned, const model_answer& answer) {
+  // Who decides the type: the user's chart_preference always, else the model when its
+  // answer names a valid type that fits the data, else the built-in plan.
+  protocol::chart_type type = planned;
+  std::string decided_by = payload.chart_preference ? "user" : "builtin";
+  std::string why;
+  if (!payload.chart_preference) {
+    if (auto chosen = decide_type(payload, planned, answer, &why)) {
+      type = *chosen;
+      decided_by = "model";
+    }
+  }
   // The builtin result gives the defaults: the user's data completed for the type,
   // or synthetic data, plus texts for whatever the model left out.
   analytics::generation g = analytics::builtin_generate(payload, type);
+  g.chart_type = type;
+  g.decided_by = decided_by;
   bool model_data = false;
   if (!payload.data && !answer.labels.empty()) {
     protocol::chart_data d;
@@ -232,9 +275,16 @@ analytics::generation build_generation(const protocol::analytics_payload& payloa
   if (texts_match && !answer.insights.empty()) g.insights = answer.insights;
   if (texts_match && !answer.narrative.empty()) g.narrative = answer.narrative;
   g.thoughts.clear();
-  if (!answer.chart_type.empty() && answer.chart_type != protocol::to_string(type))
+  if (decided_by == "model" && type != planned)
+    g.thoughts.push_back("The model chose " + std::string(protocol::to_string(type)) +
+                         " over the built-in plan " + std::string(protocol::to_string(planned)));
+  else if (decided_by == "builtin")
+    g.thoughts.push_back("The model's answer " + why + "; keeping the built-in plan " +
+                         std::string(protocol::to_string(planned)));
+  else if (decided_by == "user" && !answer.chart_type.empty() &&
+           answer.chart_type != protocol::to_string(type))
     g.thoughts.push_back("The model suggested " + answer.chart_type + "; keeping " +
-                         std::string(protocol::to_string(type)) + " as planned");
+                         std::string(protocol::to_string(type)) + " as the user asked");
   if (!payload.data && !model_data)
     g.thoughts.push_back("The model's data did not fit " + std::string(protocol::to_string(type)) +
                          "; using generated sample data instead");

@@ -27,7 +27,7 @@ struct model_answer {
   std::string title;
   std::string x_label;
   std::string y_label;
-  std::string chart_type;  // the model's suggestion; the planner's type is kept
+  std::string chart_type;  // the model's decision (kept when valid and it fits the data)
   std::vector<std::string> labels;
   std::vector<double> values;
   std::vector<protocol::named_series> series;
@@ -43,7 +43,9 @@ std::optional<model_answer> parse_answer(std::string_view text, std::string* err
 // The generation for the run: the user's data kept exactly when given (the model
 // only writes title, axis labels, insights, narrative); otherwise the model's data
 // when it fits the chart type, else the builtin synthetic data. Statistics are
-// always recomputed here.
+// always recomputed here. The type: chart_preference when given (decided_by "user"),
+// else the model's chart_type when valid and it fits the data ("model"), else
+// `planned`, the built-in plan ("builtin", with a thought saying why).
 analytics::generation build_generation(const protocol::analytics_payload& payload,
                                        protocol::chart_type type, const model_answer& answer);
 

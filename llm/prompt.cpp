@@ -10,26 +10,65 @@ namespace {
 constexpr std::size_t max_prompt_points = 60;  // user data quoted in the prompt
 
 const char* system_prompt =
-    "You are a data analyst who prepares charts. Answer with exactly one JSON object and "
-    "nothing else, with these fields: \"title\" (string, at most 80 characters), "
-    "\"x_label\" and \"y_label\" (short strings), \"chart_type\" (your suggestion, one of the "
-    "23 agentwire chart type names such as bar_chart_vertical, line_chart, pie_chart), "
+    "You are a data analyst who prepares charts. You decide which chart shows the request "
+    "best. Answer with exactly one JSON object and nothing else. Write its fields in this "
+    "order, the first two are shown to the user word by word as you write them: "
+    "\"reasoning\" (one or two plain sentences: what the request asks and which chart shows "
+    "it), \"narrative\" (2 or 3 sentences about what the chart shows, quoting the numbers), "
+    "then \"chart_type\" (your decision, exactly one of the 23 names below), \"measures\" "
+    "(array of the measure names), \"dimensions\" (array of the dimension names), \"title\" "
+    "(string, at most 80 characters), \"x_label\" and \"y_label\" (short strings), "
     "\"labels\" (array of 3 to 24 strings), either \"values\" (array of numbers, one per "
     "label) or \"series\" (array of {\"name\": string, \"values\": numbers, one per label}), "
-    "\"insights\" (3 to 5 short sentences quoting the numbers), \"narrative\" (2 or 3 "
-    "sentences). Numbers must be plain finite JSON numbers.";
+    "\"insights\" (3 to 5 short sentences quoting the numbers). Numbers must be plain finite "
+    "JSON numbers.\n"
+    "Chart types:\n"
+    "bar_chart_vertical: one measure across a few categories or periods\n"
+    "bar_chart_horizontal: a ranking, or many categories with long names\n"
+    "bar_chart_grouped: two or more series side by side for each category\n"
+    "bar_chart_stacked: parts of a total for each category or period\n"
+    "line_chart: one measure changing over time\n"
+    "line_chart_multi: several series changing over time\n"
+    "area_chart: a volume over time\n"
+    "area_chart_stacked: how parts of a total change over time\n"
+    "pie_chart: the share of each part in one whole (few parts)\n"
+    "donut_chart: a pie with a hole, the same use\n"
+    "scatter_plot: the relationship between two measures\n"
+    "bubble_chart: two measures plus a third as bubble size\n"
+    "histogram: how the values of one measure are distributed\n"
+    "box_plot: distributions compared across groups (median, quartiles, outliers)\n"
+    "violin_plot: distribution shapes compared across groups\n"
+    "heatmap: one measure across two dimensions at once\n"
+    "radar_chart: a profile across several qualities, for one or a few things\n"
+    "waterfall_chart: the steps from one total to another (a bridge)\n"
+    "funnel_chart: how many make it through each stage of a flow\n"
+    "step_chart: a value that changes only at certain points\n"
+    "candlestick_chart: open, high, low and close prices per period\n"
+    "combo_bar_line: one measure as bars and another as a line on a second axis\n"
+    "pareto_chart: causes ranked with their cumulative share of the total\n";
 
 void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
 std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_type type) {
-  std::string out = "Request: " + p.content +
-                    "\nPlanned chart type: " + std::string(protocol::to_string(type)) + "\n";
+  std::string out = "Request: " + p.content + "\n";
+  if (p.chart_preference)
+    out +=
+        "The user chose the chart type " + std::string(protocol::to_string(type)) + ": use it.\n";
+  else
+    out += "The built-in planner suggests " + std::string(protocol::to_string(type)) +
+           " (a hint: decide yourself).\n";
   if (!p.data) {
     out += "Invent plausible sample data for the request.\n";
     return out;
   }
+  out += "Data shape: labels (" + std::to_string(p.data->labels.size()) + ")" +
+         (p.data->series.empty() ? std::string(" with one value each")
+                                 : " with " + std::to_string(p.data->series.size()) + " series") +
+         (p.data->points.empty() ? "" : ", points") + (p.data->candles.empty() ? "" : ", ohlc") +
+         (p.data->matrix.empty() ? "" : ", matrix") + (p.data->groups.empty() ? "" : ", samples") +
+         ".\n";
   out +=
       "The user supplied the data below. Do not change it: return it as given and write "
       "only the title, axis labels, insights and narrative about it.\nlabels:";

@@ -1,13 +1,13 @@
 // The five run events and their `data` objects (PROTOCOL.md 3).
-#include "protocol/json_write.hpp"
+#include "encoding/json_writer.hpp"
 #include "protocol/server_messages.hpp"
 
 namespace aw::protocol {
 
-using json_write::take;
-using json_write::write_number;
-using json_write::write_raw;
-using json_write::write_string;
+using encoding::take;
+using encoding::write_number;
+using encoding::write_raw;
+using encoding::write_string;
 
 std::string_view to_string(event_type t) {
   switch (t) {
@@ -53,7 +53,7 @@ std::string_view to_string(run_status s) {
 
 std::string write_event(const event_envelope& env, std::string_view data_json) {
   rapidjson::StringBuffer buffer(nullptr, 384 + data_json.size());
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("type");
   write_string(w, to_string(env.type));
@@ -83,7 +83,7 @@ std::string write_event(const event_envelope& env, std::string_view data_json) {
 
 std::string started_data(std::string_view agent, std::string_view content) {
   rapidjson::StringBuffer buffer(nullptr, 64 + content.size());
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("agent");
   write_string(w, agent);
@@ -98,7 +98,7 @@ std::string started_data(std::string_view agent, std::string_view content) {
 std::string thinking_data(thinking_stage stage, std::string_view thought, double progress,
                           bool partial) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("stage");
   write_string(w, to_string(stage));
@@ -117,7 +117,7 @@ std::string thinking_data(thinking_stage stage, std::string_view thought, double
 std::string tool_executing_data(std::string_view tool, std::string_view tool_call_id,
                                 std::string_view args_json, double progress) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("tool");
   write_string(w, tool);
@@ -134,7 +134,7 @@ std::string tool_executing_data(std::string_view tool, std::string_view tool_cal
 std::string tool_completed_data(std::string_view tool, std::string_view tool_call_id, bool success,
                                 double duration_ms, std::string_view result_json) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("tool");
   write_string(w, tool);
@@ -152,7 +152,7 @@ std::string tool_completed_data(std::string_view tool, std::string_view tool_cal
 
 std::string tool_error_result(error_code code) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("error");
   write_string(w, to_string(code));
@@ -162,7 +162,7 @@ std::string tool_error_result(error_code code) {
 
 std::string completed_success_data(double duration_ms, std::string_view response_json) {
   rapidjson::StringBuffer buffer(nullptr, 128 + response_json.size());
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("status");
   w.String("success");
@@ -179,7 +179,7 @@ std::string completed_failure_data(run_status status, double duration_ms, error_
   // A failure data object never says "success".
   if (status == run_status::success) status = run_status::error;
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("status");
   write_string(w, to_string(status));

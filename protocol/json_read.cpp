@@ -4,9 +4,12 @@
 
 #include "protocol/chart_data.hpp"
 #include "protocol/parse.hpp"
-#include "protocol/utf8.hpp"
+#include "encoding/utf8.hpp"
 
 namespace aw::protocol::json_read {
+
+using encoding::is_valid_utf8;
+using encoding::utf8_prefix;
 
 const value* find(const value& obj, const char* name) {
   auto it = obj.FindMember(name);

@@ -10,6 +10,8 @@
 #include "protocol/client_messages.hpp"
 #include "protocol/errors.hpp"
 
+#include "encoding/utf8.hpp"
+
 namespace aw::protocol {
 
 using parse_result = std::variant<client_message, protocol_error>;
@@ -22,6 +24,6 @@ bool is_valid_id(std::string_view id);
 std::string invalid_id_message(std::string_view field);
 
 // Number of Unicode code points in valid UTF-8 (RapidJSON validates encoding).
-std::size_t utf8_length(std::string_view s);
+using encoding::utf8_length;
 
 }  // namespace aw::protocol

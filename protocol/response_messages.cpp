@@ -1,28 +1,28 @@
 // The response of a successful run (PROTOCOL.md 3.1) and the chart data echo.
 #include "protocol/base64.hpp"
-#include "protocol/json_write.hpp"
+#include "encoding/json_writer.hpp"
 #include "protocol/server_messages.hpp"
 
 namespace aw::protocol {
 namespace {
 
-using json_write::write_number;
-using json_write::write_string;
-using json_write::writer;
+using encoding::write_number;
+using encoding::write_string;
+using encoding::json_writer;
 
-void write_numbers(writer& w, const std::vector<double>& values) {
+void write_numbers(json_writer& w, const std::vector<double>& values) {
   w.StartArray();
   for (double v : values) write_number(w, v);
   w.EndArray();
 }
 
-void write_strings(writer& w, const std::vector<std::string>& values) {
+void write_strings(json_writer& w, const std::vector<std::string>& values) {
   w.StartArray();
   for (const std::string& s : values) write_string(w, s);
   w.EndArray();
 }
 
-void write_named_list(writer& w, const std::vector<named_series>& list) {
+void write_named_list(json_writer& w, const std::vector<named_series>& list) {
   w.StartArray();
   for (const named_series& s : list) {
     w.StartObject();
@@ -35,7 +35,7 @@ void write_named_list(writer& w, const std::vector<named_series>& list) {
   w.EndArray();
 }
 
-void write_points(writer& w, const std::vector<point>& points) {
+void write_points(json_writer& w, const std::vector<point>& points) {
   w.StartArray();
   for (const point& p : points) {
     w.StartObject();
@@ -52,7 +52,7 @@ void write_points(writer& w, const std::vector<point>& points) {
   w.EndArray();
 }
 
-void write_candles(writer& w, const std::vector<candle>& candles) {
+void write_candles(json_writer& w, const std::vector<candle>& candles) {
   w.StartArray();
   for (const candle& c : candles) {
     w.StartObject();
@@ -72,7 +72,7 @@ void write_candles(writer& w, const std::vector<candle>& candles) {
 }
 
 // The members of the data object, without its braces.
-void write_chart_data_members(writer& w, const chart_data& d) {
+void write_chart_data_members(json_writer& w, const chart_data& d) {
   w.Key("labels");
   write_strings(w, d.labels);
   if (d.has_series()) {
@@ -110,7 +110,7 @@ void write_chart_data_members(writer& w, const chart_data& d) {
   }
 }
 
-void write_statistics_members(writer& w, const statistics& s) {
+void write_statistics_members(json_writer& w, const statistics& s) {
   w.Key("count");
   w.Uint64(s.count);
   w.Key("sum");
@@ -133,7 +133,7 @@ void write_statistics_members(writer& w, const statistics& s) {
   }
 }
 
-void write_response_data(writer& w, const run_response& r) {
+void write_response_data(json_writer& w, const run_response& r) {
   static const chart_data kEmpty;
   const chart_data& d = r.data != nullptr ? *r.data : kEmpty;
   w.StartObject();
@@ -157,7 +157,7 @@ void write_response_data(writer& w, const run_response& r) {
   w.EndObject();
 }
 
-void write_metadata(writer& w, const response_metadata& m) {
+void write_metadata(json_writer& w, const response_metadata& m) {
   w.StartObject();
   w.Key("chart_type");
   write_string(w, to_string(m.type));
@@ -184,18 +184,18 @@ void write_metadata(writer& w, const response_metadata& m) {
 
 std::string write_chart_data(const chart_data& d) {
   rapidjson::StringBuffer buffer;
-  writer w(buffer);
+  json_writer w(buffer);
   w.StartObject();
   write_chart_data_members(w, d);
   w.EndObject();
-  return json_write::take(buffer);
+  return encoding::take(buffer);
 }
 
 std::string write_response(const run_response& r) {
   std::string_view image = r.image != nullptr ? std::string_view(*r.image) : std::string_view();
   std::size_t encoded = base64_size(image.size());
   rapidjson::StringBuffer buffer(nullptr, encoded + 4096);
-  writer w(buffer);
+  json_writer w(buffer);
   w.StartObject();
   w.Key("success");
   w.Bool(true);
@@ -224,7 +224,7 @@ std::string write_response(const run_response& r) {
   w.Key("metadata");
   write_metadata(w, r.metadata);
   w.EndObject();
-  return json_write::take(buffer);
+  return encoding::take(buffer);
 }
 
 }  // namespace aw::protocol

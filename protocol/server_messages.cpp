@@ -1,16 +1,16 @@
 // Frames outside runs: connection_ack, pong and errors (PROTOCOL.md 1, 2, 5).
 #include "protocol/server_messages.hpp"
 
-#include "protocol/json_write.hpp"
+#include "encoding/json_writer.hpp"
 
 namespace aw::protocol {
 
-using json_write::take;
-using json_write::write_string;
+using encoding::take;
+using encoding::write_string;
 
 std::string write_connection_ack(const connection_ack& ack) {
   rapidjson::StringBuffer buffer(nullptr, 1024);
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("type");
   w.String("connection_ack");
@@ -42,7 +42,7 @@ std::string write_connection_ack(const connection_ack& ack) {
 
 std::string write_pong(std::int64_t unix_ms) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("type");
   w.String("pong");
@@ -54,7 +54,7 @@ std::string write_pong(std::int64_t unix_ms) {
 
 std::string write_error(const protocol_error& e, std::int64_t unix_ms) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("type");
   w.String("error");
@@ -75,7 +75,7 @@ std::string write_error(const protocol_error& e, std::int64_t unix_ms) {
 std::string write_resume_gap(std::uint64_t oldest_seq, std::string_view epoch,
                              std::string_view message, std::int64_t unix_ms) {
   rapidjson::StringBuffer buffer;
-  json_write::writer w(buffer);
+  encoding::json_writer w(buffer);
   w.StartObject();
   w.Key("type");
   w.String("error");

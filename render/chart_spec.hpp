@@ -1,23 +1,26 @@
-// What the renderer needs to draw one chart. No CAF, no I/O here.
+// What the renderer needs to draw one chart, in render/'s own types: its kind,
+// texts, data, colours, image format and size. No CAF, no I/O, nothing of the
+// wire protocol here (actors/chart_spec_for.cpp builds one from a request).
 #pragma once
 
 #include <string>
 
-#include "protocol/chart_data.hpp"
-#include "protocol/chart_types.hpp"
-#include "protocol/client_messages.hpp"
-#include "protocol/theme.hpp"
+#include "render/chart_kind.hpp"
+#include "render/palette.hpp"
+#include "render/plot_data.hpp"
 
 namespace aw::render {
 
+enum class image_format { png, svg };
+
 struct chart_spec {
-  protocol::chart_type type = protocol::chart_type::bar_chart_vertical;
+  chart_kind kind = chart_kind::bar_chart_vertical;
   std::string title;
   std::string x_label;
   std::string y_label;
-  protocol::chart_data data;
-  protocol::theme_choice theme;
-  protocol::image_format format = protocol::image_format::png;
+  plot_data data;
+  palette colours = theme_palette("modern");
+  image_format format = image_format::png;
   int width = 800;
   int height = 500;
 };

@@ -66,11 +66,11 @@ palette vibrant() {
           false};
 }
 
-palette custom(const protocol::theme_choice& theme) {
+palette custom(const std::vector<std::string>& wanted) {
   palette p = modern();
   std::vector<std::string> colours;
-  for (const std::string* c : {&theme.primary, &theme.secondary, &theme.tertiary}) {
-    if (valid_hex_colour(*c)) colours.push_back(*c);
+  for (const std::string& c : wanted) {
+    if (valid_hex_colour(c) && colours.size() < 10) colours.push_back(c);
   }
   for (const auto& c : kModern) {
     if (colours.size() >= 10) break;
@@ -96,12 +96,12 @@ bool valid_hex_colour(const std::string& s) {
                      [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
 }
 
-palette make_palette(const protocol::theme_choice& theme) {
-  if (theme.name == "corporate") return corporate();
-  if (theme.name == "dark") return dark();
-  if (theme.name == "minimal") return minimal();
-  if (theme.name == "vibrant") return vibrant();
-  if (theme.name == "custom") return custom(theme);
+palette theme_palette(std::string_view name, const std::vector<std::string>& custom_colours) {
+  if (name == "corporate") return corporate();
+  if (name == "dark") return dark();
+  if (name == "minimal") return minimal();
+  if (name == "vibrant") return vibrant();
+  if (name == "custom") return custom(custom_colours);
   return modern();
 }
 

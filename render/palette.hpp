@@ -2,9 +2,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include "protocol/theme.hpp"
 
 namespace aw::render {
 
@@ -23,12 +22,12 @@ struct palette {
   const std::string& colour(std::size_t i) const { return series[i % series.size()]; }
 };
 
-// The palette of a theme; unknown names give `modern`. For `custom`, valid
-// primary/secondary/tertiary colours come first, then the modern colours.
-palette make_palette(const protocol::theme_choice& theme);
+// The palette of a named theme: modern, corporate, dark, minimal, vibrant, or
+// custom; unknown names give modern. For custom, the valid "#RRGGBB" colours
+// of `custom_colours` come first in the series colours, then modern's.
+palette theme_palette(std::string_view name, const std::vector<std::string>& custom_colours = {});
 
-// "#RRGGBB" with case-insensitive hex digits (own copy: render/ does not need
-// the rest of protocol/).
+// "#RRGGBB" with case-insensitive hex digits.
 bool valid_hex_colour(const std::string& s);
 
 // Linear mix: t = 0 gives a, t = 1 gives b. Both "#RRGGBB".

@@ -27,8 +27,8 @@ std::string read_file(const std::string& path) {
 }
 
 // A PNG ends with its IEND chunk; an SVG with its closing tag.
-bool complete_image(const std::string& bytes, protocol::image_format format) {
-  if (format == protocol::image_format::svg) {
+bool complete_image(const std::string& bytes, image_format format) {
+  if (format == image_format::svg) {
     return bytes.find("<svg") != std::string::npos && bytes.find("</svg>") != std::string::npos;
   }
   static const std::string signature = "\x89PNG\r\n\x1a\n";
@@ -106,11 +106,11 @@ render_output chart_renderer::render(const chart_spec& spec) {
     return r;
   };
   const bool raster =
-      spec.format == protocol::image_format::png && options_.png == png_path::svg_raster;
+      spec.format == image_format::png && options_.png == png_path::svg_raster;
   // What gnuplot writes: SVG for the svg_raster path too.
-  const auto written = raster ? protocol::image_format::svg : spec.format;
+  const auto written = raster ? image_format::svg : spec.format;
   const std::string& path =
-      written == protocol::image_format::svg ? output_path_svg_ : output_path_png_;
+      written == image_format::svg ? output_path_svg_ : output_path_png_;
   std::remove(path.c_str());
 
   std::string script;
@@ -118,7 +118,7 @@ render_output chart_renderer::render(const chart_spec& spec) {
     script =
         build_script(spec, path,
                      raster ? script_target::svg_for_raster
-                            : (written == protocol::image_format::svg ? script_target::svg
+                            : (written == image_format::svg ? script_target::svg
                                                                       : script_target::pngcairo));
   } catch (const std::exception& e) {
     out.error = e.what();
@@ -155,7 +155,7 @@ bool chart_renderer::rasterise(const chart_spec& spec, std::string& bytes, std::
     return false;
   }
   if (!rasteriser_) rasteriser_ = std::make_unique<svg_rasteriser>();
-  auto background = static_cast<std::uint32_t>(colour_value(make_palette(spec.theme).background));
+  auto background = static_cast<std::uint32_t>(colour_value(spec.colours.background));
   if (!rasteriser_->draw(shift_text_baselines(bytes), spec.width, spec.height, background, &error))
     return false;
   std::string png;

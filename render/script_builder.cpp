@@ -10,12 +10,12 @@ namespace aw::render {
 std::string build_script(const chart_spec& spec, const std::string& output_path) {
   return build_script(
       spec, output_path,
-      spec.format == protocol::image_format::svg ? script_target::svg : script_target::pngcairo);
+      spec.format == image_format::svg ? script_target::svg : script_target::pngcairo);
 }
 
 std::string build_script(const chart_spec& spec, const std::string& output_path,
                          script_target target) {
-  using protocol::chart_type;
+  
   using namespace detail;
   for (int side : {spec.width, spec.height}) {
     if (side < kMinImageSide || side > kMaxImageSide) {
@@ -24,74 +24,74 @@ std::string build_script(const chart_spec& spec, const std::string& output_path,
   }
   context c(spec, target);
   write_preamble(c, output_path);
-  switch (spec.type) {
-    case chart_type::bar_chart_vertical:
+  switch (spec.kind) {
+    case chart_kind::bar_chart_vertical:
       bar_vertical(c);
       break;
-    case chart_type::bar_chart_horizontal:
+    case chart_kind::bar_chart_horizontal:
       bar_horizontal(c);
       break;
-    case chart_type::bar_chart_grouped:
+    case chart_kind::bar_chart_grouped:
       bar_grouped(c);
       break;
-    case chart_type::bar_chart_stacked:
+    case chart_kind::bar_chart_stacked:
       bar_stacked(c);
       break;
-    case chart_type::line_chart:
+    case chart_kind::line_chart:
       line_single(c);
       break;
-    case chart_type::line_chart_multi:
+    case chart_kind::line_chart_multi:
       line_multi(c);
       break;
-    case chart_type::area_chart:
+    case chart_kind::area_chart:
       area_single(c);
       break;
-    case chart_type::area_chart_stacked:
+    case chart_kind::area_chart_stacked:
       area_stacked(c);
       break;
-    case chart_type::pie_chart:
+    case chart_kind::pie_chart:
       pie(c, false);
       break;
-    case chart_type::donut_chart:
+    case chart_kind::donut_chart:
       pie(c, true);
       break;
-    case chart_type::scatter_plot:
+    case chart_kind::scatter_plot:
       scatter(c);
       break;
-    case chart_type::bubble_chart:
+    case chart_kind::bubble_chart:
       bubble(c);
       break;
-    case chart_type::histogram:
+    case chart_kind::histogram:
       histogram(c);
       break;
-    case chart_type::box_plot:
+    case chart_kind::box_plot:
       box_plot(c);
       break;
-    case chart_type::violin_plot:
+    case chart_kind::violin_plot:
       violin(c);
       break;
-    case chart_type::heatmap:
+    case chart_kind::heatmap:
       heatmap(c);
       break;
-    case chart_type::radar_chart:
+    case chart_kind::radar_chart:
       radar(c);
       break;
-    case chart_type::waterfall_chart:
+    case chart_kind::waterfall_chart:
       waterfall(c);
       break;
-    case chart_type::funnel_chart:
+    case chart_kind::funnel_chart:
       funnel(c);
       break;
-    case chart_type::step_chart:
+    case chart_kind::step_chart:
       step(c);
       break;
-    case chart_type::candlestick_chart:
+    case chart_kind::candlestick_chart:
       candlestick(c);
       break;
-    case chart_type::combo_bar_line:
+    case chart_kind::combo_bar_line:
       combo_bar_line(c);
       break;
-    case chart_type::pareto_chart:
+    case chart_kind::pareto_chart:
       pareto(c);
       break;
     default:

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "protocol/chart_types.hpp"
 
 namespace aw::render::detail {
 namespace {
@@ -167,7 +166,7 @@ axis_scale nice_scale(double lo, double hi, bool include_zero, int target_ticks)
 }
 
 context::context(const chart_spec& s, script_target t)
-    : spec(s), target(t), pal(make_palette(s.theme)), font_size(font_size_for(s.width, s.height)) {}
+    : spec(s), target(t), pal(s.colours), font_size(font_size_for(s.width, s.height)) {}
 
 std::string font_option(const context& c, int size, bool bold) {
   if (c.target != script_target::svg_for_raster) {
@@ -339,7 +338,7 @@ category_data one_series(const chart_spec& spec) {
   std::vector<double> values = d.values;
   if (values.empty() && !d.series.empty()) values = d.series.front().values;
   if (values.empty()) {
-    throw script_error(std::string(protocol::to_string(spec.type)) +
+    throw script_error(std::string(name_of(spec.kind)) +
                        " needs labels and values (data.values is empty)");
   }
   category_data out;
@@ -360,11 +359,11 @@ category_data many_series(const chart_spec& spec) {
   } else if (!d.values.empty()) {
     out.series.push_back({spec.y_label, d.values});
   }
-  if (out.series.size() > protocol::max_series) out.series.resize(protocol::max_series);
+  if (out.series.size() > max_drawn_series) out.series.resize(max_drawn_series);
   std::size_t n = 0;
   for (const auto& s : out.series) n = std::max(n, s.values.size());
   if (n == 0) {
-    throw script_error(std::string(protocol::to_string(spec.type)) +
+    throw script_error(std::string(name_of(spec.kind)) +
                        " needs labels and series (data.series is empty)");
   }
   for (auto& s : out.series) {

@@ -97,7 +97,7 @@ void write_footer(context& c);
 // The category views of chart_data.
 struct category_data {
   std::vector<std::string> labels;
-  std::vector<protocol::named_series> series;  // every series has labels.size() values
+  std::vector<data_series> series;  // every series has labels.size() values
 };
 // labels + values (or the first of series). Throws script_error when empty.
 category_data one_series(const chart_spec& spec);

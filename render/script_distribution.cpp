@@ -7,27 +7,27 @@
 namespace aw::render::detail {
 namespace {
 
-std::vector<protocol::named_series> groups_of(const chart_spec& spec) {
-  std::vector<protocol::named_series> groups;
+std::vector<data_series> groups_of(const chart_spec& spec) {
+  std::vector<data_series> groups;
   for (const auto& g : spec.data.groups) {
     if (g.values.empty()) continue;
     for (double v : g.values) require_finite(v, "sample");
     groups.push_back(g);
   }
   if (groups.empty()) {
-    throw script_error(std::string(protocol::to_string(spec.type)) +
+    throw script_error(std::string(name_of(spec.kind)) +
                        " needs data.groups (samples)");
   }
-  if (groups.size() > protocol::max_series) groups.resize(protocol::max_series);
+  if (groups.size() > max_drawn_series) groups.resize(max_drawn_series);
   return groups;
 }
 
-std::string group_name(const protocol::named_series& g, std::size_t i) {
+std::string group_name(const data_series& g, std::size_t i) {
   std::string name = clean_text(g.name, 40);
   return name.empty() ? "Group " + std::to_string(i + 1) : name;
 }
 
-void min_max(const std::vector<protocol::named_series>& groups, double& lo, double& hi) {
+void min_max(const std::vector<data_series>& groups, double& lo, double& hi) {
   lo = hi = groups[0].values[0];
   for (const auto& g : groups) {
     for (double v : g.values) lo = std::min(lo, v), hi = std::max(hi, v);
@@ -42,7 +42,7 @@ double quantile(std::vector<double> v, double q) {
   return v[below] + (v[above] - v[below]) * (pos - below);
 }
 
-void write_samples(context& c, const std::vector<protocol::named_series>& groups) {
+void write_samples(context& c, const std::vector<data_series>& groups) {
   for (std::size_t i = 0; i < groups.size(); ++i) {
     write_block_start(c, "$G" + std::to_string(i));
     for (double v : groups[i].values) c.out << num(v) << '\n';
@@ -50,7 +50,7 @@ void write_samples(context& c, const std::vector<protocol::named_series>& groups
   }
 }
 
-void write_group_ticks(context& c, const std::vector<protocol::named_series>& groups) {
+void write_group_ticks(context& c, const std::vector<data_series>& groups) {
   std::vector<std::string> names;
   std::vector<double> positions;
   for (std::size_t i = 0; i < groups.size(); ++i) {

@@ -7,7 +7,7 @@
 namespace aw::render::detail {
 namespace {
 
-const std::vector<protocol::point>& points_of(const chart_spec& spec, const char* type) {
+const std::vector<xy_point>& points_of(const chart_spec& spec, const char* type) {
   const auto& points = spec.data.points;
   if (points.empty()) throw script_error(std::string(type) + " needs data.points");
   for (const auto& p : points) {
@@ -60,7 +60,7 @@ void scatter(context& c) {
 }
 
 void bubble(context& c) {
-  std::vector<protocol::point> points = points_of(c.spec, "bubble_chart");
+  std::vector<xy_point> points = points_of(c.spec, "bubble_chart");
   // Big bubbles first so that small ones stay visible on top.
   std::stable_sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
     return a.size.value_or(1) > b.size.value_or(1);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# POST /agui against the real @ag-ui/client (HttpAgent), with two real servers
-# on ephemeral loopback ports: one on the fake OpenAI-compatible model
-# (tests/support/fake_openai.js, so thoughts stream and a run can be made slow),
-# and one with AUTH_SECRET set.
+# POST /agui and the resume/join/cancel endpoints against the real
+# @ag-ui/client (HttpAgent) 1.0.0 and 0.0.59, with two real servers on
+# ephemeral loopback ports, both on the fake OpenAI-compatible model
+# (tests/support/fake_openai.js, so thoughts stream and a run can be made
+# slow): one with the defaults (AGUI_DISCONNECT=continue), one with
+# AUTH_SECRET set, AGUI_DISCONNECT=cancel and EVENT_BUFFER_S=10 (a held run
+# expires within the test).
 #   agui.sh AGENTWIRE_BIN
 set -euo pipefail
 bin="$1"
@@ -34,7 +37,9 @@ trap cleanup EXIT
 aw_start_fake_model "$tmp/fake.out"
 
 secret="agui-test-secret-0123456789abcdef0123"
-aw_start_server "$bin" "$tmp/auth.log" AUTH_SECRET="$secret"
+aw_start_server "$bin" "$tmp/auth.log" AUTH_SECRET="$secret" AGUI_DISCONNECT=cancel \
+  EVENT_BUFFER_S=10 HEARTBEAT_S=1 \
+  "${AW_FAKE_MODEL_ENV[@]}"
 auth_pid="$AW_SERVER_PID"
 auth_data="$AW_SERVER_DATA_DIR"
 auth_port="$AW_SERVER_PORT"
@@ -43,7 +48,7 @@ token="$(AUTH_SECRET="$secret" "$bin" token --user alice --ttl 600)"
 aw_start_server "$bin" "$tmp/server.log" "${AW_FAKE_MODEL_ENV[@]}"
 
 rc=0
-AGUI_BASE="http://127.0.0.1:$AW_SERVER_PORT" AGUI_AUTH_BASE="http://127.0.0.1:$auth_port" \
-  AGUI_TOKEN="$token" timeout 150 node "$client/agui_test.js" || rc=$?
+AGUI_ONLY="${AGUI_ONLY:-}" AGUI_BASE="http://127.0.0.1:$AW_SERVER_PORT" AGUI_AUTH_BASE="http://127.0.0.1:$auth_port" \
+  AGUI_TOKEN="$token" timeout 150 node --experimental-websocket "$client/agui_test.js" || rc=$?
 aw_show_logs_if_failed "$rc" "$tmp/server.log:40" "$tmp/auth.log:10"
 exit "$rc"

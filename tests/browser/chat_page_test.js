@@ -62,7 +62,9 @@ function runState(page, correlationId) {
       count: runs.length,
       status: r ? r.dataset.status : '',
       types: r ? [...r.querySelectorAll('li.ev')].map((e) => e.dataset.type) : [],
-      seqs: r ? [...r.querySelectorAll('li.ev')].map((e) => Number(e.dataset.seq)) : [],
+      // A line of streamed pieces (partial thoughts) holds all their seqs in data-seqs.
+      seqs: r ? [...r.querySelectorAll('li.ev')].flatMap((e) => (e.dataset.seqs
+        ? e.dataset.seqs.split(' ').map(Number) : [Number(e.dataset.seq)])) : [],
       imageLoaded: !!(img && img.complete && img.naturalWidth > 0),
       stats: r ? r.querySelectorAll('.stats .stat').length : 0,
       stream: r && !r.querySelector('p.stream').hidden ? r.querySelector('p.stream').textContent : '',
@@ -181,7 +183,8 @@ async function main() {
     });
 
     await check('nothing is shown twice across the page', async () => {
-      const all = await page.$$eval('#log li.ev', (es) => es.map((e) => Number(e.dataset.seq)));
+      const all = await page.$$eval('#log li.ev', (es) => es.flatMap((e) => (e.dataset.seqs
+        ? e.dataset.seqs.split(' ').map(Number) : [Number(e.dataset.seq)])));
       assert.equal(new Set(all).size, all.length, `duplicate seq in ${all}`);
       assert.deepEqual(all, all.map((_, i) => i + 1), 'seq 1..N, each once, in order');
       assert.equal(await page.$$eval('#log li.run', (rs) => rs.length), 2);
@@ -233,8 +236,9 @@ async function main() {
       const s = await runState(modelPage, cid);
       assert.equal(s.status, 'success', s.error);
       assertTimeline(s.types, 'model run');
-      // The fake model streams its JSON answer in small pieces; the page joins them.
-      assert.match(s.stream, /Model revenue 2024/, `streamed text: ${s.stream.slice(0, 200)}`);
+      // The fake model streams its answer in small pieces; the page joins the prose (never the JSON).
+      assert.match(s.stream, /The model says revenue rose through the year\./, `streamed text: ${s.stream.slice(0, 200)}`);
+      assert.doesNotMatch(s.stream, /Model revenue 2024/, 'the structure is not streamed');
       assert.ok(s.partials >= 1, 'the streamed pieces are grouped on a timeline line');
       await until('its chart', async () => (await runState(modelPage, cid)).imageLoaded);
     });

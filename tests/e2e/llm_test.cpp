@@ -34,8 +34,9 @@ std::vector<std::string> openai_env(const std::string& base_url,
 
 struct run_result {
   std::vector<frame> frames;
-  const rapidjson::Value* done = nullptr;      // agent_completed data
-  const rapidjson::Value* llm_tool = nullptr;  // tool_completed of the LLM step
+  const rapidjson::Value* done = nullptr;       // agent_completed data
+  const rapidjson::Value* llm_tool = nullptr;   // tool_completed of the LLM step
+  const rapidjson::Value* plan_tool = nullptr;  // tool_completed of plan_chart
   int partials = 0;
   std::string partial_text;
   std::string log;
@@ -65,6 +66,7 @@ void run_once(std::vector<std::string> env, const std::string& content, run_resu
     std::string tool = data.HasMember("tool") ? str(data["tool"]) : "";
     bool llm_step = tool == "generate_data" || tool == "prepare_data";
     if (f->type() == "tool_completed" && llm_step) out.llm_tool = &data;
+    if (f->type() == "tool_completed" && tool == "plan_chart") out.plan_tool = &data;
     if (f->type() == "agent_thinking" && data.HasMember("partial") && data["partial"].GetBool()) {
       ++out.partials;
       out.partial_text += str(data["thought"]);
@@ -91,10 +93,17 @@ TEST_CASE("openai: streamed partial thoughts, then success with model and tokens
   REQUIRE(str((*r.done)["status"]) == "success");
   CHECK(provider(r) == "openai");
   CHECK(str((*r.done)["response"]["metadata"]["title"]) == "Model revenue 2024");
-  // The whole answer was streamed, in batches rather than one event per 5-byte chunk.
+  // The model's prose was streamed (reasoning, then narrative), in batches rather than one
+  // event per 5-byte chunk, and never its JSON (issue #16 item 6).
   CHECK(r.partials >= 1);
   CHECK(r.partials < 20);
-  CHECK(r.partial_text.find("Model revenue 2024") != std::string::npos);
+  CHECK(r.partial_text ==
+        "The request asks how revenue moved from quarter to quarter in 2024, so one bar for each "
+        "quarter shows the level of every quarter and the change between them at a glance, which "
+        "is what a reader wants here.\n\n"
+        "The model says revenue rose through the year.");
+  CHECK(r.partial_text.find("Model revenue 2024") == std::string::npos);
+  CHECK(r.partial_text.find('{') == std::string::npos);
   const auto& result = (*r.llm_tool)["result"];
   CHECK(str(result["model"]) == "fake-model");
   CHECK(result["tokens_in"].GetInt() == 123);
@@ -104,7 +113,7 @@ TEST_CASE("openai: streamed partial thoughts, then success with model and tokens
   CHECK(fake->requests("normal") == 1);
 }
 
-TEST_CASE("openai: slow chunks arrive as several partial thoughts; user data is kept") {
+TEST_CASE("openai: slow chunks arrive as several partial thoughts, user data is kept") {
   auto fake = start_fake();
   run_result r;
   run_once(openai_env(fake->base_url("/slow")), "Revenue by quarter", r,
@@ -215,4 +224,62 @@ TEST_CASE("openai: a missing OPENAI_API_KEY stops the start with a clear message
   server_process server({"LLM_PROVIDER=openai", "OPENAI_API_KEY="});
   CHECK_FALSE(server.wait_listening(std::chrono::seconds(10)));
   CHECK(server.log().find("OPENAI_API_KEY") != std::string::npos);
+}
+
+TEST_CASE("builtin: the request is understood and the narrative streams as prose, never JSON") {
+  run_result r;
+  run_once({}, "Top 7 sales reps by closed revenue", r);
+  REQUIRE(str((*r.done)["status"]) == "success");
+  const auto& response = (*r.done)["response"];
+  CHECK(provider(r) == "builtin");
+  CHECK(str(response["metadata"]["chart_type"]) == "bar_chart_horizontal");
+  CHECK(response["data"]["labels"].Size() == 7);
+  // The pieces are the narrative's words, in order: joined they are the narrative.
+  CHECK(r.partials >= 2);
+  CHECK(r.partial_text == str(response["narrative"]));
+  CHECK(r.partial_text.find('{') == std::string::npos);
+  CHECK(r.partial_text.find("chart_type") == std::string::npos);
+  REQUIRE(r.plan_tool);
+  CHECK(str((*r.plan_tool)["result"]["decided_by"]) == "builtin");
+
+  run_result preferred;
+  run_once({}, "Top 7 sales reps by closed revenue", preferred,
+           "\"chart_preference\":\"pie_chart\"");
+  REQUIRE(preferred.plan_tool);
+  CHECK(str((*preferred.plan_tool)["result"]["decided_by"]) == "user");
+  CHECK(str((*preferred.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
+}
+
+TEST_CASE("openai: the model decides the type, chart_preference wins, an invalid type falls back") {
+  auto fake = start_fake();
+  // The built-in plan is a pie; the fake model answers bar_chart_vertical.
+  run_result decided;
+  run_once(openai_env(fake->base_url()), "Share of sales by region", decided);
+  REQUIRE(decided.plan_tool);
+  const auto& plan = (*decided.plan_tool)["result"];
+  CHECK(str(plan["decided_by"]) == "model");
+  CHECK(str(plan["chart_type"]) == "bar_chart_vertical");
+  CHECK(str(plan["builtin_plan"]) == "pie_chart");
+  CHECK(str((*decided.done)["response"]["metadata"]["chart_type"]) == "bar_chart_vertical");
+
+  run_result preferred;
+  run_once(openai_env(fake->base_url()), "Share of sales by region", preferred,
+           "\"chart_preference\":\"pie_chart\"");
+  REQUIRE(preferred.plan_tool);
+  CHECK(str((*preferred.plan_tool)["result"]["decided_by"]) == "user");
+  CHECK(str((*preferred.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
+
+  // The repair mode answers chart_type "not_a_chart": the built-in plan stays, a thought says so.
+  run_result invalid;
+  run_once(openai_env(fake->base_url("/repair")), "Share of sales by region", invalid);
+  REQUIRE(invalid.plan_tool);
+  CHECK(str((*invalid.plan_tool)["result"]["decided_by"]) == "builtin");
+  CHECK(str((*invalid.done)["response"]["metadata"]["chart_type"]) == "pie_chart");
+  bool said = false;
+  for (const auto* f : run_events(invalid.frames, "c-1"))
+    if (f->type() == "agent_thinking" &&
+        str((*f)["data"]["thought"]).find("keeping the built-in plan pie_chart") !=
+            std::string::npos)
+      said = true;
+  CHECK(said);
 }

@@ -3,7 +3,7 @@
 // chunk format. The mode comes from the URL prefix (/slow/v1/...) or from a
 // marker "fake:MODE" in the user's content:
 //   normal     many small chunks, then usage and [DONE]
-//   slow       a few chunks 150 ms apart
+//   slow       ten chunks 150 ms apart
 //   ratelimit  odd-numbered requests get 429 with Retry-After: 1, others normal
 //   error500   always 500
 //   malformed  streams text that is not JSON
@@ -53,11 +53,13 @@ function answerText(mode, content) {
     }).replace('"NaN"', 'NaN');
   }
   return JSON.stringify({
+    // Longer than one 200-character batch: the prose reaches a chat in several pieces.
+    reasoning: 'The request asks how revenue moved from quarter to quarter in 2024, so one bar for each quarter shows the level of every quarter and the change between them at a glance, which is what a reader wants here.',
+    narrative: 'The model says revenue rose through the year.',
     title: 'Model revenue 2024', x_label: 'Quarter', y_label: 'Revenue (USD)',
     chart_type: 'bar_chart_vertical', labels: ['Q1', 'Q2', 'Q3', 'Q4'],
     values: [45000, 50000, 50000, 61000],
-    insights: ['Revenue grew 35.6% from Q1 to Q4', 'Q4 was the strongest quarter at 61000'],
-    narrative: 'The model says revenue rose through the year.'
+    insights: ['Revenue grew 35.6% from Q1 to Q4', 'Q4 was the strongest quarter at 61000']
   });
 }
 
@@ -70,7 +72,8 @@ function chunk(content, finish) {
 
 function stream(res, mode, text, withUsage) {
   res.writeHead(200, {'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache'});
-  const size = mode === 'slow' ? Math.ceil(text.length / 4) : 5;
+  // slow: ten pieces 150 ms apart, so the prose at the start arrives in several of them.
+  const size = mode === 'slow' ? Math.ceil(text.length / 10) : 5;
   const pieces = [];
   for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
   const delay = mode === 'slow' ? 150 : 0;

@@ -196,7 +196,7 @@ TEST_CASE("history writer: rows reach a SQLite store, in batches") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("history writer: a failing store sets store_up false; rows go in once it recovers") {
+TEST_CASE("history writer: a failing store sets store_up false, rows go in once it recovers") {
   writer_fixture w;
   w.fake->down = true;
   for (int i = 0; i < 10; ++i) caf::anon_send(w.writer, row("r" + std::to_string(i)));

@@ -52,7 +52,7 @@ TEST_CASE("a worker whose gnuplot cannot start does not count as up") {
   // A render is answered with an error, and the worker still does not count.
   caf::scoped_actor self{system};
   render::chart_spec spec;
-  spec.type = protocol::chart_type::bar_chart_vertical;
+  spec.kind = aw::render::chart_kind::bar_chart_vertical;
   spec.data.labels = {"a"};
   spec.data.values = {1};
   self->request(pool, std::chrono::seconds(30), actors::render_atom::value, std::string("u"), spec)

@@ -16,7 +16,7 @@ namespace {
 
 render::chart_spec bar_spec(const std::string& title, int width) {
   render::chart_spec spec;
-  spec.type = protocol::chart_type::bar_chart_vertical;
+  spec.kind = aw::render::chart_kind::bar_chart_vertical;
   spec.title = title;
   spec.data.labels = {"a", "b", "c"};
   spec.data.values = {1, 2, 3};

@@ -121,7 +121,7 @@ TEST_CASE("expired tokens fail with 'expired'") {
   CHECK(verify_hs256(secret, mint_hs256(secret, "alice", now + 1, now), now).ok);
 }
 
-TEST_CASE("exp must be a number; fractional and huge values work") {
+TEST_CASE("exp must be a number, fractional and huge values work") {
   CHECK_FALSE(verify_hs256(secret, with_payload(R"({"sub":"a","exp":"99999999999"})"), now).ok);
   CHECK_FALSE(verify_hs256(secret, with_payload(R"({"sub":"a","exp":null})"), now).ok);
   CHECK(verify_hs256(secret, with_payload(R"({"sub":"a","exp":1700000000.5})"), now).ok);

@@ -69,6 +69,19 @@ TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
   CHECK(bad.errors[0].find("PNG_PATH") != std::string::npos);
 }
 
+TEST_CASE("AGUI_DISCONNECT: continue by default, cancel on request, nothing else") {
+  auto r = load_config({}, "/nonexistent.env");
+  REQUIRE(r.errors.empty());
+  CHECK(r.cfg.agui_disconnect == "continue");
+  auto cancel = load_config({"--agui-disconnect", "cancel"}, "/nonexistent.env");
+  CHECK(cancel.errors.empty());
+  CHECK(cancel.cfg.agui_disconnect == "cancel");
+  CHECK(aw::core::config_help().find("AGUI_DISCONNECT") != std::string::npos);
+  auto bad = load_config({"--agui-disconnect", "drop"}, "/nonexistent.env");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].find("AGUI_DISCONNECT") != std::string::npos);
+}
+
 TEST_CASE("MAX_SEND_QUEUE_BYTES must leave room for one chart frame under 4x the limit") {
   auto small = load_config({"--max-send-queue-bytes", "1048576"}, "/nonexistent.env");
   REQUIRE(small.errors.size() == 1);
@@ -150,7 +163,7 @@ TEST_CASE(".env: unknown keys that look like settings get a warning with the nea
   CHECK(r.cfg.port == 8080);
 }
 
-TEST_CASE("unknown flags get the nearest flag; its value is not a second error") {
+TEST_CASE("unknown flags get the nearest flag, its value is not a second error") {
   auto r = load_config({"--prot", "9000", "--log-levl=debug"}, "/nonexistent.env");
   REQUIRE(r.errors.size() == 2);
   CHECK(r.errors[0] == "unknown argument '--prot' (did you mean --port?) (see --help)");
@@ -158,7 +171,7 @@ TEST_CASE("unknown flags get the nearest flag; its value is not a second error")
   CHECK(aw::core::nearest_name("--zzzzzz", {"--port"}).empty());
 }
 
-TEST_CASE("LOG_LEVEL in any case; HOST must be an IP address") {
+TEST_CASE("LOG_LEVEL in any case, HOST must be an IP address") {
   auto r = load_config({"--log-level", "DEBUG"}, "/nonexistent.env");
   CHECK(r.errors.empty());
   CHECK(r.cfg.log_level == "debug");

@@ -33,7 +33,7 @@ struct fake_cgroup {
 
 }  // namespace
 
-TEST_CASE("cpu.max and memory.max are parsed; 'max' and garbage mean no limit") {
+TEST_CASE("cpu.max and memory.max are parsed, 'max' and garbage mean no limit") {
   CHECK(parse_cpu_max("200000 100000\n") == doctest::Approx(2.0));
   CHECK(parse_cpu_max("150000 100000") == doctest::Approx(1.5));
   CHECK_FALSE(parse_cpu_max("max 100000\n"));

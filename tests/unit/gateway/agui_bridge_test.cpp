@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -269,4 +270,69 @@ TEST_CASE("abort ends a stream the server gives up on, once") {
 TEST_CASE("SSE framing") {
   CHECK(aw::gateway::sse_data(R"({"type":"RUN_STARTED"})") ==
         "data: {\"type\":\"RUN_STARTED\"}\n\n");
+}
+
+TEST_CASE(
+    "for a 0.0.x client a cancelled run ends with RUN_ERROR CANCELLED, nothing else changes") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  b.on_frame(f.started());
+  auto out = b.on_frame(
+      f.failed(aw::protocol::run_status::cancelled, aw::protocol::error_code::cancelled));
+  REQUIRE(!out.empty());
+  collected c;
+  c.add({aw::gateway::legacy_event(out.back())});
+  CHECK(c.types == std::vector<std::string>{"RUN_ERROR"});
+  CHECK(str(c.events[0], "code") == "CANCELLED");
+  // Every other event, a successful RUN_FINISHED included, is taken as it is.
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) CHECK(aw::gateway::legacy_event(out[i]).empty());
+  agui_bridge ok("t-1", "r-2", "tok2");
+  run_frames g;
+  g.correlation = "r-2";
+  g.token = "tok2";
+  ok.on_frame(g.started());
+  auto done = ok.on_frame(g.success());
+  CHECK(aw::gateway::legacy_event(done.back()).empty());
+}
+
+TEST_CASE("frame_seq is the seq of the agentwire event just mapped") {
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  b.on_frame(f.started());
+  CHECK(b.frame_seq() == 1);
+  b.on_frame(f.thought(thinking_stage::planning, "x"));
+  CHECK(b.frame_seq() == 2);
+  b.on_frame(R"({"type":"error","code":"TOO_MANY_RUNS","message":"m","correlation_id":"r-1"})");
+  CHECK(b.frame_seq() == 0);
+}
+
+TEST_CASE("a snapshot follows RUN_STARTED: past turns, then the request being answered") {
+  aw::store::message_record done;
+  done.run_id = "run-a";
+  done.request_json = R"({"content":"revenue by month"})";
+  done.status = "success";
+  done.response_json =
+      R"({"status":"success","response":{"narrative":"It rose.","insights":["peak in May"]}})";
+  aw::store::message_record failed;
+  failed.run_id = "run-b";
+  failed.request_json = R"({"content":"costs"})";
+  failed.status = "error";
+  std::string messages = aw::gateway::agui_snapshot_messages({done, failed}, "m-9", "and now?");
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  b.set_snapshot(messages);
+  collected c;
+  c.add(b.on_frame(f.started()));
+  REQUIRE(c.types == std::vector<std::string>{"RUN_STARTED", "MESSAGES_SNAPSHOT"});
+  const auto& m = c.events[1]["messages"];
+  REQUIRE(m.Size() == 4);
+  CHECK(str(m[0], "id") == "run-a-user");
+  CHECK(str(m[0], "content") == "revenue by month");
+  CHECK(str(m[1], "role") == "assistant");
+  CHECK(str(m[1], "content") == "It rose.\n\n- peak in May");  // as the live answer reads
+  CHECK(str(m[2], "content") == "costs");                      // no answer: the run failed
+  CHECK(str(m[3], "id") == "m-9");
+  CHECK(str(m[3], "role") == "user");
+  c.add(b.on_frame(f.thought(thinking_stage::planning, "x")));
+  CHECK(std::count(c.types.begin(), c.types.end(), "MESSAGES_SNAPSHOT") == 1);
 }

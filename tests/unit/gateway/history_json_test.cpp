@@ -174,3 +174,30 @@ TEST_CASE("chart answers: nosniff always, and an SVG gets a sandboxing CSP") {
   CHECK(header(s, "Content-Security-Policy") ==
         "default-src 'none'; style-src 'unsafe-inline'; sandbox");
 }
+
+TEST_CASE("messages: a page is bounded in bytes, the rows left out are the next page") {
+  std::vector<store::message_record> rows;
+  const std::string big(1u << 20, 'x');  // about 1 MiB of request per row
+  for (int i = 0; i < 10; ++i) {
+    auto m = message("r" + std::to_string(i), 1000 + i, true);
+    m.request_json = R"({"content":")" + big + R"("})";
+    rows.push_back(m);
+  }
+  auto body = messages_json("u", "c", rows, 10, 10);
+  CHECK(body.size() <= history_page_max_bytes + (1u << 20));
+  auto d = parse(body);
+  auto n = d["messages"].Size();
+  CHECK(n >= 1);
+  CHECK(n < 10);
+  // The newest rows are listed, and the cursor is the oldest listed one.
+  CHECK(std::string(d["messages"][n - 1]["run_id"].GetString()) == "r9");
+  std::string first = d["messages"][0]["run_id"].GetString();
+  CHECK(first == "r" + std::to_string(10 - n));
+  CHECK(std::string(d["next_before_id"].GetString()) == first);
+  // One row larger than the budget is still listed on its own.
+  auto huge = message("h", 5, true);
+  huge.request_json = R"({"content":")" + std::string(history_page_max_bytes + 10, 'y') + R"("})";
+  auto one = parse(messages_json("u", "c", {huge}, 50, 51));
+  CHECK(one["messages"].Size() == 1);
+  CHECK(one["next_before"].IsNull());
+}

@@ -114,7 +114,7 @@ TEST_CASE("generation: data that does not fit the type falls back to builtin dat
   CHECK_FALSE(analytics::check_data_fits(chart_type::pie_chart, g.data));
 }
 
-TEST_CASE("generation: the user's data is kept exactly; the model writes the texts") {
+TEST_CASE("generation: the user's data is kept exactly, the model writes the texts") {
   auto p = request("Revenue");
   protocol::chart_data d;
   d.labels = {"A", "B", "C"};

@@ -6,7 +6,7 @@
 using namespace aw::llm;
 using std::chrono::milliseconds;
 
-TEST_CASE("retry: 429, 5xx and transport errors retry; other 4xx do not") {
+TEST_CASE("retry: 429, 5xx and transport errors retry, other 4xx do not") {
   CHECK(retryable({429, false, {}}));
   CHECK(retryable({500, false, {}}));
   CHECK(retryable({503, false, {}}));

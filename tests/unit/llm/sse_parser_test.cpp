@@ -32,14 +32,14 @@ TEST_CASE("sse: an event split across reads, byte by byte") {
   CHECK(c.parser.done());
 }
 
-TEST_CASE("sse: comments and keep-alives are ignored; other fields too") {
+TEST_CASE("sse: comments and keep-alives are ignored, other fields too") {
   collector c;
   c.parser.feed(": keep-alive\n\n:ping\nevent: message\nid: 7\ndata:x\n\n");
   REQUIRE(c.events.size() == 1);
   CHECK(c.events[0] == "x");  // no space after the colon is fine
 }
 
-TEST_CASE("sse: several data lines join with newlines; finish() flushes the last event") {
+TEST_CASE("sse: several data lines join with newlines, finish() flushes the last event") {
   collector c;
   c.parser.feed("data: a\ndata: b\n\ndata: tail");
   REQUIRE(c.events.size() == 1);

@@ -161,7 +161,7 @@ TEST_CASE("a run without agent_completed is a lost run") {
   CHECK(s.completed == 1);
 }
 
-TEST_CASE("a request that never started is lost; a rejected one is not") {
+TEST_CASE("a request that never started is lost, a rejected one is not") {
   fixture f;
   f.conn->on_text(ack("alice"));
   f.conn->on_text(
@@ -225,7 +225,7 @@ TEST_CASE("two connections of a user with different streams are caught") {
   CHECK(log.count(violation::fanout_mismatch) == 1);
 }
 
-TEST_CASE("two connections with the same stream pass; a shorter one fails only when complete") {
+TEST_CASE("two connections with the same stream pass, a shorter one fails only when complete") {
   violation_log log;
   user_stream user("alice", &log);
   user.expect_request("c1");

@@ -93,7 +93,7 @@ TEST_CASE("groups of samples") {
   CHECK(d.groups[1].values == std::vector<double>{4});
 }
 
-TEST_CASE("labels may come with an extra shape alone; shapes combine") {
+TEST_CASE("labels may come with an extra shape alone, shapes combine") {
   chart_data d = parse_data(R"({"labels":["a","b"],"points":[{"x":1,"y":2}]})");
   CHECK(d.labels.size() == 2);
   CHECK(d.values.empty());

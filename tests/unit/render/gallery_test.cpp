@@ -12,7 +12,7 @@
 #include "render_test_support.hpp"
 
 using namespace aw::render;
-using aw::protocol::chart_type;
+using aw::render::chart_kind;
 
 namespace {
 
@@ -36,15 +36,15 @@ TEST_CASE("every chart type renders as PNG and SVG") {
   chart_renderer renderer;
   std::string error;
   REQUIRE_MESSAGE(renderer.start(&error), error);
-  for (chart_type type : aw::protocol::all_chart_types()) {
-    std::string name(aw::protocol::to_string(type));
+  for (chart_kind type : aw::render::all_chart_kinds()) {
+    std::string name(aw::render::name_of(type));
     CAPTURE(name);
     chart_spec spec = test::sample_spec(type);
     auto png = renderer.render(spec);
     check_png(png, 800, 500);
     save(name + ".png", png.bytes);
 
-    spec.format = aw::protocol::image_format::svg;
+    spec.format = aw::render::image_format::svg;
     auto svg = renderer.render(spec);
     REQUIRE_MESSAGE(svg.ok, svg.error);
     CHECK(test::looks_like_svg(svg.bytes));
@@ -56,13 +56,13 @@ TEST_CASE("no chart script makes gnuplot complain, not even a warning") {
   gnuplot_process process;
   std::string path = "/tmp/aw-render-quiet-" + std::to_string(getpid());
   for (const char* theme : {"modern", "dark"}) {
-    for (chart_type type : aw::protocol::all_chart_types()) {
-      for (auto format : {aw::protocol::image_format::png, aw::protocol::image_format::svg}) {
+    for (chart_kind type : aw::render::all_chart_kinds()) {
+      for (auto format : {aw::render::image_format::png, aw::render::image_format::svg}) {
         chart_spec spec = test::sample_spec(type);
-        spec.theme.name = theme;
+        spec.colours = aw::render::theme_palette(theme);
         spec.format = format;
         auto run = process.run(build_script(spec, path), std::chrono::seconds(20));
-        CAPTURE(aw::protocol::to_string(type));
+        CAPTURE(aw::render::name_of(type));
         CAPTURE(theme);
         REQUIRE(run.ok);
         std::string all;
@@ -78,22 +78,17 @@ TEST_CASE("themes: dark, corporate, minimal, vibrant and custom colours") {
   chart_renderer renderer;
   struct variant {
     const char* theme;
-    chart_type type;
+    chart_kind type;
   };
   for (variant v :
-       {variant{"dark", chart_type::bar_chart_grouped}, variant{"dark", chart_type::pie_chart},
-        variant{"dark", chart_type::heatmap}, variant{"dark", chart_type::line_chart_multi},
-        variant{"corporate", chart_type::bar_chart_stacked},
-        variant{"minimal", chart_type::line_chart}, variant{"vibrant", chart_type::donut_chart},
-        variant{"custom", chart_type::bar_chart_grouped}}) {
+       {variant{"dark", chart_kind::bar_chart_grouped}, variant{"dark", chart_kind::pie_chart},
+        variant{"dark", chart_kind::heatmap}, variant{"dark", chart_kind::line_chart_multi},
+        variant{"corporate", chart_kind::bar_chart_stacked},
+        variant{"minimal", chart_kind::line_chart}, variant{"vibrant", chart_kind::donut_chart},
+        variant{"custom", chart_kind::bar_chart_grouped}}) {
     chart_spec spec = test::sample_spec(v.type);
-    spec.theme.name = v.theme;
-    if (spec.theme.name == "custom") {
-      spec.theme.primary = "#7C3AED";
-      spec.theme.secondary = "#DB2777";
-      spec.theme.tertiary = "#0891B2";
-    }
-    std::string name = std::string(v.theme) + "-" + std::string(aw::protocol::to_string(v.type));
+    spec.colours = aw::render::theme_palette(v.theme, {"#7C3AED", "#DB2777", "#0891B2"});
+    std::string name = std::string(v.theme) + "-" + std::string(aw::render::name_of(v.type));
     CAPTURE(name);
     auto out = renderer.render(spec);
     check_png(out, 800, 500);
@@ -104,13 +99,13 @@ TEST_CASE("themes: dark, corporate, minimal, vibrant and custom colours") {
 TEST_CASE("extreme sizes: 200x200 and 4000x300") {
   chart_renderer renderer;
   for (auto size : {std::pair{200, 200}, std::pair{4000, 300}}) {
-    for (chart_type type : {chart_type::bar_chart_vertical, chart_type::pie_chart,
-                            chart_type::heatmap, chart_type::line_chart_multi}) {
+    for (chart_kind type : {chart_kind::bar_chart_vertical, chart_kind::pie_chart,
+                            chart_kind::heatmap, chart_kind::line_chart_multi}) {
       chart_spec spec = test::sample_spec(type);
       spec.width = size.first;
       spec.height = size.second;
       std::string name = std::to_string(size.first) + "x" + std::to_string(size.second) + "-" +
-                         std::string(aw::protocol::to_string(type));
+                         std::string(aw::render::name_of(type));
       CAPTURE(name);
       auto out = renderer.render(spec);
       check_png(out, size.first, size.second);
@@ -121,7 +116,7 @@ TEST_CASE("extreme sizes: 200x200 and 4000x300") {
 
 TEST_CASE("many categories and long labels stay readable") {
   chart_renderer renderer;
-  chart_spec spec = test::sample_spec(chart_type::bar_chart_vertical);
+  chart_spec spec = test::sample_spec(chart_kind::bar_chart_vertical);
   spec.data.labels.clear();
   spec.data.values.clear();
   for (int i = 0; i < 60; ++i) {
@@ -132,12 +127,12 @@ TEST_CASE("many categories and long labels stay readable") {
   check_png(out, 800, 500);
   save("many-bar_chart_vertical.png", out.bytes);
 
-  spec.type = chart_type::line_chart;
+  spec.kind = chart_kind::line_chart;
   out = renderer.render(spec);
   check_png(out, 800, 500);
   save("many-line_chart.png", out.bytes);
 
-  spec.type = chart_type::pie_chart;
+  spec.kind = chart_kind::pie_chart;
   out = renderer.render(spec);
   check_png(out, 800, 500);
   save("many-pie_chart.png", out.bytes);

@@ -19,7 +19,7 @@
 #include "render_test_support.hpp"
 
 using namespace aw::render;
-using aw::protocol::chart_type;
+using aw::render::chart_kind;
 
 namespace {
 
@@ -61,7 +61,7 @@ TEST_CASE("gnuplot does not inherit our descriptors") {
 
 TEST_CASE("killing gnuplot between renders: the next render restarts it") {
   chart_renderer renderer;
-  auto spec = test::sample_spec(chart_type::bar_chart_vertical);
+  auto spec = test::sample_spec(chart_kind::bar_chart_vertical);
   REQUIRE(renderer.render(spec).ok);
   long first = renderer.gnuplot_pid();
   REQUIRE(first > 0);
@@ -111,7 +111,7 @@ TEST_CASE("a missing gnuplot executable is an error, not a crash") {
   std::string error;
   CHECK_FALSE(renderer.start(&error));
   CHECK_FALSE(error.empty());
-  auto out = renderer.render(test::sample_spec(chart_type::bar_chart_vertical));
+  auto out = renderer.render(test::sample_spec(chart_kind::bar_chart_vertical));
   CHECK_FALSE(out.ok);
 }
 
@@ -129,9 +129,9 @@ TEST_CASE("the destructor ends gnuplot without a zombie") {
 TEST_CASE("one persistent process renders 50 bar charts") {
   chart_renderer renderer;
   REQUIRE(renderer.start());
-  auto spec = test::sample_spec(chart_type::bar_chart_vertical);
+  auto spec = test::sample_spec(chart_kind::bar_chart_vertical);
   long pid = renderer.gnuplot_pid();
-  for (auto format : {aw::protocol::image_format::png, aw::protocol::image_format::svg}) {
+  for (auto format : {aw::render::image_format::png, aw::render::image_format::svg}) {
     spec.format = format;
     auto begin = std::chrono::steady_clock::now();
     for (int i = 0; i < 50; ++i) {
@@ -141,7 +141,7 @@ TEST_CASE("one persistent process renders 50 bar charts") {
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-    MESSAGE("800x500 bar chart " << (format == aw::protocol::image_format::png ? "PNG" : "SVG")
+    MESSAGE("800x500 bar chart " << (format == aw::render::image_format::png ? "PNG" : "SVG")
                                  << ": " << 50 / seconds << " charts/s (" << 1000 * seconds / 50
                                  << " ms each)");
   }

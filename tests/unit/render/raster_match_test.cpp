@@ -38,7 +38,7 @@
 #include "render_test_support.hpp"
 
 using namespace aw::render;
-using aw::protocol::chart_type;
+using aw::render::chart_kind;
 using aw::test::png_pixels;
 
 namespace {
@@ -196,10 +196,10 @@ TEST_CASE("svg_raster PNGs match pngcairo's within the stated tolerance: every t
   std::string worst_name;
   int charts = 0;
   for (const char* theme : {"modern", "dark"}) {
-    for (chart_type type : aw::protocol::all_chart_types()) {
+    for (chart_kind type : aw::render::all_chart_kinds()) {
       chart_spec spec = test::sample_spec(type);
-      spec.theme.name = theme;
-      std::string name = std::string(theme) + "-" + std::string(aw::protocol::to_string(type));
+      spec.colours = aw::render::theme_palette(theme);
+      std::string name = std::string(theme) + "-" + std::string(aw::render::name_of(type));
       auto a = cairo.render(spec);
       auto b = raster.render(spec);
       REQUIRE_MESSAGE(a.ok, a.error);
@@ -222,7 +222,7 @@ TEST_CASE("svg_raster PNGs match pngcairo's within the stated tolerance: every t
 }
 
 TEST_CASE("the checks above fail for gnuplot's SVG drawn as it is (small text, serif title)") {
-  chart_spec spec = test::sample_spec(chart_type::bar_chart_vertical);
+  chart_spec spec = test::sample_spec(chart_kind::bar_chart_vertical);
   renderer_options cairo_options;
   cairo_options.png = png_path::pngcairo;
   chart_renderer cairo(cairo_options);

@@ -51,7 +51,7 @@ TEST_CASE("shift_text_baselines moves <text> tags only, never label text") {
 }
 
 TEST_CASE("scripts per target: pngcairo and svg as before, svg_for_raster sized for librsvg") {
-  chart_spec spec = test::sample_spec(aw::protocol::chart_type::pie_chart);
+  chart_spec spec = test::sample_spec(aw::render::chart_kind::pie_chart);
   std::string cairo = build_script(spec, "/tmp/x.png");
   CHECK(cairo == build_script(spec, "/tmp/x.png", script_target::pngcairo));
   CHECK(cairo.find("set terminal pngcairo") != std::string::npos);
@@ -63,7 +63,7 @@ TEST_CASE("scripts per target: pngcairo and svg as before, svg_for_raster sized 
   CHECK(raster.find("DejaVu Sans:Bold") == std::string::npos);
   CHECK(raster.find("font 'DejaVu Sans Bold,") != std::string::npos);  // font-weight="bold"
 
-  spec.format = aw::protocol::image_format::svg;
+  spec.format = aw::render::image_format::svg;
   std::string svg = build_script(spec, "/tmp/x.svg");
   CHECK(svg == build_script(spec, "/tmp/x.svg", script_target::svg));
   CHECK(svg.find(" fontscale 1 ") != std::string::npos);
@@ -72,15 +72,15 @@ TEST_CASE("scripts per target: pngcairo and svg as before, svg_for_raster sized 
 TEST_CASE("SVG output does not depend on the PNGs the same gnuplot drew before") {
   // One gnuplot per render worker serves both formats: a terminal option of
   // an svg_for_raster script (fontscale) must not carry over to SVG output.
-  chart_spec spec = test::sample_spec(aw::protocol::chart_type::bar_chart_vertical);
-  spec.format = aw::protocol::image_format::svg;
+  chart_spec spec = test::sample_spec(aw::render::chart_kind::bar_chart_vertical);
+  spec.format = aw::render::image_format::svg;
   chart_renderer fresh;
   auto expected = fresh.render(spec);
   REQUIRE_MESSAGE(expected.ok, expected.error);
 
   chart_renderer used;  // svg_raster by default
   chart_spec png = spec;
-  png.format = aw::protocol::image_format::png;
+  png.format = aw::render::image_format::png;
   auto first = used.render(png);
   REQUIRE_MESSAGE(first.ok, first.error);
   auto svg = used.render(spec);
@@ -103,9 +103,9 @@ TEST_CASE("PNG_PATH names") {
 TEST_CASE("svg_raster renderers on several threads at once draw what one thread draws") {
   // The render pool has one renderer per worker thread; librsvg, cairo,
   // pango and fontconfig then run on all of them at the same time.
-  const std::vector<aw::protocol::chart_type> types = {
-      aw::protocol::chart_type::bar_chart_vertical, aw::protocol::chart_type::pie_chart,
-      aw::protocol::chart_type::line_chart_multi, aw::protocol::chart_type::heatmap};
+  const std::vector<aw::render::chart_kind> types = {
+      aw::render::chart_kind::bar_chart_vertical, aw::render::chart_kind::pie_chart,
+      aw::render::chart_kind::line_chart_multi, aw::render::chart_kind::heatmap};
   std::vector<std::string> expected;
   {
     chart_renderer one;

@@ -11,7 +11,7 @@
 namespace aw::render::test {
 namespace {
 
-using protocol::chart_type;
+
 
 const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -46,88 +46,88 @@ void summary_from_values(chart_spec& s, std::vector<std::string> labels, std::ve
 
 }  // namespace
 
-chart_spec sample_spec(chart_type type) {
+chart_spec sample_spec(chart_kind type) {
   chart_spec s;
-  s.type = type;
-  s.title = std::string("Sample ") + std::string(protocol::to_string(type));
+  s.kind = type;
+  s.title = std::string("Sample ") + std::string(name_of(type));
   s.x_label = "Month";
   s.y_label = "Revenue (k$)";
   auto months = std::vector<std::string>(kMonths.begin(), kMonths.begin() + 8);
   switch (type) {
-    case chart_type::bar_chart_vertical:
-    case chart_type::line_chart:
-    case chart_type::area_chart:
-    case chart_type::step_chart:
+    case chart_kind::bar_chart_vertical:
+    case chart_kind::line_chart:
+    case chart_kind::area_chart:
+    case chart_kind::step_chart:
       summary_from_values(s, months, wave(8, 120, 30, 0));
       break;
-    case chart_type::bar_chart_horizontal:
+    case chart_kind::bar_chart_horizontal:
       s.x_label = "Sales";
       s.y_label = "";
       summary_from_values(
           s, {"North America", "Europe", "Asia Pacific", "Latin America", "Middle East", "Africa"},
           {4200, 3100, 2800, 1200, 900, 450});
       break;
-    case chart_type::pie_chart:
-    case chart_type::donut_chart:
+    case chart_kind::pie_chart:
+    case chart_kind::donut_chart:
       summary_from_values(s, {"Search", "Direct", "Social", "Email", "Referral"},
                           {42, 23, 17, 11, 7});
       break;
-    case chart_type::funnel_chart:
+    case chart_kind::funnel_chart:
       s.x_label = s.y_label = "";
       summary_from_values(s, {"Visitors", "Sign-ups", "Trials", "Purchases", "Renewals"},
                           {12000, 5400, 2100, 900, 610});
       break;
-    case chart_type::waterfall_chart:
+    case chart_kind::waterfall_chart:
       summary_from_values(s, {"Start", "Sales", "Services", "Refunds", "Costs", "Tax"},
                           {500, 320, 140, -80, -260, -95});
       break;
-    case chart_type::pareto_chart:
+    case chart_kind::pareto_chart:
       s.x_label = "Defect";
       s.y_label = "Count";
       summary_from_values(s, {"Scratch", "Dent", "Crack", "Stain", "Chip", "Other"},
                           {18, 72, 9, 35, 27, 4});
       break;
-    case chart_type::radar_chart:
+    case chart_kind::radar_chart:
       s.data.labels = {"Speed", "Quality", "Cost", "Support", "Features", "Design"};
       s.data.series = {{"Product A", {8, 7, 5, 9, 6, 7}}, {"Product B", {6, 9, 7, 5, 8, 6}}};
       break;
-    case chart_type::bar_chart_grouped:
-    case chart_type::bar_chart_stacked:
-    case chart_type::line_chart_multi:
-    case chart_type::area_chart_stacked:
+    case chart_kind::bar_chart_grouped:
+    case chart_kind::bar_chart_stacked:
+    case chart_kind::line_chart_multi:
+    case chart_kind::area_chart_stacked:
       s.data.labels = {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6"};
       s.data.series = {{"Hardware", {40, 52, 61, 58, 70, 76}},
                        {"Software", {25, 31, 38, 47, 52, 66}},
                        {"Services", {12, 18, 17, 24, 29, 33}}};
       break;
-    case chart_type::combo_bar_line:
+    case chart_kind::combo_bar_line:
       s.data.labels = months;
       s.data.series = {{"Revenue", wave(8, 200, 40, 0)}, {"Margin %", wave(8, 30, 6, 1)}};
       s.y_label = "Revenue";
       break;
-    case chart_type::scatter_plot:
-    case chart_type::bubble_chart: {
+    case chart_kind::scatter_plot:
+    case chart_kind::bubble_chart: {
       s.x_label = "Ad spend";
       s.y_label = "Conversions";
-      auto xs = samples(type == chart_type::scatter_plot ? 120 : 14, 50, 15, 7);
+      auto xs = samples(type == chart_kind::scatter_plot ? 120 : 14, 50, 15, 7);
       auto noise = samples(xs.size(), 0, 8, 11);
       for (std::size_t i = 0; i < xs.size(); ++i) {
-        protocol::point p{xs[i], 1.5 * xs[i] + noise[i], std::nullopt};
-        if (type == chart_type::bubble_chart) p.size = 5 + (i * 37) % 60;
+        xy_point p{xs[i], 1.5 * xs[i] + noise[i], std::nullopt};
+        if (type == chart_kind::bubble_chart) p.size = 5 + (i * 37) % 60;
         s.data.points.push_back(p);
         s.data.labels.push_back(std::to_string(i + 1));
         s.data.values.push_back(p.y);
       }
       break;
     }
-    case chart_type::histogram:
+    case chart_kind::histogram:
       s.x_label = "Response time (ms)";
       s.y_label = "";
       s.data.groups = {{"latency", samples(400, 230, 40, 3)}};
       s.data.values = s.data.groups[0].values;
       break;
-    case chart_type::box_plot:
-    case chart_type::violin_plot:
+    case chart_kind::box_plot:
+    case chart_kind::violin_plot:
       s.x_label = "Region";
       s.y_label = "Order value";
       s.data.groups = {{"North", samples(80, 100, 15, 1)},
@@ -136,7 +136,7 @@ chart_spec sample_spec(chart_type type) {
                        {"West", samples(80, 95, 30, 9)}};
       for (const auto& g : s.data.groups) s.data.series.push_back(g);
       break;
-    case chart_type::heatmap:
+    case chart_kind::heatmap:
       s.x_label = "Hour";
       s.y_label = "";
       s.data.row_labels = {"Mon", "Tue", "Wed", "Thu", "Fri"};
@@ -150,14 +150,14 @@ chart_spec sample_spec(chart_type type) {
       s.data.labels = s.data.row_labels;
       for (const auto& row : s.data.matrix) s.data.values.push_back(row[0]);
       break;
-    case chart_type::candlestick_chart: {
+    case chart_kind::candlestick_chart: {
       s.x_label = "Day";
       s.y_label = "Price";
       double price = 100;
       auto moves = samples(20, 0.3, 2.5, 4);
       for (std::size_t i = 0; i < moves.size(); ++i) {
         double open = price, close = price + moves[i];
-        protocol::candle k{"D" + std::to_string(i + 1), open, std::max(open, close) + 1.2 + (i % 3),
+        ohlc k{"D" + std::to_string(i + 1), open, std::max(open, close) + 1.2 + (i % 3),
                            std::min(open, close) - 1.0 - (i % 2), close};
         s.data.candles.push_back(k);
         s.data.labels.push_back(k.label);

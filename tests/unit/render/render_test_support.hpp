@@ -10,7 +10,7 @@
 namespace aw::render::test {
 
 // A spec of `type` with its data shape filled in (and the summary view).
-chart_spec sample_spec(protocol::chart_type type);
+chart_spec sample_spec(chart_kind type);
 
 // PNG decoding: tests/support/png_check.hpp (shared with the e2e tests).
 using aw::test::decode_png;

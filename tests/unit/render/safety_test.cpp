@@ -13,7 +13,7 @@
 #include "render_test_support.hpp"
 
 using namespace aw::render;
-using aw::protocol::chart_type;
+using aw::render::chart_kind;
 
 namespace {
 
@@ -48,8 +48,8 @@ TEST_CASE("a hostile title, labels and series names render literally") {
   std::string hostile = "Q3 'it''s' \"quoted\"\n^_{}@& $x `touch " + std::string(pwned) +
                         "` '; system(\"touch " + pwned + "\") ; print '";
   chart_renderer renderer;
-  for (chart_type type : {chart_type::bar_chart_vertical, chart_type::bar_chart_grouped,
-                          chart_type::pie_chart, chart_type::heatmap, chart_type::box_plot}) {
+  for (chart_kind type : {chart_kind::bar_chart_vertical, chart_kind::bar_chart_grouped,
+                          chart_kind::pie_chart, chart_kind::heatmap, chart_kind::box_plot}) {
     chart_spec spec = test::sample_spec(type);
     spec.title = hostile;
     spec.x_label = hostile;
@@ -59,10 +59,10 @@ TEST_CASE("a hostile title, labels and series names render literally") {
     for (auto& g : spec.data.groups) g.name = hostile;
     if (!spec.data.row_labels.empty()) spec.data.row_labels[0] = hostile;
     auto out = renderer.render(spec);
-    CAPTURE(aw::protocol::to_string(type));
+    CAPTURE(aw::render::name_of(type));
     REQUIRE_MESSAGE(out.ok, out.error);
     CHECK(test::decode_png(out.bytes).ok);
-    if (type == chart_type::bar_chart_vertical) {
+    if (type == chart_kind::bar_chart_vertical) {
       std::ofstream(test::gallery_dir() + "/hostile-title.png", std::ios::binary) << out.bytes;
     }
   }
@@ -72,20 +72,20 @@ TEST_CASE("a hostile title, labels and series names render literally") {
 TEST_CASE("a missing data shape gives ok=false with a message") {
   chart_renderer renderer;
   struct missing {
-    chart_type type;
+    chart_kind type;
     const char* word;
   };
   for (missing m :
-       {missing{chart_type::scatter_plot, "points"}, missing{chart_type::bubble_chart, "points"},
-        missing{chart_type::histogram, "groups"}, missing{chart_type::violin_plot, "groups"},
-        missing{chart_type::heatmap, "matrix"}, missing{chart_type::candlestick_chart, "candles"},
-        missing{chart_type::bar_chart_vertical, "values"},
-        missing{chart_type::line_chart_multi, "series"}}) {
+       {missing{chart_kind::scatter_plot, "points"}, missing{chart_kind::bubble_chart, "points"},
+        missing{chart_kind::histogram, "groups"}, missing{chart_kind::violin_plot, "groups"},
+        missing{chart_kind::heatmap, "matrix"}, missing{chart_kind::candlestick_chart, "candles"},
+        missing{chart_kind::bar_chart_vertical, "values"},
+        missing{chart_kind::line_chart_multi, "series"}}) {
     chart_spec spec;
-    spec.type = m.type;
+    spec.kind = m.type;
     spec.data.labels = {"a", "b"};
     auto out = renderer.render(spec);
-    CAPTURE(aw::protocol::to_string(m.type));
+    CAPTURE(aw::render::name_of(m.type));
     CHECK_FALSE(out.ok);
     CHECK(out.error.find(m.word) != std::string::npos);
   }
@@ -93,18 +93,18 @@ TEST_CASE("a missing data shape gives ok=false with a message") {
 
 TEST_CASE("non-finite numbers and bad sizes are refused") {
   chart_renderer renderer;
-  chart_spec spec = test::sample_spec(chart_type::line_chart);
+  chart_spec spec = test::sample_spec(chart_kind::line_chart);
   spec.data.values[2] = std::numeric_limits<double>::infinity();
   auto out = renderer.render(spec);
   CHECK_FALSE(out.ok);
   CHECK(out.error.find("non-finite") != std::string::npos);
 
-  spec = test::sample_spec(chart_type::line_chart);
+  spec = test::sample_spec(chart_kind::line_chart);
   spec.width = 100;
   CHECK_FALSE(renderer.render(spec).ok);
   spec.width = 4001;
   CHECK_FALSE(renderer.render(spec).ok);
 
   // The renderer still works afterwards.
-  CHECK(renderer.render(test::sample_spec(chart_type::line_chart)).ok);
+  CHECK(renderer.render(test::sample_spec(chart_kind::line_chart)).ok);
 }

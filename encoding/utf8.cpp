@@ -1,16 +1,15 @@
-#include "protocol/utf8.hpp"
+#include "encoding/utf8.hpp"
 
-#include "protocol/parse.hpp"
-
-namespace aw::protocol {
+namespace aw::encoding {
 namespace {
 
 bool is_continuation(unsigned char c) {
   return (c & 0xC0) == 0x80;
 }
 
-// Length of the valid sequence starting at s[i], or 0 when it is invalid.
-std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = at(i);
   std::size_t left = s.size() - i;
@@ -35,8 +34,6 @@ std::size_t valid_sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-}  // namespace
-
 bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -44,24 +41,24 @@ bool is_valid_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    std::size_t n = valid_sequence_length(s, i);
+    std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) return false;
     i += n;
   }
   return true;
 }
 
-std::string to_valid_utf8(std::string_view s) {
+std::string to_valid_utf8(std::string_view s, bool drop_nul) {
   std::string out;
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    std::size_t n = valid_sequence_length(s, i);
+    std::size_t n = utf8_sequence_length(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
     } else {
-      out.append(s.data() + i, n);
+      if (!(drop_nul && s[i] == '\0')) out.append(s.data() + i, n);
       i += n;
     }
   }
@@ -85,4 +82,11 @@ std::size_t utf8_length(std::string_view s) {
   return count;
 }
 
-}  // namespace aw::protocol
+std::string_view utf8_cut_bytes(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && is_continuation(static_cast<unsigned char>(s[cut]))) --cut;
+  return s.substr(0, cut);
+}
+
+}  // namespace aw::encoding

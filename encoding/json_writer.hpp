@@ -1,4 +1,6 @@
-// Helpers for writing server frames with RapidJSON (internal to protocol/).
+// The one way JSON is written: RapidJSON's writer with helpers for strings
+// (always valid UTF-8), numbers (integers stay integers, NaN becomes null) and
+// raw JSON values. Every frame, record and HTTP body goes through these.
 #pragma once
 
 #include <string>
@@ -7,22 +9,22 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-namespace aw::protocol::json_write {
+namespace aw::encoding {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 std::string take(const rapidjson::StringBuffer& buffer);
 
 // Strings are written as valid UTF-8 whatever comes in: invalid sequences
 // become U+FFFD, so a frame is always valid JSON.
-void write_string(writer& w, std::string_view s);
+void write_string(json_writer& w, std::string_view s);
 
 // Integral values below 2^53 as integers (45000, not 45000.0), others as the
 // shortest round-trip form; NaN and infinities (never valid JSON) as null.
-void write_number(writer& w, double x);
+void write_number(json_writer& w, double x);
 
 // `json` must be one serialised JSON value; an empty one is written as `fallback`.
-void write_raw(writer& w, std::string_view json, rapidjson::Type type,
+void write_raw(json_writer& w, std::string_view json, rapidjson::Type type,
                std::string_view fallback = "null");
 
-}  // namespace aw::protocol::json_write
+}  // namespace aw::encoding

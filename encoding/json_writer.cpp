@@ -1,17 +1,17 @@
-#include "protocol/json_write.hpp"
+#include "encoding/json_writer.hpp"
 
 #include <cmath>
 #include <cstdint>
 
-#include "protocol/utf8.hpp"
+#include "encoding/utf8.hpp"
 
-namespace aw::protocol::json_write {
+namespace aw::encoding {
 
 std::string take(const rapidjson::StringBuffer& buffer) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-void write_string(writer& w, std::string_view s) {
+void write_string(json_writer& w, std::string_view s) {
   if (is_valid_utf8(s)) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
     return;
@@ -20,7 +20,7 @@ void write_string(writer& w, std::string_view s) {
   w.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()));
 }
 
-void write_number(writer& w, double x) {
+void write_number(json_writer& w, double x) {
   constexpr double kTwoTo53 = 9007199254740992.0;
   if (!std::isfinite(x)) {
     w.Null();
@@ -31,9 +31,9 @@ void write_number(writer& w, double x) {
   }
 }
 
-void write_raw(writer& w, std::string_view json, rapidjson::Type type, std::string_view fallback) {
+void write_raw(json_writer& w, std::string_view json, rapidjson::Type type, std::string_view fallback) {
   if (json.empty()) json = fallback;
   w.RawValue(json.data(), json.size(), type);
 }
 
-}  // namespace aw::protocol::json_write
+}  // namespace aw::encoding
