@@ -281,4 +281,34 @@ CAF_TEST(drain then shutdown) {
   CAF_CHECK(all_tools_closed(read_run(out.frames)));
 }
 
+// With a model and no chart_preference, the model decides the type while
+// plan_chart is open (the `choosing` state); generating reuses its answer.
+CAF_TEST(model chooses the type) {
+  cfg->llm_provider = "openai";
+  start(step_mode::answer, step_mode::answer);
+  auto r = read_run(out.frames);
+  CAF_CHECK_EQUAL(r.completed, 1);
+  CAF_CHECK_EQUAL(r.status, "success");
+  CAF_CHECK_EQUAL(r.tools_started, 3);
+  CAF_CHECK(all_tools_closed(r));
+  CAF_CHECK_EQUAL(r.partial_thoughts, 1);  // streamed while choosing
+}
+
+CAF_TEST(cancel while the model chooses) {
+  cfg->llm_provider = "openai";
+  start(step_mode::hang, step_mode::answer);
+  CAF_CHECK_EQUAL(read_run(out.frames).tools_started, 1);  // plan_chart, still open
+  self->send(session, cancel_atom::value, conn_id{1}, std::string("c1"));
+  sched.run();
+  auto r = read_run(out.frames);
+  CAF_CHECK_EQUAL(r.completed, 1);
+  CAF_CHECK_EQUAL(r.status, "cancelled");
+  CAF_CHECK(all_tools_closed(r));
+  late_answer();
+  sched.advance_time(std::chrono::seconds(120));
+  sched.run();
+  CAF_CHECK_EQUAL(read_run(out.frames).completed, 1);
+  CAF_CHECK(all_tools_closed(read_run(out.frames)));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
