@@ -1,10 +1,11 @@
 // Rendered images for GET /charts/{id}: the hot ones in memory, bounded in
 // bytes (least recently used go first), and, once persist_to() was called,
-// every one also on disk under DATA_DIR/charts (the files below), so a
+// every one also on disk under DATA_DIR/charts (store/chart_disk.hpp:
+// one file per distinct image, a sidecar per chart id, byte quotas), so a
 // chart_url keeps working after eviction and after a restart. Thread-safe:
 // actors put, the gateway gets; put() only queues the disk write, which a
-// thread of the store's own does (it also removes files past the retention,
-// at once and then hourly).
+// thread of the store's own does (it also indexes the directory at start and
+// removes charts past the retention, at once and then hourly).
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include "actors/lru_cache.hpp"
+#include "store/chart_disk.hpp"
 
 namespace aw::store {
 class history_store;
@@ -26,34 +28,8 @@ class history_store;
 
 namespace aw::actors {
 
-// ---- Chart files on disk, under DATA_DIR/charts: one image file per chart
-// ("<id>.png" or "<id>.svg") and a small sidecar ("<id>.meta": owner and
-// content type), so that auth and Content-Type survive a restart. Blocking
-// file I/O: only the store's own thread and the gateway's HTTP threads call these.
-struct chart_file {
-  std::string owner;
-  std::string content_type;
-  std::string bytes;
-};
-
-// Writes the image, then the sidecar, each through a temporary file and a
-// rename, so a reader sees a whole chart or none. False (and *error) on failure.
-bool write_chart_file(const std::string& dir, const std::string& id, const std::string& owner,
-                      const std::string& content_type, const std::string& bytes,
-                      std::string* error);
-
-// nullopt when the chart is not there (or its files are damaged, or bigger than max_bytes).
-std::optional<chart_file> read_chart_file(const std::string& dir, const std::string& id,
-                                          std::size_t max_bytes);
-
-// Removes chart files (and stray temporaries) last written before `cutoff`.
-// Returns how many charts went; bounded by `max_entries` looked at per call.
-std::int64_t remove_chart_files_before(const std::string& dir,
-                                       std::chrono::system_clock::time_point cutoff,
-                                       std::size_t max_entries = 1000000);
-
-// True for the ids chart_store makes ("ch-..."): letters, digits, '-', '_', at most 100.
-bool is_chart_id(const std::string& id);
+// The file layout and the quotas: store/chart_disk.hpp.
+using store::is_chart_id;
 
 // The chart_url handed to clients: "/charts/{id}?user_id={user}", the user
 // percent-encoded as URLSearchParams does (so a proxy hashing on
@@ -77,8 +53,13 @@ class chart_store {
   chart_store& operator=(const chart_store&) = delete;
 
   // Starts the disk thread (once; later calls do nothing). Creates `dir`.
-  // Returns false (and *error) when the directory cannot be made.
-  bool persist_to(const std::string& dir, int retention_days, std::string* error);
+  // Returns false (and *error) when the directory cannot be made. The disk
+  // thread first indexes what is in `dir` (writes queued meanwhile wait).
+  bool persist_to(const std::string& dir, int retention_days, std::string* error) {
+    return persist_to(dir, retention_days, store::chart_disk_limits{}, error);
+  }
+  bool persist_to(const std::string& dir, int retention_days, store::chart_disk_limits limits,
+                  std::string* error);
   // The same, into a store every gateway reads (history_store::keeps_charts:
   // PostgreSQL), instead of files: any gateway then serves any chart to its
   // owner. Retention is the store's (remove_older_than, with the history).
@@ -89,7 +70,7 @@ class chart_store {
                   std::shared_ptr<const std::string> bytes);
   // Memory only: never blocks on the disk.
   std::optional<stored_chart> get(const std::string& id);
-  // From disk or the store (blocking: the gateway's HTTP threads only); nullopt when
+  // From disk or the store (blocking: HTTP query workers only); nullopt when
   // not persisted or absent.
   std::optional<stored_chart> load(const std::string& id, std::size_t max_bytes) const;
   bool persistent() const;
@@ -99,6 +80,8 @@ class chart_store {
   std::int64_t files_written() const;
   std::int64_t write_failures() const;  // includes writes dropped while the queue was full
   std::int64_t files_removed() const;   // by retention
+  // The files' figures as of the disk thread's last step (zeros without files).
+  store::chart_disk_stats disk_stats() const;
 
   // Tests: true once every queued write is done (or the time is up).
   bool wait_written(std::chrono::milliseconds timeout) const;
@@ -120,6 +103,10 @@ class chart_store {
   std::string dir_;
   std::shared_ptr<store::history_store> store_;  // set: charts go there, not to dir_
   int retention_days_ = 0;
+  store::chart_disk_limits limits_;
+  std::unique_ptr<store::chart_disk> files_;  // the disk thread's alone, once made
+  store::chart_disk_stats disk_stats_;        // its copy for the readers
+  bool indexed_ = false;                      // the disk thread has scanned dir_
   std::deque<pending_write> writes_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;  // the disk thread holds a write outside the lock

@@ -68,6 +68,8 @@ struct config {
   std::string data_dir = "./data";   // SQLite file and chart files live here
   std::string store_url;             // empty: SQLite under DATA_DIR; postgresql://... for clusters
   int retention_days = 30;           // history rows and chart files older than this are removed
+  int chart_disk_mb = 1024;          // chart files under DATA_DIR/charts, in all (oldest go first)
+  int chart_disk_user_mb = 64;       // ... and per user (the user's oldest go first)
   std::string cors_origins;          // comma-separated origins allowed by CORS; "*" any; empty: none
   // cluster (issue #6)
   std::string role = "all";          // all | gateway | worker

@@ -167,6 +167,18 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   counter(out, "agentwire_chart_file_failures_total",
           "Chart images not written to disk (error or full queue).",
           static_cast<double>(g.chart_file_failures));
+  gauge(out, "agentwire_chart_disk_bytes", "Bytes of chart files under DATA_DIR/charts.",
+        static_cast<double>(g.chart_disk_bytes));
+  gauge(out, "agentwire_chart_disk_charts", "Chart ids with a file under DATA_DIR/charts.",
+        static_cast<double>(g.chart_disk_charts));
+  gauge(out, "agentwire_chart_disk_images",
+        "Image files under DATA_DIR/charts (identical charts share one).",
+        static_cast<double>(g.chart_disk_images));
+  counter(out, "agentwire_chart_disk_evictions_total",
+          "Charts removed from disk by CHART_DISK_MB or CHART_DISK_USER_MB (oldest first).",
+          static_cast<double>(g.chart_disk_evictions));
+  counter(out, "agentwire_chart_disk_expired_total", "Chart files removed by RETENTION_DAYS.",
+          static_cast<double>(g.chart_disk_expired));
   gauge(out, "agentwire_http_queue", "HTTP requests waiting for a query worker.",
         static_cast<double>(g.http_queue));
   return out;

@@ -18,6 +18,11 @@ struct gauges {
   std::int64_t chart_bytes = 0;
   std::int64_t chart_files_written = 0;
   std::int64_t chart_file_failures = 0;
+  std::int64_t chart_disk_bytes = 0;      // under DATA_DIR/charts, as the disk thread indexed them
+  std::int64_t chart_disk_charts = 0;
+  std::int64_t chart_disk_images = 0;     // image files: fewer than charts when identical
+  std::int64_t chart_disk_evictions = 0;  // charts removed by CHART_DISK_MB / CHART_DISK_USER_MB
+  std::int64_t chart_disk_expired = 0;    // charts removed by RETENTION_DAYS
   bool store_up = false;  // the writer's last write and the gateway's last ping both succeeded
   std::int64_t http_queue = 0;  // HTTP jobs waiting for a query worker
 };

@@ -69,7 +69,11 @@ void server::impl::start_http() {
     }
   }
 #endif
-  if (!shared && !svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, &error))
+  store::chart_disk_limits limits;
+  limits.total_bytes = static_cast<std::uint64_t>(cfg->chart_disk_mb) << 20;
+  limits.user_bytes = static_cast<std::uint64_t>(cfg->chart_disk_user_mb) << 20;
+  if (!shared &&
+      !svc.charts->persist_to(cfg->data_dir + "/charts", cfg->retention_days, limits, &error))
     log::error("gateway", "chart files are off: charts live in memory only", {{"error", error}});
   store_backend = backend_of(cfg->store_url);
   // Once here, before listening, so the first /health already knows; then
@@ -262,6 +266,12 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   g.chart_bytes = static_cast<std::int64_t>(svc.charts->bytes());
   g.chart_files_written = svc.charts->files_written();
   g.chart_file_failures = svc.charts->write_failures();
+  auto disk = svc.charts->disk_stats();
+  g.chart_disk_bytes = static_cast<std::int64_t>(disk.bytes);
+  g.chart_disk_charts = disk.charts;
+  g.chart_disk_images = disk.images;
+  g.chart_disk_evictions = disk.evicted;
+  g.chart_disk_expired = disk.expired;
   g.store_up = history_answers.load() && svc.stats->store_up.load();
   g.http_queue = workers ? static_cast<std::int64_t>(workers->queued()) : 0;
   // The process figures read /proc: on a query worker, not here.

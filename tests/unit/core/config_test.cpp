@@ -230,3 +230,17 @@ TEST_CASE("HOST: 127.0.0.1 by default, every interface only with AUTH_SECRET or 
   CHECK(load_config({"--host", "127.0.0.2"}, "/nonexistent.env").errors.empty());
   CHECK(load_config({"--host", "0.0.0.0", "--role", "worker"}, "/nonexistent.env").errors.empty());
 }
+
+TEST_CASE("CHART_DISK_MB and CHART_DISK_USER_MB: 1024 and 64 by default, at least 1") {
+  auto r = load_config({}, "/nonexistent.env");
+  CHECK(r.cfg.chart_disk_mb == 1024);
+  CHECK(r.cfg.chart_disk_user_mb == 64);
+  setenv("CHART_DISK_MB", "5", 1);
+  auto set = load_config({"--chart-disk-user-mb", "2"}, "/nonexistent.env");
+  unsetenv("CHART_DISK_MB");
+  REQUIRE(set.errors.empty());
+  CHECK(set.cfg.chart_disk_mb == 5);
+  CHECK(set.cfg.chart_disk_user_mb == 2);
+  auto bad = load_config({"--chart-disk-mb", "0"}, "/nonexistent.env");
+  CHECK(bad.errors.size() == 1);
+}
