@@ -57,10 +57,10 @@ struct counters {
   std::atomic<std::int64_t> store_write_failures{0};  // failed batches (retried)
   std::atomic<std::int64_t> store_dropped{0};         // rows dropped: queue full while down
   std::atomic<bool> store_up{true};                   // last write or ping succeeded
-  // render pool: its size, and the workers whose gnuplot is running (GET /health)
+  // render pool: its size, and the render threads whose gnuplot is running (GET /health)
   std::atomic<std::int64_t> render_workers{0};
   std::atomic<std::int64_t> render_workers_up{0};
-  // cluster (issue #6): worker nodes seen live by this gateway
+  // cluster (issue #6): cluster nodes seen live by this gateway
   std::atomic<std::int64_t> workers_live{0};
   std::atomic<std::int64_t> worker_lost_steps{0};     // steps whose worker died mid-step
   std::atomic<std::int64_t> worker_retried_steps{0};  // ... and were retried on another

@@ -17,7 +17,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::llm::call_result)
 namespace aw::actors {
 namespace {
 
-using llm_self = caf::stateful_actor<llm_state>;
+using llm_self = llm_actor_type::stateful_base<llm_state>;
 
 analytics::generation builtin(const protocol::analytics_payload& payload, protocol::chart_type type,
                               const std::string& provider) {
@@ -124,8 +124,8 @@ llm::client_options client_options_for(const core::config& cfg) {
 
 }  // namespace
 
-caf::behavior llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
-                        std::shared_ptr<counters> stats) {
+llm_actor_type::behavior_type llm_actor(llm_self* self, std::shared_ptr<const core::config> cfg,
+                                        std::shared_ptr<counters> stats) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.stats = stats ? std::move(stats) : std::make_shared<counters>();

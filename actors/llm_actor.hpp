@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/counters.hpp"
+#include "actors/interfaces.hpp"
 #include "core/config.hpp"
 #include "llm/client.hpp"
 #include "protocol/client_messages.hpp"
@@ -33,7 +34,7 @@ struct llm_state {
   std::unordered_map<caf::actor_addr, std::vector<std::uint64_t>> by_requester;
 };
 
-// (generate_atom, analytics_payload, chart_type, caf::actor stream_to) -> generation
+// llm_api: (generate_atom, analytics_payload, chart_type, caf::actor stream_to) -> generation
 // builtin: computed inline (local and fast). openai: the call goes to the
 // client (no thread per call); streamed text goes to `stream_to` (the run) as
 // (llm_partial_atom, std::string); the reply is delivered when the call ends,
@@ -41,7 +42,12 @@ struct llm_state {
 // A full queue (LLM_QUEUE_MAX) answers at once the same way. `stream_to` is
 // monitored: when the run ends first (cancel, timeout, a dead gateway), its
 // call is cancelled, so a transfer ends at once and a queued call is never sent.
-caf::behavior llm_actor(caf::stateful_actor<llm_state>* self,
-                        std::shared_ptr<const core::config> cfg, std::shared_ptr<counters> stats);
+// Its own type adds the message its client thread sends when a call ends.
+using llm_actor_type =
+    llm_api::extend<caf::reacts_to<llm_done_atom, std::uint64_t, llm::call_result>>;
+
+llm_actor_type::behavior_type llm_actor(llm_actor_type::stateful_pointer<llm_state> self,
+                                        std::shared_ptr<const core::config> cfg,
+                                        std::shared_ptr<counters> stats);
 
 }  // namespace aw::actors

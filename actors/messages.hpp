@@ -40,21 +40,16 @@ using emit_atom = caf::atom_constant<caf::atom("emit")>;
 // session -> itself
 using run_timeout_atom = caf::atom_constant<caf::atom("runtimeout")>;
 using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
-// run -> workers
+// run -> the actors of its steps (actors/interfaces.hpp)
 using plan_atom = caf::atom_constant<caf::atom("plan")>;
 using generate_atom = caf::atom_constant<caf::atom("generate")>;  // + stream_to actor
 using render_atom = caf::atom_constant<caf::atom("render")>;
 // LLM -> run: a batch of streamed model text, (llm_partial_atom, std::string)
 using llm_partial_atom = caf::atom_constant<caf::atom("llmpartial")>;
-// gateway -> worker node: (hello_atom, cluster version, gateway node) and
-// (heartbeat_atom) -> active steps on that worker
-using hello_atom = caf::atom_constant<caf::atom("hello")>;
-using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
-// dispatcher -> itself: try to connect to the workers that are not live
-using reconnect_atom = caf::atom_constant<caf::atom("reconnect")>;
-// LLM worker thread -> LLM actor: a model call ended
+// (The cluster's own messages are in cluster/cluster.hpp.)
+// LLM client thread -> LLM actor: a model call ended
 using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
-// start-up -> render worker: (ready_atom) -> bool, answered once its gnuplot start was tried
+// start-up -> render process actor: (ready_atom) -> bool, answered once its gnuplot start was tried
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 
 // One event of a run, before the emitter numbers and wraps it.

@@ -15,6 +15,17 @@ namespace aw::actors {
 using conn_id = std::uint64_t;
 using frame_ptr = std::shared_ptr<const std::string>;
 
+// Why a connection is closed by the server. The gateway maps each to its
+// transport's close (gateway/close_codes.hpp: a WebSocket code, an AG-UI
+// RUN_ERROR code); actors never name a code.
+enum class close_reason : std::uint8_t {
+  superseded,     // a newer connection of the same user took its place
+  slow_consumer,  // the client does not read what it is sent
+  stale,          // no traffic and no pong
+  token_expired,  // its bearer token ran out
+  shutting_down,  // the server stops
+};
+
 class outbox {
  public:
   virtual ~outbox() = default;
@@ -24,12 +35,16 @@ class outbox {
   // A resume replay: streamed as the client reads, so it never trips the
   // connection's send-queue limit by itself (PROTOCOL.md section 5, 4002).
   virtual void send_replay(conn_id conn, std::vector<frame_ptr> frames) = 0;
-  virtual void close(conn_id conn, std::uint16_t code, std::string reason) = 0;
+  virtual void close(conn_id conn, close_reason why) = 0;
 
   // A session with no connection and no run asks to be forgotten. The gateway
   // answers with retire_atom when the user indeed has no connection left;
   // otherwise it does nothing and the session stays.
   virtual void retire(const std::string& user_id, caf::actor session) = 0;
+
+  // After drain_atom: the user's session has no run left (said once, at once
+  // when it had none). The gateway closes its sockets when every user drained.
+  virtual void drained(const std::string& user_id) = 0;
 };
 
 }  // namespace aw::actors

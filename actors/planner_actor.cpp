@@ -4,7 +4,8 @@
 
 namespace aw::actors {
 
-caf::behavior planner_actor(caf::event_based_actor*, std::shared_ptr<const core::config>) {
+planner_api::behavior_type planner_actor(planner_api::pointer,
+                                         std::shared_ptr<const core::config>) {
   return {
       [](plan_atom, const protocol::analytics_payload& payload) -> analytics::chart_plan {
         return analytics::make_plan(payload);

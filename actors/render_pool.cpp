@@ -19,9 +19,9 @@
 namespace aw::actors {
 namespace {
 
-// A worker blocks while gnuplot draws; that is why it is detached (own thread).
-// Whether one worker's gnuplot runs, counted into counters::render_workers_up
-// (GET /health); shared with the worker's exit hook, which outlives its state.
+// A render thread blocks while gnuplot draws; that is why it is detached (own thread).
+// Whether one render thread's gnuplot runs, counted into counters::render_workers_up
+// (GET /health); shared with the render thread's exit hook, which outlives its state.
 struct liveness {
   std::shared_ptr<counters> stats;
   std::atomic<bool> up{false};
@@ -30,12 +30,12 @@ struct liveness {
   }
 };
 
-struct worker_state {
+struct render_thread_state {
   std::shared_ptr<render::chart_renderer> renderer;
   std::shared_ptr<liveness> alive;
 };
 
-caf::behavior render_worker(caf::stateful_actor<worker_state>* self,
+caf::behavior render_thread(caf::stateful_actor<render_thread_state>* self,
                             std::shared_ptr<render::chart_renderer> renderer,
                             std::shared_ptr<counters> stats) {
   self->state.renderer = std::move(renderer);
@@ -74,8 +74,8 @@ struct output_size {
 
 struct pool_state {
   render::renderer_options options;
-  std::shared_ptr<counters> stats;                   // may be null
-  std::shared_ptr<std::vector<caf::actor>> workers;  // shared with the exit hook below
+  std::shared_ptr<counters> stats;                          // may be null
+  std::shared_ptr<std::vector<caf::actor>> render_threads;  // shared with the exit hook below
   std::vector<bool> busy;
   std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
   std::deque<std::string> turn;  // users with queued jobs, in round-robin order
@@ -85,13 +85,13 @@ struct pool_state {
   std::unordered_map<std::string, std::vector<caf::response_promise>> waiting;
 };
 
-using pool_actor = caf::stateful_actor<pool_state>;
+using pool_actor = renderer_api::stateful_base<pool_state>;
 
 // Longer than any render (the gnuplot process enforces its own timeout),
-// so that a wedged worker still frees its slot.
-constexpr auto worker_request_timeout = std::chrono::seconds(90);
+// so that a wedged render thread still frees its slot.
+constexpr auto thread_request_timeout = std::chrono::seconds(90);
 
-// gnuplot starts on the worker's own thread, so a slow or broken gnuplot never
+// gnuplot starts on the render thread itself, so a slow or broken gnuplot never
 // holds up the start of the service (its child closes every inherited socket).
 std::shared_ptr<render::chart_renderer> make_renderer(const render::renderer_options& options) {
   return std::make_shared<render::chart_renderer>(options);
@@ -99,10 +99,10 @@ std::shared_ptr<render::chart_renderer> make_renderer(const render::renderer_opt
 
 void dispatch(pool_actor* self);
 
-void finish(pool_actor* self, std::size_t worker, const std::string& key,
+void finish(pool_actor* self, std::size_t render_thread, const std::string& key,
             render::render_output& out) {
   auto& st = self->state;
-  st.busy[worker] = false;
+  st.busy[render_thread] = false;
   if (out.ok) st.cache->put(key, out);
   auto it = st.waiting.find(key);
   if (it != st.waiting.end()) {
@@ -113,22 +113,23 @@ void finish(pool_actor* self, std::size_t worker, const std::string& key,
   dispatch(self);
 }
 
-void assign(pool_actor* self, std::size_t worker, render_job job) {
-  self->state.busy[worker] = true;
+void assign(pool_actor* self, std::size_t render_thread, render_job job) {
+  self->state.busy[render_thread] = true;
   auto key = job.key;
-  self->request((*self->state.workers)[worker], worker_request_timeout, render_atom::value,
-                std::move(job.spec))
-      .then([self, worker, key](render::render_output& out) { finish(self, worker, key, out); },
-            [self, worker, key](caf::error& err) {
+  self->request((*self->state.render_threads)[render_thread], thread_request_timeout,
+                render_atom::value, std::move(job.spec))
+      .then([self, render_thread,
+             key](render::render_output& out) { finish(self, render_thread, key, out); },
+            [self, render_thread, key](caf::error& err) {
               render::render_output out;
               out.error = "render worker failed: " + caf::to_string(err);
-              finish(self, worker, key, out);
+              finish(self, render_thread, key, out);
             });
 }
 
 void dispatch(pool_actor* self) {
   auto& st = self->state;
-  for (std::size_t i = 0; i < st.workers->size() && !st.turn.empty(); ++i) {
+  for (std::size_t i = 0; i < st.render_threads->size() && !st.turn.empty(); ++i) {
     if (st.busy[i]) continue;
     std::string user = std::move(st.turn.front());
     st.turn.pop_front();
@@ -143,28 +144,28 @@ void dispatch(pool_actor* self) {
   }
 }
 
-caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
-                          render::renderer_options options, std::size_t cache_bytes,
-                          std::shared_ptr<counters> stats) {
+renderer_api::behavior_type render_pool(pool_actor* self, std::vector<caf::actor> render_threads,
+                                        render::renderer_options options, std::size_t cache_bytes,
+                                        std::shared_ptr<counters> stats) {
   self->state.options = options;
   self->state.stats = stats;
   self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
-  self->state.workers = std::make_shared<std::vector<caf::actor>>(std::move(workers));
-  self->state.busy.assign(self->state.workers->size(), false);
-  for (auto& w : *self->state.workers) self->monitor(w);
-  // Detached workers have threads of their own: they go when the pool goes.
-  self->attach_functor([workers = self->state.workers](const caf::error& reason) {
-    for (auto& w : *workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  self->state.render_threads = std::make_shared<std::vector<caf::actor>>(std::move(render_threads));
+  self->state.busy.assign(self->state.render_threads->size(), false);
+  for (auto& w : *self->state.render_threads) self->monitor(w);
+  // Render threads are detached (threads of their own): they go when the pool goes.
+  self->attach_functor([render_threads = self->state.render_threads](const caf::error& reason) {
+    for (auto& w : *render_threads) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
-    for (std::size_t i = 0; i < st.workers->size(); ++i) {
-      if ((*st.workers)[i].address() != msg.source) continue;
+    for (std::size_t i = 0; i < st.render_threads->size(); ++i) {
+      if ((*st.render_threads)[i].address() != msg.source) continue;
       log::warn("render", "render worker died; starting a new one",
                 {{"reason", caf::to_string(msg.reason)}});
-      (*st.workers)[i] =
-          self->system().spawn<caf::detached>(render_worker, make_renderer(st.options), st.stats);
-      self->monitor((*st.workers)[i]);
+      (*st.render_threads)[i] =
+          self->system().spawn<caf::detached>(render_thread, make_renderer(st.options), st.stats);
+      self->monitor((*st.render_threads)[i]);
     }
   });
   return {
@@ -190,17 +191,19 @@ caf::behavior render_pool(pool_actor* self, std::vector<caf::actor> workers,
   };
 }
 
-// Detached workers start gnuplot on their own threads; waiting (a few
+// Detached render threads start gnuplot on their own threads; waiting (a few
 // seconds at most, for all at once) for each one's first answer means that
 // once the gateway listens, /health already counts the pool as it is rather
 // than as "not started yet". A gnuplot that hangs delays the start by the
 // limit only; it then counts as down until it answers.
-void await_workers_started(caf::actor_system& system, const std::vector<caf::actor>& workers) {
+void await_threads_started(caf::actor_system& system,
+                           const std::vector<caf::actor>& render_threads) {
   constexpr auto limit = std::chrono::seconds(3);
   caf::scoped_actor self{system};
-  using handle = decltype(self->request(workers.front(), limit, ready_atom::value));
+  using handle = decltype(self->request(render_threads.front(), limit, ready_atom::value));
   std::vector<handle> answers;  // all asked first: the waits overlap
-  for (const auto& w : workers) answers.push_back(self->request(w, limit, ready_atom::value));
+  for (const auto& w : render_threads)
+    answers.push_back(self->request(w, limit, ready_atom::value));
   int up = 0;
   int late = 0;
   for (auto& a : answers)
@@ -208,25 +211,28 @@ void await_workers_started(caf::actor_system& system, const std::vector<caf::act
   if (late > 0)
     log::warn("render",
               "render pool started; some gnuplot did not answer yet, counted down until it does",
-              {{"workers", std::to_string(workers.size())},
+              {{"workers", std::to_string(render_threads.size())},
                {"gnuplot_up", std::to_string(up)},
                {"not_answered", std::to_string(late)}});
   else
-    log::info("render", "render pool started",
-              {{"workers", std::to_string(workers.size())}, {"gnuplot_up", std::to_string(up)}});
+    log::info(
+        "render", "render pool started",
+        {{"workers", std::to_string(render_threads.size())}, {"gnuplot_up", std::to_string(up)}});
 }
 
 }  // namespace
 
-caf::actor spawn_render_pool(caf::actor_system& system, int size,
-                             const render::renderer_options& options, std::size_t cache_bytes,
-                             std::shared_ptr<counters> stats) {
+renderer_api spawn_render_pool(caf::actor_system& system, int size,
+                               const render::renderer_options& options, std::size_t cache_bytes,
+                               std::shared_ptr<counters> stats) {
   if (stats) stats->render_workers = size;
-  std::vector<caf::actor> workers;
+  std::vector<caf::actor> render_threads;
   for (int i = 0; i < size; ++i)
-    workers.push_back(system.spawn<caf::detached>(render_worker, make_renderer(options), stats));
-  if (!workers.empty()) await_workers_started(system, workers);
-  return system.spawn(render_pool, std::move(workers), options, cache_bytes, std::move(stats));
+    render_threads.push_back(
+        system.spawn<caf::detached>(render_thread, make_renderer(options), stats));
+  if (!render_threads.empty()) await_threads_started(system, render_threads);
+  return system.spawn(render_pool, std::move(render_threads), options, cache_bytes,
+                      std::move(stats));
 }
 
 }  // namespace aw::actors

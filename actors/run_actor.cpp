@@ -1,15 +1,53 @@
+// The run's life as named states. Each state issues its one request on entry
+// (with a timeout derived from the run's deadline) and switches with `become`
+// when the answer comes; every request has an error handler.
+//
+//                 +-------------+
+//      spawn ---->|  planning   |---------------------------+
+//                 +-------------+   plan error / timeout    |
+//            chart_plan |     | chart_plan, a model and     |
+//                       |     | no chart_preference         |
+//                       |     V                             |
+//                       |  +-------------+                  |
+//     llm_partial ------|->|  choosing   |----------------->|
+//                       |  +-------------+  model error /   |
+//                       |     | generation  timeout /       |
+//                       |     | (type+data) WORKER_LOST     |
+//                       V     V                             |
+//                 +-------------+                           |
+//  llm_partial -->| generating  |---------------------------+
+//  (a thought,    +-------------+   model error / timeout / |
+//   partial)             |          WORKER_LOST             |
+//                        | generation (asked now, or        |
+//                        | the one choosing got)            V
+//                 +-------------+                    +-------------+
+//                 |  rendering  |------------------->|   failed    |
+//                 +-------------+  render error,     +-------------+
+//                        |         image too big,    tool_completed(error),
+//                        |         timeout           agent_completed(error), quit
+//                        | render_output
+//                        V
+//                 +-------------+
+//                 |  finishing  |  chart stored, summary thought,
+//                 +-------------+  agent_completed(success), quit
+//
+// In every state the session may end the run first (cancel, the deadline,
+// drain, shutdown, a lost gateway): it closes the open tool, emits the one
+// agent_completed and stops this actor. Streamed model text is shown only
+// while the model is asked (choosing, generating); a late batch in another
+// state is dropped. With a model and no chart_preference, the model decides
+// the type (issue #16): `choosing` asks it, with the built-in plan as a hint,
+// and its answer also carries the data, so `generating` asks nothing again.
 #include "actors/run_actor.hpp"
 
-#include <chrono>
+#include <algorithm>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <caf/all.hpp>
 
 #include "actors/chart_spec_for.hpp"
-#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
-#include "actors/step_timeouts.hpp"
+#include "actors/run_events.hpp"
+#include "actors/step_errors.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
@@ -65,8 +103,8 @@ void finish_tool(run_self* self, const tool_call& call, bool success,
        call.tool, call.id);
 }
 
-// `message` reaches the user; `detail` (the renderer's, the model client's or
-// CAF's own wording) goes to the log only.
+// The `failed` end. `message` reaches the user; `detail` (the renderer's, the
+// model client's or CAF's own wording) goes to the log only.
 void fail(run_self* self, const tool_call& call, protocol::error_code code,
           const std::string& message, const std::string& detail = "") {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
@@ -84,8 +122,8 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
   self->quit();
 }
 
-// A step that failed: WORKER_LOST when its worker node died (cluster mode),
-// else `code` with what the step's actor said.
+// A step whose request failed: WORKER_LOST when its worker node died (cluster
+// mode), else `code` with what the step's actor said.
 void step_failed(run_self* self, const tool_call& call, protocol::error_code code,
                  const std::string& what, const caf::error& err) {
   if (is_worker_lost(err))
@@ -95,41 +133,9 @@ void step_failed(run_self* self, const tool_call& call, protocol::error_code cod
   fail(self, call, code, what, caf::to_string(err));
 }
 
-// Small JSON objects for tool args/results.
-class json_object {
- public:
-  json_object() { w_.StartObject(); }
-  json_object& str(const char* key, std::string_view value) {
-    w_.Key(key);
-    w_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    return *this;
-  }
-  json_object& num(const char* key, double value) {
-    w_.Key(key);
-    w_.Double(value);
-    return *this;
-  }
-  json_object& integer(const char* key, std::int64_t value) {
-    w_.Key(key);
-    w_.Int64(value);
-    return *this;
-  }
-  json_object& boolean(const char* key, bool value) {
-    w_.Key(key);
-    w_.Bool(value);
-    return *this;
-  }
-  std::string done() {
-    w_.EndObject();
-    return buf_.GetString();
-  }
-
- private:
-  rapidjson::StringBuffer buf_;
-  rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
-};
-
-void complete(run_self* self, render::render_output& image) {
+// The `finishing` state: one handler from the image to agent_completed, so no
+// message can come between.
+void finishing(run_self* self, render::render_output& image) {
   auto& st = self->state;
   auto& payload = st.input.payload;
   auto bytes = std::make_shared<const std::string>(std::move(image.bytes));
@@ -161,20 +167,12 @@ void complete(run_self* self, render::render_output& image) {
   self->quit();
 }
 
-void render_step(run_self* self) {
+caf::behavior rendering(run_self* self) {
   auto& st = self->state;
-  auto& payload = st.input.payload;
   auto call = start_tool(self, "render_chart",
-                         json_object()
-                             .str("chart_type", protocol::to_string(st.plan.type))
-                             .str("format", protocol::to_string(payload.format))
-                             .integer("width", payload.width)
-                             .integer("height", payload.height)
-                             .str("theme", payload.theme.name)
-                             .done(),
-                         0.6);
-  self->request(st.svc.renderer, render_timeout(*st.svc.cfg), render_atom::value, st.input.user_id,
-                chart_spec_for(st.gen, st.plan.type, st.input.payload))
+                         run_events::render_args(st.input.payload, st.plan.type), 0.6);
+  self->request(st.svc.renderer, step_timeout(st.input.deadline), render_atom::value,
+                st.input.user_id, chart_spec_for(st.gen, st.plan.type, st.input.payload))
       .then(
           [self, call](render::render_output& image) {
             auto max_bytes = static_cast<std::size_t>(self->state.svc.cfg->max_chart_size_mb) << 20;
@@ -187,94 +185,78 @@ void render_step(run_self* self) {
                           "the rendered image is " + std::to_string(image.bytes.size()) +
                               " bytes, over MAX_CHART_SIZE_MB");
             self->state.svc.stats->render_ms.observe(image.duration_ms);
-            finish_tool(self, call, true,
-                        json_object()
-                            .integer("bytes", static_cast<std::int64_t>(image.bytes.size()))
-                            .num("render_ms", image.duration_ms)
-                            .done());
-            complete(self, image);
+            finish_tool(self, call, true, run_events::render_result(image));
+            finishing(self, image);
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::render_failed,
                         "the chart renderer did not answer in time", err);
           });
+  return {};  // nothing arrives here but the answer above
 }
 
-void generate_step(run_self* self) {
-  auto& st = self->state;
-  const auto& cfg = *st.svc.cfg;
-  bool user_data = st.input.payload.data.has_value();
-  bool model = cfg.llm_provider != "builtin";
-  auto call = start_tool(self, user_data ? "prepare_data" : "generate_data",
-                         json_object()
-                             .str("chart_type", protocol::to_string(st.plan.type))
-                             .str("data_source", user_data ? "user" : "synthetic")
-                             .str("provider", cfg.llm_provider)
-                             .str("model", model ? cfg.llm_model : "builtin")
-                             .done(),
-                         0.3);
-  auto on_generation = [self, call](analytics::generation& gen) {
-    auto& st = self->state;
-    st.generating = false;
-    st.gen = std::move(gen);
-    st.svc.stats->llm_ms.observe(st.gen.llm_ms);
-    json_object result;
-    result.str("title", st.gen.title)
-        .integer("labels", static_cast<std::int64_t>(st.gen.data.labels.size()))
-        .integer("insights", static_cast<std::int64_t>(st.gen.insights.size()))
-        .str("provider", st.gen.provider)
-        .str("model", st.gen.model)
-        .integer("tokens_in", st.gen.tokens_in)
-        .integer("tokens_out", st.gen.tokens_out)
-        .boolean("tokens_estimated", st.gen.tokens_estimated)
-        .integer("attempts", st.gen.attempts)
-        .num("llm_ms", st.gen.llm_ms);
-    if (!st.gen.fallback_reason.empty())
-      result.str("fallback_reason", st.gen.fallback_reason.substr(0, 200));
-    finish_tool(self, call, true, result.done());
-    double progress = std::max(0.4, st.partial_progress);
-    for (const auto& thought : st.gen.thoughts) {
-      think(self, thinking_stage::analyzing, thought, progress);
-      progress = std::min(0.55, progress + 0.05);
-    }
-    render_step(self);
+// The model's text as it writes, shown while it is asked.
+caf::behavior streamed_text(run_self* self) {
+  return {
+      [self](llm_partial_atom, std::string& text) {
+        auto& st = self->state;
+        if (text.empty()) return;
+        think(self, thinking_stage::writing, text, st.partial_progress, true);
+        st.partial_progress = std::min(0.39, st.partial_progress + 0.005);
+      },
   };
-  if (st.generated) {  // the model answered while planning (it chose the type): that answer
-    st.generated = false;
-    analytics::generation gen = std::move(st.gen);
-    on_generation(gen);
-    return;
-  }
-  st.generating = true;
-  self->request(st.svc.llm, generate_timeout(cfg), generate_atom::value, st.input.payload,
-                st.plan.type, caf::actor_cast<caf::actor>(self))
-      .then(on_generation, [self, call](caf::error& err) {
-        self->state.generating = false;
-        step_failed(self, call, protocol::error_code::llm_unavailable,
-                    "the language model did not answer", err);
-      });
 }
 
-// With a model, the model decides the type (issue #16): the plan step asks it, with the
-// built-in plan as a hint, and the answer also carries the data and texts.
-void model_plan(run_self* self, const tool_call& call) {
+// The generate tool's end: its result, the model's thoughts, then rendering.
+caf::behavior generation_done(run_self* self, const tool_call& call) {
   auto& st = self->state;
-  st.generating = true;
-  self->request(st.svc.llm, generate_timeout(*st.svc.cfg), generate_atom::value, st.input.payload,
+  st.svc.stats->llm_ms.observe(st.gen.llm_ms);
+  finish_tool(self, call, true, run_events::generate_result(st.gen));
+  double progress = std::max(0.4, st.partial_progress);
+  for (const auto& thought : st.gen.thoughts) {
+    think(self, thinking_stage::analyzing, thought, progress);
+    progress = std::min(0.55, progress + 0.05);
+  }
+  return rendering(self);
+}
+
+caf::behavior generating(run_self* self) {
+  auto& st = self->state;
+  const auto& payload = st.input.payload;
+  auto call = start_tool(self, run_events::generate_tool(payload),
+                         run_events::generate_args(payload, st.plan.type, *st.svc.cfg), 0.3);
+  if (st.generated) {  // the model answered while choosing: that answer
+    st.generated = false;
+    return generation_done(self, call);
+  }
+  self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, payload,
+                st.plan.type, caf::actor_cast<caf::actor>(self))
+      .then(
+          [self, call](analytics::generation& gen) {
+            self->state.gen = std::move(gen);
+            self->become(generation_done(self, call));
+          },
+          [self, call](caf::error& err) {
+            step_failed(self, call, protocol::error_code::llm_unavailable,
+                        "the language model did not answer", err);
+          });
+  // The LLM actor's client thread sends batches of the model's text as it writes.
+  return streamed_text(self);
+}
+
+// The plan_chart tool is still open: the model picks the type (the built-in
+// plan is its hint) and writes the data and texts in the same answer.
+caf::behavior choosing(run_self* self, const tool_call& call) {
+  auto& st = self->state;
+  self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, st.input.payload,
                 st.plan.type, caf::actor_cast<caf::actor>(self))
       .then(
           [self, call](analytics::generation& gen) {
             auto& st = self->state;
-            st.generating = false;
             const auto hint = st.plan.type;
             st.plan.type = gen.chart_type;
             finish_tool(self, call, true,
-                        json_object()
-                            .str("chart_type", protocol::to_string(st.plan.type))
-                            .boolean("from_preference", false)
-                            .str("decided_by", gen.decided_by)
-                            .str("builtin_plan", protocol::to_string(hint))
-                            .done());
+                        run_events::model_plan_result(st.plan.type, gen.decided_by, hint));
             think(self, thinking_stage::planning,
                   gen.decided_by == "model"
                       ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
@@ -283,46 +265,35 @@ void model_plan(run_self* self, const tool_call& call) {
                   0.2);
             st.gen = std::move(gen);
             st.generated = true;
-            generate_step(self);
+            self->become(generating(self));
           },
           [self, call](caf::error& err) {
-            self->state.generating = false;
             step_failed(self, call, protocol::error_code::llm_unavailable,
                         "the language model did not answer", err);
           });
+  return streamed_text(self);
 }
 
-void plan_step(run_self* self) {
+caf::behavior planning(run_self* self) {
   auto& st = self->state;
-  auto& payload = st.input.payload;
-  auto call = start_tool(
-      self, "plan_chart",
-      json_object()
-          .str("content", payload.content.substr(0, 200))
-          .str("chart_preference",
-               payload.chart_preference ? protocol::to_string(*payload.chart_preference) : "")
-          .done(),
-      0.1);
-  self->request(st.svc.planner, plan_timeout(*st.svc.cfg), plan_atom::value, payload)
+  auto call = start_tool(self, "plan_chart", run_events::plan_args(st.input.payload), 0.1);
+  self->request(st.svc.planner, step_timeout(st.input.deadline, plan_cap), plan_atom::value,
+                st.input.payload)
       .then(
           [self, call](analytics::chart_plan& plan) {
             auto& st = self->state;
             st.plan = std::move(plan);
             if (st.svc.cfg->llm_provider != "builtin" && !st.plan.type_from_user)
-              return model_plan(self, call);
-            finish_tool(self, call, true,
-                        json_object()
-                            .str("chart_type", protocol::to_string(st.plan.type))
-                            .boolean("from_preference", st.plan.type_from_user)
-                            .str("decided_by", st.plan.type_from_user ? "user" : "builtin")
-                            .done());
+              return self->become(choosing(self, call));
+            finish_tool(self, call, true, run_events::plan_result(st.plan));
             think(self, thinking_stage::planning, st.plan.reasoning, 0.2);
-            generate_step(self);
+            self->become(generating(self));
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::generation_failed,
                         "the planner did not answer in time", err);
           });
+  return {};
 }
 
 }  // namespace
@@ -334,18 +305,11 @@ caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session
   st.svc = std::move(svc);
   st.input = std::move(input);
   st.started_ms = now_ms();
+  // Streamed text that arrives outside `generating` (a batch overtaken by the
+  // answer) is dropped, not reported as unexpected.
+  self->set_default_handler(caf::drop);
   // The session has already emitted agent_started and a first thought.
-  plan_step(self);
-  // Replies are handled by the request continuations above; the LLM actor's
-  // workers send batches of streamed model text while it writes.
-  return {
-      [self](llm_partial_atom, std::string& text) {
-        auto& st = self->state;
-        if (!st.generating || text.empty()) return;
-        think(self, thinking_stage::writing, text, st.partial_progress, true);
-        st.partial_progress = std::min(0.39, st.partial_progress + 0.005);
-      },
-  };
+  return planning(self);
 }
 
 }  // namespace aw::actors

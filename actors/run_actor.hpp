@@ -1,6 +1,7 @@
-// One run: plan -> generate (LLM) -> render -> complete. The run reports every
-// step to its session as run_events; the session numbers them and guarantees
-// that the run ends exactly once, even if this actor fails or is cancelled.
+// One run: plan -> generate (LLM) -> render -> finish, as named states (the
+// machine is drawn in run_actor.cpp). The run reports every step to its
+// session as run_events; the session numbers them and guarantees that the run
+// ends exactly once, even if this actor fails, is cancelled or runs out of time.
 #pragma once
 
 #include <string>
@@ -10,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/services.hpp"
+#include "actors/step_timeouts.hpp"
 #include "analytics/builtin_llm.hpp"
 #include "analytics/planner.hpp"
 #include "protocol/client_messages.hpp"
@@ -20,6 +22,7 @@ struct run_input {
   std::string run_id;
   std::string user_id;
   protocol::analytics_payload payload;
+  run_deadline deadline;  // the session's timer ends the run here
 };
 
 struct run_state {
@@ -28,11 +31,11 @@ struct run_state {
   caf::actor session;
   std::int64_t started_ms = 0;
   int tool_counter = 0;
-  analytics::chart_plan plan;
-  analytics::generation gen;
-  bool generating = false;       // the LLM call is in flight: partial text is shown
-  bool generated = false;        // `gen` came with the plan (the model chose the type)
-  double partial_progress = 0.3;
+  analytics::chart_plan plan;     // set when planning ends
+  analytics::generation gen;      // set when generating ends
+  bool generated = false;  // `gen` came with the plan: the model chose the type
+  double partial_progress = 0.3;  // of the streamed-text thoughts while generating
+  static inline const char* name = "run";
 };
 
 caf::behavior run_actor(caf::stateful_actor<run_state>* self, caf::actor session, services svc,

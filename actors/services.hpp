@@ -8,24 +8,36 @@
 
 #include "actors/chart_store.hpp"
 #include "actors/counters.hpp"
+#include "actors/interfaces.hpp"
 #include "actors/outbox.hpp"
+#include "actors/supervisor.hpp"
 #include "core/config.hpp"
 
 namespace aw::actors {
 
 struct services {
-  caf::actor planner;
-  caf::actor llm;
-  caf::actor renderer;  // the render pool's dispatcher
-  caf::actor history;   // the history writer (actors/history_writer.hpp); null on workers
+  // Local actors, or on a gateway one cluster dispatcher in all three roles.
+  planner_api planner;
+  llm_api llm;
+  renderer_api renderer;  // the render pool's dispatcher
+  caf::actor history;     // the history writer (actors/history_writer.hpp); null on cluster nodes
   std::shared_ptr<chart_store> charts;
   std::shared_ptr<counters> stats;
   std::shared_ptr<const core::config> cfg;
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
 };
 
-// Spawns planner, LLM, the render pool and the history writer.
+// What every role shares: counters, the chart store, and the history writer
+// where sessions run (not on a cluster node), adopted by `sup` first so that
+// sup.stop_all() stops it last, after its final flush. The step actors are
+// left null.
+services start_common_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                               outbox* out, supervisor& sup);
+
+// The common services, then the local render pool, LLM actor and planner, in
+// that order. (A gateway's steps go to its cluster nodes instead:
+// cluster/gateway_services.hpp.)
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
-                        outbox* out);
+                        outbox* out, supervisor& sup);
 
 }  // namespace aw::actors

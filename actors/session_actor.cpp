@@ -80,6 +80,7 @@ struct session_state {
   std::unordered_map<std::string, std::string> run_by_correlation;
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
   std::int64_t idle_since_ms = 0;
+  bool draining = false;  // told the gateway once its last run ended
 };
 
 using session_self = caf::stateful_actor<session_state>;
@@ -112,6 +113,7 @@ void forget_run(session_self* self, const std::string& run_id) {
   self->demonitor(it->second.actor);
   st.runs.erase(it);
   st.svc.stats->active_runs.fetch_sub(1, std::memory_order_relaxed);
+  if (st.draining && st.runs.empty()) st.svc.out->drained(st.user_id);
   schedule_idle_check(self);
 }
 
@@ -261,13 +263,15 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
                                           "Reading the request and choosing how to show it", 0.05),
                   now);
   run.thoughts = 1;
-  run_input input{run.id.run_id, st.user_id, std::move(req.payload)};
+  // One deadline for the run: the timer below ends it there, and the run
+  // derives its step timeouts from the same instant.
+  auto deadline = deadline_for(*st.svc.cfg);
+  run_input input{run.id.run_id, st.user_id, std::move(req.payload), deadline};
   run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
   self->monitor(run.actor);
   st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
   st.svc.stats->runs_started.fetch_add(1, std::memory_order_relaxed);
-  self->delayed_send(self, std::chrono::seconds(st.svc.cfg->chart_generation_timeout_s),
-                     run_timeout_atom::value, run.id.run_id);
+  self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id.run_id);
   log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
   st.run_by_correlation.emplace(cid, run.id.run_id);
   st.runs.emplace(run.id.run_id, std::move(run));
@@ -293,7 +297,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
     conn_id oldest = st.conns.front().id;
     st.conns.erase(st.conns.begin());
     st.events->detach(oldest);
-    st.svc.out->close(oldest, 4000, "superseded by a newer connection of this user");
+    st.svc.out->close(oldest, close_reason::superseded);
   }
 }
 
@@ -390,7 +394,12 @@ caf::behavior live(session_self* self) {
       [self](request_atom, conn_id conn, protocol::analytics_request& req) {
         on_request(self, conn, req);
       },
-      [self](drain_atom) { self->become(draining(self)); },
+      [self](drain_atom) {
+        auto& st = self->state;
+        st.draining = true;
+        if (st.runs.empty()) st.svc.out->drained(st.user_id);
+        self->become(draining(self));
+      },
   }
       .or_else(common_handlers(self));
 }

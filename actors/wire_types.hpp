@@ -1,4 +1,4 @@
-// How the messages between a gateway and its worker nodes are serialised by
+// How the messages between a gateway and its cluster nodes are serialised by
 // CAF's remote layer: one inspect overload per type that crosses nodes. They
 // live beside the types' namespaces (ADL) but here, so protocol/, analytics/
 // and render/ stay free of CAF.

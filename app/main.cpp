@@ -16,15 +16,17 @@
 
 #include <caf/all.hpp>
 
-#include "actors/cluster.hpp"
 #include "actors/services.hpp"
+#include "actors/supervisor.hpp"
+#include "cluster/cluster.hpp"
+#include "cluster/gateway_services.hpp"
+#include "cluster/node_main.hpp"
 #include "app/check_commands.hpp"
 #include "app/eval_command.hpp"
 #include "app/gallery.hpp"
 #include "app/preflight.hpp"
 #include "app/render_bench.hpp"
 #include "app/token_command.hpp"
-#include "app/worker_node.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
 #include "core/resources.hpp"
@@ -112,7 +114,7 @@ int serve(const std::vector<std::string>& args) {
   // Work sharing wakes an idle worker at once; work stealing lets idle workers
   // sleep between polls (up to 10 ms), which showed as tail latency on events.
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  if (cfg->role != "all") aw::actors::configure_cluster(caf_cfg, cfg->worker_timeout_s);
+  if (cfg->role != "all") aw::cluster::configure_cluster(caf_cfg, cfg->worker_timeout_s);
   if (cfg->role == "worker") {
     // Blocked before CAF starts its threads, so only sigwait sees them.
     sigset_t stop_signals;
@@ -121,18 +123,21 @@ int serve(const std::vector<std::string>& args) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     caf::actor_system system{caf_cfg};
-    return aw::app::run_worker(system, cfg, stop_signals);
+    return aw::cluster::run_cluster_node(system, cfg, stop_signals);
   }
   caf::actor_system system{caf_cfg};
 
   int code = 0;
   {
     aw::gateway::server gateway(system, cfg);
-    auto svc = aw::actors::start_services(system, cfg, &gateway.outbox());
-    code = gateway.run(svc);
-    caf::anon_send_exit(svc.planner, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.llm, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(svc.renderer, caf::exit_reason::user_shutdown);
+    aw::actors::supervisor services_supervisor(system);
+    auto svc = cfg->role == "gateway"
+                   ? aw::cluster::start_gateway_services(system, cfg, &gateway.outbox(),
+                                                         services_supervisor)
+                   : aw::actors::start_services(system, cfg, &gateway.outbox(),
+                                                services_supervisor);
+    code = gateway.run(svc);  // returns once the sessions are told to stop
+    services_supervisor.stop_all();
   }
   aw::log::info("app", "exiting", {{"code", std::to_string(code)}});
   return code;

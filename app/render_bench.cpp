@@ -66,7 +66,7 @@ double family_cpu_ms() {
 
 // N charts through `renderer`, all sent at once, titles distinct from every
 // other call (`first` numbers them): no cache, no sharing of renders.
-void measure(caf::scoped_actor& self, const caf::actor& renderer, render::chart_spec spec,
+void measure(caf::scoped_actor& self, const actors::renderer_api& renderer, render::chart_spec spec,
              const std::string& title, int first, int charts, bench_total& total) {
   double cpu_before = family_cpu_ms();
   auto start = std::chrono::steady_clock::now();
@@ -137,7 +137,7 @@ int run_render_bench(const std::vector<std::string>& args) {
   // and would take CPU from the render workers here.
   cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system system{cfg};
-  std::vector<caf::actor> pools;
+  std::vector<actors::renderer_api> pools;
   for (auto path : paths) {
     render::renderer_options options;
     options.png = path;

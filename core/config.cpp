@@ -217,6 +217,9 @@ const std::vector<option>& options() {
       int_opt("WORKER_TIMEOUT_S", "--worker-timeout-s",
               "seconds without a heartbeat after which a worker node counts as lost", 1, 300,
               &config::worker_timeout_s),
+      int_opt("CLUSTER_VERSION", "--cluster-version",
+              "cluster protocol version this node speaks; for tests of a version mismatch", 1,
+              1000000, &config::cluster_version),
       str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error (any case)", &config::log_level),
       int_opt("ALLOW_ANONYMOUS", "--allow-anonymous",
               "1: serve a non-loopback HOST without AUTH_SECRET (anyone may be any user; logged "

@@ -77,6 +77,9 @@ struct config {
   int worker_port = 9100;            // worker: port its actors are published on (0: any free)
   std::string worker_host = "127.0.0.1";  // worker: address the published actors bind to
   int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
+  // The cluster protocol version this node speaks (cluster/cluster.hpp); only
+  // tests set another, to make nodes of different versions meet.
+  int cluster_version = 1;
   // logs
   std::string log_level = "info";  // any case; lower-cased when read
   // 1: start even when DATA_DIR is not writable or gnuplot is missing (app/preflight)

@@ -1,9 +1,12 @@
 #include "gateway/server.hpp"
 
+#include <algorithm>
+
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
 #include "auth/jwt.hpp"
 #include "core/log.hpp"
+#include "gateway/close_codes.hpp"
 #include "gateway/handshake.hpp"
 #include "gateway/http_routes.hpp"
 #include "gateway/server_impl.hpp"
@@ -32,12 +35,11 @@ void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_p
   });
 }
 
-void server::impl::close(actors::conn_id conn, std::uint16_t code, std::string reason) {
-  asio::post(io, [this, conn, code, reason = std::move(reason)] {
-    if (auto it = conns.find(conn); it != conns.end())
-      close_connection(it->second, code, reason);
-    else
-      agui_close(conn, code, reason);  // an AG-UI stream (server_agui.cpp)
+void server::impl::close(actors::conn_id conn, actors::close_reason why) {
+  asio::post(io, [this, conn, why] {
+    if (auto it = conns.find(conn); it != conns.end()) return close_connection(it->second, why);
+    auto frame = close_frame_for(why);
+    agui_close(conn, frame.code, frame.text);  // an AG-UI stream (server_agui.cpp)
   });
 }
 
@@ -47,7 +49,19 @@ void server::impl::retire(const std::string& user_id, caf::actor session) {
     if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
     users.erase(it);
     caf::anon_send(session, actors::retire_atom::value);
+    if (stopping) user_drained(user_id);
   });
+}
+
+void server::impl::drained(const std::string& user_id) {
+  asio::post(io, [this, user_id] { user_drained(user_id); });
+}
+
+// Posted after the session's last frames, so those go out before close_all.
+void server::impl::user_drained(const std::string& user_id) {
+  if (undrained.erase(user_id) == 0 || !undrained.empty() || closing) return;
+  drain_timer.cancel();
+  close_all();
 }
 
 void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
@@ -124,7 +138,7 @@ bool server::impl::over_send_limit(const connection_ptr& con) {
   con->pending_live_bytes = 0;
   con->pending_replay_bytes = 0;
   pumping.erase(con->id);
-  close_connection(con, 4002, "slow consumer: send queue over MAX_SEND_QUEUE_BYTES");
+  close_connection(con, actors::close_reason::slow_consumer);
   return true;
 }
 
@@ -166,6 +180,11 @@ void server::impl::close_connection(const connection_ptr& con, std::uint16_t cod
   op.closes[code]++;
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);
+}
+
+void server::impl::close_connection(const connection_ptr& con, actors::close_reason why) {
+  auto frame = close_frame_for(why);
+  close_connection(con, frame.code, frame.text);
 }
 
 bool server::impl::on_validate(hdl_t hdl) {
@@ -296,7 +315,7 @@ void server::impl::schedule_heartbeat() {
     auto stale_before = now_ms() - static_cast<std::int64_t>(cfg->stale_timeout_s) * 1000;
     for (auto& [id, con] : conns) {
       if (con->last_seen_ms < stale_before) {
-        close_connection(con, 4001, "stale: no traffic and no pong");
+        close_connection(con, actors::close_reason::stale);
         continue;
       }
       websocketpp::lib::error_code ping_ec;
@@ -334,7 +353,7 @@ void server::impl::schedule_token_check() {
       if (con->token_expires_s > 0 && con->token_expires_s <= now_s) {
         log::info("gateway", "token expired: connection closed 4003", {{"user", con->user_id}});
         con->token_expires_s = 0;  // closed once
-        close_connection(con, 4003, "token expired");
+        close_connection(con, actors::close_reason::token_expired);
       }
     }
     schedule_token_check();
@@ -355,37 +374,44 @@ void server::impl::shutdown() {
   http_deadline_timer.cancel();
   heartbeat.cancel();
   token_timer.cancel();
-  for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::drain_atom::value);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg->drain_timeout_s);
-  wait_for_runs(deadline, false);
+  // Each session answers drained() once it has no run left; the timer only
+  // bounds the wait.
+  for (auto& [user, entry] : users) {
+    undrained.insert(user);
+    caf::anon_send(entry.session, actors::drain_atom::value);
+  }
+  if (undrained.empty()) {
+    asio::post(io, [this] { close_all(); });
+    return;
+  }
+  drain_timer.expires_after(std::chrono::seconds(cfg->drain_timeout_s));
+  drain_timer.async_wait([this](const asio::error_code& e) {
+    if (!e) end_drain(false);
+  });
 }
 
-// Checks the run gauge until it reaches zero or the deadline passes.
-void server::impl::wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced) {
-  if (svc.stats->active_runs.load() == 0) {
-    // Posted, so that events already queued for the sockets go out first.
-    asio::post(io, [this] { close_all(); });
-    return;
-  }
-  if (std::chrono::steady_clock::now() >= deadline) {
-    if (!forced) {
-      log::warn("gateway", "drain time is up; ending the remaining runs",
-                {{"runs", std::to_string(svc.stats->active_runs.load())}});
-      for (auto& [user, entry] : users) caf::anon_send(entry.session, actors::shutdown_atom::value);
-      return wait_for_runs(std::chrono::steady_clock::now() + std::chrono::seconds(2), true);
-    }
-    asio::post(io, [this] { close_all(); });
-    return;
-  }
-  drain_timer.expires_after(std::chrono::milliseconds(20));
-  drain_timer.async_wait([this, deadline, forced](const asio::error_code& e) {
-    if (!e) wait_for_runs(deadline, forced);
+// The drain time is up: the sessions still running end their runs
+// (shutdown_atom) and get two more seconds to say so.
+void server::impl::end_drain(bool forced) {
+  if (closing) return;
+  if (forced) return close_all();
+  log::warn("gateway", "drain time is up; ending the remaining runs",
+            {{"runs", std::to_string(svc.stats->active_runs.load())},
+             {"users", std::to_string(undrained.size())}});
+  for (const auto& user : undrained)
+    if (auto it = users.find(user); it != users.end())
+      caf::anon_send(it->second.session, actors::shutdown_atom::value);
+  drain_timer.expires_after(std::chrono::seconds(2));
+  drain_timer.async_wait([this](const asio::error_code& e) {
+    if (!e) end_drain(true);
   });
 }
 
 void server::impl::close_all() {
+  if (closing) return;
+  closing = true;
   log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
-  for (auto& [id, con] : conns) close_connection(con, 1001, "server shutting down");
+  for (auto& [id, con] : conns) close_connection(con, actors::close_reason::shutting_down);
   agui_end_all();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   wait_for_closes(deadline);

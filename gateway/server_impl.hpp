@@ -105,6 +105,8 @@ struct server::impl : actors::outbox {
   actors::conn_id next_id = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   bool stopping = false;
+  bool closing = false;                       // close_all has started
+  std::unordered_set<std::string> undrained;  // users with runs while draining
   // ---- AG-UI (server_agui.cpp). A run started by POST /agui is held (by
   // user and runId) while it goes and EVENT_BUFFER_S after, with its mapped
   // events for resume; its tap (a conn_id watching the session) feeds it, and
@@ -154,14 +156,16 @@ struct server::impl : actors::outbox {
   void send(actors::conn_id conn, actors::frame_ptr frame) override;
   void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override;
   void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override;
-  void close(actors::conn_id conn, std::uint16_t code, std::string reason) override;
+  void close(actors::conn_id conn, actors::close_reason why) override;
   void retire(const std::string& user_id, caf::actor session) override;
+  void drained(const std::string& user_id) override;
   void write(actors::conn_id conn, const actors::frame_ptr& frame, bool live);
   void enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live);
   bool over_send_limit(const connection_ptr& con);
   void schedule_pump();
   void pump();
   void close_connection(const connection_ptr& con, std::uint16_t code, const std::string& reason);
+  void close_connection(const connection_ptr& con, actors::close_reason why);
   bool on_validate(hdl_t hdl);
   // ALLOWED_ORIGINS (comma-separated) when set; browsers always send Origin,
   // other clients may not, and those are let through.
@@ -219,7 +223,8 @@ struct server::impl : actors::outbox {
   // DRAIN_TIMEOUT_S, end what is left, then close every socket with 1001.
   void shutdown();
   // Checks the run gauge until it reaches zero or the deadline passes.
-  void wait_for_runs(std::chrono::steady_clock::time_point deadline, bool forced);
+  void user_drained(const std::string& user_id);
+  void end_drain(bool forced);
   void close_all();
   void wait_for_closes(std::chrono::steady_clock::time_point deadline);
   int run(const actors::services& services);

@@ -234,7 +234,7 @@ TEST_CASE("cluster: a worker started after the gateway is picked up") {
 }
 
 TEST_CASE("cluster: a worker of another cluster protocol version is refused on both sides") {
-  auto w = start_worker("odd", 0, {"AGENTWIRE_CLUSTER_VERSION=99"});
+  auto w = start_worker("odd", 0, {"CLUSTER_VERSION=99"});
   auto gw = start_gateway(address(*w));
   CHECK_MESSAGE(gw->wait_log("\"msg\":\"worker refused this gateway\""), gw->log());
   CHECK_MESSAGE(w->wait_log("\"msg\":\"refusing gateway\""), w->log());

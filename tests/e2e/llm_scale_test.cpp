@@ -404,3 +404,24 @@ TEST_CASE("model calls: over https, TLS is verified and calls share one HTTP/2 c
   CHECK(fake->tls_stat("h2_streams") == 30);
   std::system(("rm -rf " + dir).c_str());
 }
+
+// (A hung gnuplot would hold the exit up to its 20 s render timeout: a model
+// call, which the run's end cancels at once, keeps this test short.)
+TEST_CASE("SIGTERM past DRAIN_TIMEOUT_S ends a run still waiting for its model with SHUTTING_DOWN") {
+  auto fake = start_fake();
+  const std::string key = "latency=30000,chunks=60";
+  auto server = start_server(model_env(cfg_url(*fake, key), {"DRAIN_TIMEOUT_S=1"}));
+  auto c = open_user(*server, "alice");
+  c->send(request_json("c-1", "Show quarterly revenue"));
+  REQUIRE(eventually([&] { return fake->cfg_stat(key, "requests") >= 1; }, seconds(10)));
+  auto asked = std::chrono::steady_clock::now();
+  CHECK(server->stop() == 0);
+  // The drain's 1 s, then at most 2 s for the sessions to end their runs.
+  CHECK(std::chrono::steady_clock::now() - asked < seconds(8));
+  REQUIRE(c->wait_closed());
+  CHECK(c->close_code() == 1001);
+  auto frames = c->frames();
+  CHECK(check_run(frames, "c-1") == "");  // one agent_completed, every tool closed
+  CHECK(status_of(frames, "c-1") == "error");
+  CHECK(error_of(frames, "c-1").rfind("SHUTTING_DOWN ", 0) == 0);
+}

@@ -18,7 +18,7 @@ frame_ptr frame_of(std::size_t bytes) {
 // Records what the emitter would have put on each connection.
 struct recording_outbox : outbox {
   std::map<conn_id, std::vector<std::string>> sent;
-  std::vector<std::pair<conn_id, int>> closed;
+  std::vector<std::pair<conn_id, close_reason>> closed;
   void send(conn_id c, frame_ptr f) override { sent[c].push_back(*f); }
   void send_all(const std::vector<conn_id>& cs, frame_ptr f) override {
     for (auto c : cs) sent[c].push_back(*f);
@@ -26,8 +26,9 @@ struct recording_outbox : outbox {
   void send_replay(conn_id c, std::vector<frame_ptr> fs) override {
     for (auto& f : fs) sent[c].push_back(*f);
   }
-  void close(conn_id c, std::uint16_t code, std::string) override { closed.emplace_back(c, code); }
+  void close(conn_id c, close_reason why) override { closed.emplace_back(c, why); }
   void retire(const std::string&, caf::actor) override {}
+  void drained(const std::string&) override {}
 };
 
 }  // namespace

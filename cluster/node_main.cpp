@@ -1,24 +1,23 @@
-#include "app/worker_node.hpp"
+#include "cluster/node_main.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
-#include "actors/cluster.hpp"
 #include "actors/services.hpp"
-#include "actors/worker_front.hpp"
+#include "actors/supervisor.hpp"
+#include "cluster/cluster.hpp"
+#include "cluster/node_front.hpp"
 #include "core/log.hpp"
 
-namespace aw::app {
+namespace aw::cluster {
 
-int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
-               const sigset_t& stop_signals) {
-  auto svc = actors::start_services(system, cfg, nullptr);
-  auto front = system.spawn(actors::worker_front, svc);
-  auto stop_actors = [&] {
-    for (const auto& a : {front, svc.planner, svc.llm, svc.renderer})
-      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-  };
-  // reuse_addr: a worker restarted at once gets its port back.
+int run_cluster_node(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
+                     const sigset_t& stop_signals) {
+  actors::supervisor sup(system);
+  auto svc = actors::start_services(system, cfg, nullptr, sup);
+  auto front = sup.adopt("node front", system.spawn(node_front, svc));
+  auto stop_actors = [&] { sup.stop_all(); };
+  // reuse_addr: a node restarted at once gets its port back.
   auto port = system.middleman().publish(front, static_cast<std::uint16_t>(cfg->worker_port),
                                          cfg->worker_host.c_str(), true);
   if (!port) {
@@ -33,7 +32,7 @@ int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cf
             {{"port", std::to_string(*port)},
              {"host", cfg->worker_host},
              {"node", cfg->node_id},
-             {"cluster_version", std::to_string(actors::cluster_version())}});
+             {"cluster_version", std::to_string(cluster_version(*cfg))}});
   int sig = 0;
   sigwait(&stop_signals, &sig);
   log::info("worker", "stopping", {{"signal", std::to_string(sig)}});
@@ -42,4 +41,4 @@ int run_worker(caf::actor_system& system, std::shared_ptr<const core::config> cf
   return 0;
 }
 
-}  // namespace aw::app
+}  // namespace aw::cluster

@@ -1,4 +1,4 @@
-#include "actors/worker_dispatcher.hpp"
+#include "cluster/node_dispatcher.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -7,20 +7,21 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
-#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
 #include "actors/step_timeouts.hpp"
 #include "core/log.hpp"
 #include "protocol/server_messages.hpp"
 
-namespace aw::actors {
+namespace aw::cluster {
 namespace {
 
-using dispatcher_self = caf::stateful_actor<dispatcher_state>;
+using namespace actors;
+
+using dispatcher_self = dispatcher_actor_type::stateful_base<dispatcher_state>;
 
 constexpr auto tick = std::chrono::seconds(1);
 constexpr auto connect_timeout = std::chrono::seconds(5);
-constexpr int max_attempts = 2;  // a step whose worker dies is retried once
+constexpr int max_attempts = 2;  // a step whose node dies is retried once
 
 std::int64_t now_ms() {
   return protocol::now_unix_ms();
@@ -30,20 +31,20 @@ std::int64_t backoff_ms(int failures) {
   return std::min<std::int64_t>(5000, std::int64_t{250} << std::min(failures, 5));
 }
 
-// The live worker with the fewest steps from this gateway, then the fewest
-// reported by the worker itself (other gateways' steps); ties go round-robin.
-std::optional<std::size_t> pick_worker(dispatcher_state& st, std::optional<std::size_t> avoid) {
+// The live node with the fewest steps from this gateway, then the fewest
+// reported by the node itself (other gateways' steps); ties go round-robin.
+std::optional<std::size_t> pick_node(dispatcher_state& st, std::optional<std::size_t> avoid) {
   std::optional<std::size_t> best;
-  auto n = st.workers.size();
+  auto n = st.nodes.size();
   for (std::size_t k = 0; k < n; ++k) {
     auto i = (st.round_robin + k) % n;
-    const auto& w = st.workers[i];
+    const auto& w = st.nodes[i];
     if (!w.live() || (avoid && *avoid == i)) continue;
     if (!best) {
       best = i;
       continue;
     }
-    const auto& b = st.workers[*best];
+    const auto& b = st.nodes[*best];
     if (std::make_pair(w.in_flight, w.reported_active) <
         std::make_pair(b.in_flight, b.reported_active))
       best = i;
@@ -59,13 +60,13 @@ void fail_step(dispatcher_self* self, std::uint64_t id, const std::string& why) 
   self->state.steps.erase(it);
 }
 
-// Sends the step to a live worker other than `avoid`; with none, fails it.
+// Sends the step to a live node other than `avoid`; with none, fails it.
 void start_attempt(dispatcher_self* self, std::uint64_t id, std::optional<std::size_t> avoid) {
   auto& st = self->state;
   auto it = st.steps.find(id);
   if (it == st.steps.end()) return;
   auto& step = it->second;
-  auto w = pick_worker(st, avoid);
+  auto w = pick_node(st, avoid);
   if (!w) {
     return fail_step(self, id,
                      std::string("the ") + step.what +
@@ -73,15 +74,15 @@ void start_attempt(dispatcher_self* self, std::uint64_t id, std::optional<std::s
                                              : " step lost its worker node and no other is live"));
   }
   if (step.attempts > 0) st.stats->worker_retried_steps.fetch_add(1, std::memory_order_relaxed);
-  step.worker = *w;
+  step.node = *w;
   step.attempts++;
   step.attempt = ++st.next_attempt;
-  st.workers[*w].in_flight++;
+  st.nodes[*w].in_flight++;
   step.send(*w, step.attempt);
 }
 
-// The step's worker is gone (or refused it as gone): once more elsewhere.
-void retry_or_fail(dispatcher_self* self, std::uint64_t id, std::size_t lost_worker) {
+// The step's node is gone (or refused it as gone): once more elsewhere.
+void retry_or_fail(dispatcher_self* self, std::uint64_t id, std::size_t lost_node) {
   auto& st = self->state;
   auto it = st.steps.find(id);
   if (it == st.steps.end()) return;
@@ -89,20 +90,20 @@ void retry_or_fail(dispatcher_self* self, std::uint64_t id, std::size_t lost_wor
   if (it->second.attempts >= max_attempts)
     return fail_step(self, id,
                      std::string("the ") + it->second.what + " step lost its worker node twice (" +
-                         st.workers[lost_worker].address + ")");
-  start_attempt(self, id, lost_worker);
+                         st.nodes[lost_node].address + ")");
+  start_attempt(self, id, lost_node);
 }
 
-void worker_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
+void node_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
   auto& st = self->state;
-  auto& w = st.workers[i];
+  auto& w = st.nodes[i];
   if (!w.live()) return;
   log::warn("cluster", "worker lost",
             {{"worker", w.address},
              {"node", w.node},
              {"error", why},
              {"steps_in_flight", std::to_string(w.in_flight)}});
-  self->demonitor(w.front);
+  self->demonitor(w.front.address());
   w.front = nullptr;
   w.incarnation++;
   w.in_flight = 0;
@@ -112,7 +113,7 @@ void worker_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
   st.stats->workers_live.fetch_sub(1, std::memory_order_relaxed);
   std::vector<std::uint64_t> orphans;
   for (const auto& [id, step] : st.steps)
-    if (step.worker == i) orphans.push_back(id);
+    if (step.node == i) orphans.push_back(id);
   for (auto id : orphans) retry_or_fail(self, id, i);
 }
 
@@ -121,7 +122,7 @@ void on_answer(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, R
   auto& st = self->state;
   auto it = st.steps.find(id);
   if (it == st.steps.end() || it->second.attempt != attempt) return;  // answered or moved on
-  auto& w = st.workers[it->second.worker];
+  auto& w = st.nodes[it->second.node];
   w.in_flight = std::max(0, w.in_flight - 1);
   w.steps_done++;
   it->second.promise.deliver(std::move(reply));
@@ -132,11 +133,11 @@ void on_failure(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, 
   auto& st = self->state;
   auto it = st.steps.find(id);
   if (it == st.steps.end() || it->second.attempt != attempt) return;
-  auto worker = it->second.worker;
-  auto& w = st.workers[worker];
+  auto node = it->second.node;
+  auto& w = st.nodes[node];
   w.in_flight = std::max(0, w.in_flight - 1);
-  // The worker's proxy bounced the request: the node is going away.
-  if (err == caf::sec::request_receiver_down) return retry_or_fail(self, id, worker);
+  // The node's proxy bounced the request: the node is going away.
+  if (err == caf::sec::request_receiver_down) return retry_or_fail(self, id, node);
   // Anything else is the step's own answer (a timeout, LLM_UNAVAILABLE, ...).
   it->second.promise.deliver(std::move(err));
   st.steps.erase(it);
@@ -152,7 +153,7 @@ caf::delegated<Reply> dispatch(dispatcher_self* self, const char* what,
   step.promise = self->make_response_promise();
   step.what = what;
   step.send = [self, id, timeout, xs...](std::size_t w, std::uint64_t attempt) {
-    self->request(self->state.workers[w].front, timeout, xs...)
+    self->request(self->state.nodes[w].front, timeout, xs...)
         .then([self, id, attempt](Reply& reply) { on_answer(self, id, attempt, reply); },
               [self, id, attempt](caf::error& err) { on_failure(self, id, attempt, err); });
   };
@@ -162,11 +163,11 @@ caf::delegated<Reply> dispatch(dispatcher_self* self, const char* what,
 }
 
 void connect_failed(dispatcher_self* self, std::size_t i, const std::string& why, bool refused) {
-  auto& w = self->state.workers[i];
+  auto& w = self->state.nodes[i];
   w.connecting = false;
   w.failures++;
   w.next_attempt_ms = now_ms() + backoff_ms(w.failures);
-  // A refusal is a misconfiguration and always said; an absent worker only
+  // A refusal is a misconfiguration and always said; an absent node only
   // on the first failure and then every ~minute, not every attempt.
   if (refused)
     log::error("cluster", "worker refused this gateway", {{"worker", w.address}, {"error", why}});
@@ -175,18 +176,19 @@ void connect_failed(dispatcher_self* self, std::size_t i, const std::string& why
               {{"worker", w.address}, {"error", why}, {"attempts", std::to_string(w.failures)}});
 }
 
-void greet(dispatcher_self* self, std::size_t i, caf::actor front) {
+void greet(dispatcher_self* self, std::size_t i, node_front_api front) {
   const auto& cfg = *self->state.cfg;
-  self->request(front, connect_timeout, hello_atom::value, cluster_version(), cfg.node_id)
+  self->request(front, connect_timeout, hello_atom::value, cluster_version(*self->state.cfg),
+                cfg.node_id)
       .then(
           [self, i, front](std::uint32_t version, std::string& node) {
             auto& st = self->state;
-            auto& w = st.workers[i];
-            if (version != cluster_version())
+            auto& w = st.nodes[i];
+            if (version != cluster_version(*self->state.cfg))
               return connect_failed(self, i,
                                     "cluster protocol version " + std::to_string(version) +
                                         " differs from this gateway's " +
-                                        std::to_string(cluster_version()),
+                                        std::to_string(cluster_version(*self->state.cfg)),
                                     true);
             w.connecting = false;
             w.failures = 0;
@@ -197,7 +199,7 @@ void greet(dispatcher_self* self, std::size_t i, caf::actor front) {
             log::info("cluster", "worker connected", {{"worker", w.address}, {"node", w.node}});
           },
           [self, i](caf::error& err) {
-            bool refused = err.category() == caf::atom("awcluster");
+            bool refused = is_cluster_error(err);
             connect_failed(self, i, error_text(err), refused);
           });
 }
@@ -206,14 +208,14 @@ void connect_missing(dispatcher_self* self) {
   auto& st = self->state;
   auto now = now_ms();
   auto mm = self->home_system().middleman().actor_handle();
-  for (std::size_t i = 0; i < st.workers.size(); ++i) {
-    auto& w = st.workers[i];
+  for (std::size_t i = 0; i < st.nodes.size(); ++i) {
+    auto& w = st.nodes[i];
     if (w.live() || w.connecting || now < w.next_attempt_ms) continue;
     w.connecting = true;
     self->request(mm, connect_timeout, caf::connect_atom::value, w.host, w.port)
         .then(
             [self, i](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
-              auto front = caf::actor_cast<caf::actor>(ptr);
+              auto front = caf::actor_cast<node_front_api>(ptr);
               if (!front) return connect_failed(self, i, "no actor is published there", false);
               greet(self, i, std::move(front));
             },
@@ -224,28 +226,28 @@ void connect_missing(dispatcher_self* self) {
 void heartbeat(dispatcher_self* self) {
   auto& st = self->state;
   auto timeout = std::chrono::seconds(st.cfg->worker_timeout_s);
-  for (std::size_t i = 0; i < st.workers.size(); ++i) {
-    auto& w = st.workers[i];
+  for (std::size_t i = 0; i < st.nodes.size(); ++i) {
+    auto& w = st.nodes[i];
     if (!w.live()) continue;
     auto incarnation = w.incarnation;
     self->request(w.front, timeout, heartbeat_atom::value)
         .then(
             [self, i, incarnation](std::int64_t active) {
-              auto& w = self->state.workers[i];
+              auto& w = self->state.nodes[i];
               if (w.incarnation == incarnation) w.reported_active = active;
             },
             [self, i, incarnation](caf::error& err) {
-              if (self->state.workers[i].incarnation != incarnation) return;
-              worker_lost(self, i, "no heartbeat answer: " + caf::to_string(err));
+              if (self->state.nodes[i].incarnation != incarnation) return;
+              node_lost(self, i, "no heartbeat answer: " + caf::to_string(err));
             });
   }
 }
 
-std::vector<worker_link> parse_workers(const std::string& list) {
-  std::vector<worker_link> out;
+std::vector<node_link> parse_nodes(const std::string& list) {
+  std::vector<node_link> out;
   for (const auto& item : core::split_worker_addresses(list)) {
     auto colon = item.rfind(':');
-    worker_link w;
+    node_link w;
     w.address = item;
     w.host = item.substr(0, colon);
     if (w.host.size() > 2 && w.host.front() == '[' && w.host.back() == ']')
@@ -258,19 +260,19 @@ std::vector<worker_link> parse_workers(const std::string& list) {
 
 }  // namespace
 
-caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
-                                std::shared_ptr<const core::config> cfg,
-                                std::shared_ptr<counters> stats) {
+dispatcher_actor_type::behavior_type node_dispatcher(dispatcher_self* self,
+                                                     std::shared_ptr<const core::config> cfg,
+                                                     std::shared_ptr<counters> stats) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.stats = std::move(stats);
-  st.workers = parse_workers(st.cfg->workers);
+  st.nodes = parse_nodes(st.cfg->workers);
   log::info("cluster", "gateway dispatching to workers", {{"workers", st.cfg->workers}});
   self->set_down_handler([self](caf::down_msg& dm) {
-    auto& workers = self->state.workers;
-    for (std::size_t i = 0; i < workers.size(); ++i)
-      if (workers[i].live() && workers[i].front.address() == dm.source)
-        worker_lost(self, i, "node down: " + caf::to_string(dm.reason));
+    auto& nodes = self->state.nodes;
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (nodes[i].live() && nodes[i].front.address() == dm.source)
+        node_lost(self, i, "node down: " + caf::to_string(dm.reason));
   });
   self->send(self, reconnect_atom::value);
   const auto& c = *self->state.cfg;
@@ -296,4 +298,4 @@ caf::behavior worker_dispatcher(caf::stateful_actor<dispatcher_state>* self,
   };
 }
 
-}  // namespace aw::actors
+}  // namespace aw::cluster

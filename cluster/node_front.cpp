@@ -1,21 +1,22 @@
-#include "actors/worker_front.hpp"
+#include "cluster/node_front.hpp"
 
 #include <caf/all.hpp>
 
-#include "actors/cluster.hpp"
 #include "actors/messages.hpp"
 #include "actors/step_timeouts.hpp"
 #include "core/log.hpp"
 
-namespace aw::actors {
+namespace aw::cluster {
 namespace {
 
-using front_self = caf::stateful_actor<worker_front_state>;
+using namespace actors;
+
+using front_self = node_front_api::stateful_base<node_front_state>;
 
 // Passes one step to a local actor and its answer (or error) back to the
 // gateway, counting the steps in progress for the gateway's load figure.
-template <class Reply, class... Ts>
-caf::result<Reply> pass_on(front_self* self, const caf::actor& to, std::chrono::seconds timeout,
+template <class Reply, class Handle, class... Ts>
+caf::result<Reply> pass_on(front_self* self, const Handle& to, std::chrono::seconds timeout,
                            Ts&&... xs) {
   auto promise = self->make_response_promise();
   self->state.active_steps++;
@@ -35,22 +36,22 @@ caf::result<Reply> pass_on(front_self* self, const caf::actor& to, std::chrono::
 
 }  // namespace
 
-caf::behavior worker_front(caf::stateful_actor<worker_front_state>* self, services svc) {
+node_front_api::behavior_type node_front(front_self* self, services svc) {
   self->state.svc = std::move(svc);
   const auto& cfg = *self->state.svc.cfg;
   return {
       [self](hello_atom, std::uint32_t version,
              const std::string& gateway) -> caf::result<std::uint32_t, std::string> {
         const auto& node = self->state.svc.cfg->node_id;
-        if (version != cluster_version()) {
+        if (version != cluster_version(*self->state.svc.cfg)) {
           std::string why = "cluster protocol version " + std::to_string(version) + " of gateway " +
                             gateway + " differs from this worker's " +
-                            std::to_string(cluster_version());
+                            std::to_string(cluster_version(*self->state.svc.cfg));
           log::error("worker", "refusing gateway", {{"gateway", gateway}, {"error", why}});
           return make_error(cluster_error::version_mismatch, why);
         }
         log::info("worker", "gateway connected", {{"gateway", gateway}});
-        return {cluster_version(), node};
+        return {cluster_version(*self->state.svc.cfg), node};
       },
       [self](heartbeat_atom) { return self->state.active_steps; },
       [self, &cfg](plan_atom a, protocol::analytics_payload& payload) {
@@ -69,4 +70,4 @@ caf::behavior worker_front(caf::stateful_actor<worker_front_state>* self, servic
   };
 }
 
-}  // namespace aw::actors
+}  // namespace aw::cluster
