@@ -418,7 +418,8 @@ const checks = {
     const r = await run({
       content: 'fake:slow revenue for 2023', props: {user_id: user}, runId: 'run-cancel',
       hooks: () => ({onToolCallStartEvent: ({event}) => {
-        if (event.toolCallName === 'generate_data' && !answer) answer = cancelRun('run-cancel', {'X-User-Id': user});
+        // The model streams while plan_chart is open (it decides the type): cancel then.
+        if (event.toolCallName === 'plan_chart' && !answer) answer = cancelRun('run-cancel', {'X-User-Id': user});
       }})});
     const res = await answer;
     assert.equal(res.status, 202);
@@ -467,7 +468,7 @@ const checks = {
     const r = await run({
       content: 'fake:slow revenue for 2022', props: {user_id: user}, runId: 'run-wscancel',
       hooks: () => ({onToolCallStartEvent: ({event}) => {
-        if (event.toolCallName === 'generate_data' && !sent) {
+        if (event.toolCallName === 'plan_chart' && !sent) {
           sent = true;
           ws.send(JSON.stringify({type: 'cancel', correlation_id: 'run-wscancel'}));
         }
@@ -541,7 +542,7 @@ const checks = {
       await deadline(agent.runAgent({runId: 'run-legacy-cancel', forwardedProps: {user_id: 'legacy-user'}}, {
         onEvent: ({event}) => { events.push(event); },
         onToolCallStartEvent: ({event}) => {
-          if (event.toolCallName === 'generate_data' && !answer)
+          if (event.toolCallName === 'plan_chart' && !answer)
             answer = cancelRun('run-legacy-cancel', {'X-User-Id': 'legacy-user'});
         }}), RUN_DEADLINE_MS, 'legacy cancelled run');
     } catch (e) {
