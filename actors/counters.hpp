@@ -35,6 +35,7 @@ constexpr std::size_t error_code_slots = 32;
 
 struct counters {
   std::atomic<std::int64_t> active_runs{0};
+  std::atomic<std::int64_t> event_buffer_bytes{0};  // every user's resume buffer together
   std::atomic<std::int64_t> runs_started{0};
   std::atomic<std::int64_t> runs_succeeded{0};
   std::atomic<std::int64_t> runs_failed{0};

@@ -432,7 +432,9 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
   const auto& cfg = *st.svc.cfg;
   event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
                           static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
-                          static_cast<std::size_t>(cfg.event_buffer_bytes)};
+                          static_cast<std::size_t>(cfg.event_buffer_bytes),
+                          st.svc.stats ? &st.svc.stats->event_buffer_bytes : nullptr,
+                          static_cast<std::int64_t>(cfg.event_buffer_total_mb) << 20};
   st.events = std::make_unique<emitter>(st.user_id, random_tag("e"), limits, st.svc.out,
                                         st.svc.stats.get());
   self->set_down_handler([self](caf::down_msg& msg) {

@@ -113,6 +113,10 @@ const std::vector<option>& options() {
               10, 86400, &config::event_buffer_s),
       int_opt("EVENT_BUFFER_BYTES", "--event-buffer-bytes", "bytes of events kept per user", 1 << 20,
               1LL << 32, &config::event_buffer_bytes),
+      int_opt("EVENT_BUFFER_TOTAL_MB", "--event-buffer-total-mb",
+              "MB of events kept for resume, all users together; over it, a user who adds "
+              "events drops their own oldest first",
+              1, 1 << 20, &config::event_buffer_total_mb),
       int_opt("STALE_TIMEOUT_S", "--stale-timeout-s", "close 4001 after this long without traffic",
               5, 86400, &config::stale_timeout_s),
       int_opt("HEARTBEAT_S", "--heartbeat-s", "WebSocket ping interval", 1, 3600,

@@ -30,6 +30,7 @@ struct config {
   int event_buffer_events = 1024;
   int event_buffer_s = 300;
   std::int64_t event_buffer_bytes = 16 << 20;
+  int event_buffer_total_mb = 1024;
   int stale_timeout_s = 120;
   int heartbeat_s = 30;
   int drain_timeout_s = 30;      // on SIGTERM: how long in-flight runs may take to finish

@@ -72,6 +72,9 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
   sample(out, "agentwire_agui_held_bytes", static_cast<double>(g.agui_held_bytes));
   family(out, "agentwire_users", "gauge", "Users with a session on this node.");
   sample(out, "agentwire_users", static_cast<double>(g.users));
+  family(out, "agentwire_event_buffer_bytes", "gauge",
+         "Bytes of events kept for resume, all users together (bounded by EVENT_BUFFER_TOTAL_MB).");
+  sample(out, "agentwire_event_buffer_bytes", static_cast<double>(c.event_buffer_bytes.load()));
   family(out, "agentwire_active_runs", "gauge", "Runs in flight.");
   sample(out, "agentwire_active_runs", static_cast<double>(c.active_runs.load()));
   family(out, "agentwire_runs_total", "counter", "Finished runs by status.");

@@ -344,3 +344,55 @@ TEST_CASE("a flood of resumes on a connection that does not read stays bounded")
                             std::chrono::seconds(30), &seen) == 0);
   CHECK(rss_kb() - before < 48 * 1024);
 }
+
+TEST_CASE("EVENT_BUFFER_TOTAL_MB bounds every user's resume buffer together, busy users give back") {
+  auto server = start_server({"EVENT_BUFFER_TOTAL_MB=1", "RATE_LIMIT_REQUESTS=1000"});
+  auto buffered = [&] {
+    std::string body, type;
+    http_get(server->port(), "/metrics", &body, &type);
+    auto at = body.find("\nagentwire_event_buffer_bytes ");
+    return at == std::string::npos ? -1.0 : std::atof(body.c_str() + at + 30);
+  };
+  // A quiet user runs once, before the others.
+  std::string epoch;
+  std::int64_t quiet_events = 0;
+  {
+    auto quiet = open_user(*server, "quiet");
+    epoch = quiet->frames().front()["epoch"].GetString();
+    quiet->send(request_json("q-1", "Show monthly revenue"));
+    REQUIRE(quiet->wait_for([](const auto& f) { return completed(f, "q-1"); }));
+    quiet_events = static_cast<std::int64_t>(run_events(quiet->frames(), "q-1").size());
+  }
+  // Three busy users each run 12 charts (~50 KB of events a run).
+  for (const char* user : {"busy-1", "busy-2", "busy-3"}) {
+    auto c = open_user(*server, user);
+    for (int i = 0; i < 12; ++i) {
+      std::string cid = std::string(user) + "-" + std::to_string(i);
+      c->send(request_json(cid, "Show monthly revenue for 2024"));
+      REQUIRE(c->wait_for([&](const auto& f) { return completed(f, cid); }));
+    }
+  }
+  double total = buffered();
+  MESSAGE("event buffers together: " << total << " bytes");
+  CHECK(total > 0);
+  CHECK(total <= (1 << 20) + 200 * 1024);  // the bound, plus the one frame that went over it
+  // The quiet user's events are all still there: a resume from 0 replays them.
+  auto back = open_user(*server, "quiet", "s2", "&last_seq=0&epoch=" + epoch);
+  auto replayed = [&] {
+    std::string all;
+    for (const auto& f : back->frames()) all += f.text.substr(0, 120) + "\n";
+    return all;
+  };
+  INFO("replayed: " << replayed() << " want " << quiet_events);
+  REQUIRE(back->wait_for([&](const auto& f) {
+    return static_cast<std::int64_t>(run_events(f, "q-1").size()) == quiet_events;
+  }, std::chrono::seconds(10)));
+  // The last busy user (the others' runs had filled the total before) gave
+  // its own first events to make room: its resume from 0 is a gap.
+  auto busy = open_user(*server, "busy-3", "s2", "&last_seq=0");
+  REQUIRE(busy->wait_for([](const auto& fs) {
+    for (const auto& f : fs)
+      if (f.type() == "error" && f.text.find("RESUME_GAP") != std::string::npos) return true;
+    return false;
+  }, std::chrono::seconds(10)));
+}

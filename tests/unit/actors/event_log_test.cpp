@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 
@@ -93,4 +94,30 @@ TEST_CASE("the chart store is bounded in bytes, least recently used go first") {
   CHECK(store.get(c));
   CHECK(store.bytes() <= 2 * one + one / 2);
   CHECK(a != c);
+}
+
+TEST_CASE("event logs share EVENT_BUFFER_TOTAL_MB: the log that adds over it gives back its oldest") {
+  std::atomic<std::int64_t> total{0};
+  event_log_limits limits{1000, 1000000, 1 << 20, &total, 1000};
+  {
+    event_log quiet(limits);
+    event_log busy(limits);
+    for (std::uint64_t s = 1; s <= 4; ++s) quiet.append(s, 0, frame_of(100));  // 400 bytes
+    CHECK(total.load() == 400);
+    for (std::uint64_t s = 1; s <= 20; ++s) busy.append(s, 0, frame_of(100));
+    // The busy log paid for going over; the quiet one kept everything, also
+    // through its own periodic prune.
+    quiet.prune(0);
+    CHECK(quiet.size() == 4);
+    CHECK(total.load() <= 1000);
+    CHECK(busy.bytes() == static_cast<std::size_t>(total.load() - 400));
+    CHECK(busy.oldest_seq() > 1);
+    // A log always keeps its newest event, even alone over the total.
+    event_log big(limits);
+    big.append(1, 0, frame_of(5000));
+    big.append(2, 0, frame_of(5000));
+    CHECK(big.size() == 1);
+    CHECK(big.oldest_seq() == 2);
+  }
+  CHECK(total.load() == 0);  // every log gave its bytes back when it went
 }
