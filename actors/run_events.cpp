@@ -1,7 +1,9 @@
 #include "actors/run_events.hpp"
 
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "encoding/json_writer.hpp"
+#include "encoding/utf8.hpp"
 
 namespace aw::actors::run_events {
 namespace {
@@ -12,12 +14,12 @@ class json_object {
   json_object() { w_.StartObject(); }
   json_object& str(const char* key, std::string_view value) {
     w_.Key(key);
-    w_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    encoding::write_string(w_, value);
     return *this;
   }
   json_object& num(const char* key, double value) {
     w_.Key(key);
-    w_.Double(value);
+    encoding::write_number(w_, value);
     return *this;
   }
   json_object& integer(const char* key, std::int64_t value) {
@@ -32,19 +34,19 @@ class json_object {
   }
   std::string done() {
     w_.EndObject();
-    return buf_.GetString();
+    return encoding::take(buf_);
   }
 
  private:
   rapidjson::StringBuffer buf_;
-  rapidjson::Writer<rapidjson::StringBuffer> w_{buf_};
+  encoding::json_writer w_{buf_};
 };
 
 }  // namespace
 
 std::string plan_args(const protocol::analytics_payload& payload) {
   return json_object()
-      .str("content", payload.content.substr(0, 200))
+      .str("content", encoding::utf8_cut_bytes(payload.content, 200))
       .str("chart_preference",
            payload.chart_preference ? protocol::to_string(*payload.chart_preference) : "")
       .done();
