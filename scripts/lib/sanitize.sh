@@ -72,7 +72,10 @@ for t in "${built[@]}"; do
   log="$logs/$t.log"
   start=$SECONDS
   status=0
-  (cd "$build" && timeout "$per_binary_timeout" "$exe" --no-intro >"$log" 2>&1) || status=$?
+  args=(--no-intro)  # doctest
+  # The run invariants run under CAF's own test runner (tests/CMakeLists.txt).
+  [ "$t" = invariants_tests ] && args=(-s run_invariants -r 60)
+  (cd "$build" && timeout "$per_binary_timeout" "$exe" "${args[@]}" >"$log" 2>&1) || status=$?
   findings="$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true)"
   if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
     aw_log "sanitize: $t FAILED (exit $status, $findings sanitizer report(s), $((SECONDS - start))s); from $log:"

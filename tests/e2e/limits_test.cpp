@@ -342,7 +342,13 @@ TEST_CASE("a flood of resumes on a connection that does not read stays bounded")
   int seen = 0;
   CHECK(flood.read_steadily(65536, std::chrono::milliseconds(0), "RATE_LIMITED", 1,
                             std::chrono::seconds(30), &seen) == 0);
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed memory in quarantine (256 MB): RSS there says little
+  // about what the server holds; the bound is for the release build.
+  CHECK(rss_kb() - before < 96 * 1024);
+#else
   CHECK(rss_kb() - before < 48 * 1024);
+#endif
 }
 
 TEST_CASE("EVENT_BUFFER_TOTAL_MB bounds every user's resume buffer together, busy users give back") {

@@ -41,7 +41,9 @@ struct held_answers {
 // The LLM interface, plus a test message that sends the held answers late.
 using fake_llm_type = llm_api::extend<caf::reacts_to<release_atom>>;
 
-planner_api::behavior_type fake_planner(planner_api::pointer) {
+// The unused argument: CAF 0.17 binds a reference through a null pointer when a
+// function-based actor is spawned with no arguments (UBSan reports it).
+planner_api::behavior_type fake_planner(planner_api::pointer, int /*unused*/) {
   return {
       [](plan_atom, const protocol::analytics_payload& payload) -> analytics::chart_plan {
         return analytics::make_plan(payload);
@@ -160,7 +162,7 @@ struct fixture : test_coordinator_fixture<> {
     svc.out = &out;
     svc.stats = std::make_shared<counters>();
     svc.charts = std::make_shared<chart_store>(std::size_t{1} << 20);
-    svc.planner = sys.spawn(fake_planner);
+    svc.planner = sys.spawn(fake_planner, 0);
     llm_handle = sys.spawn(fake_llm, llm_mode);
     svc.llm = llm_handle;
     svc.renderer = sys.spawn(fake_renderer, render_mode);
