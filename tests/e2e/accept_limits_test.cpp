@@ -28,21 +28,6 @@ using std::chrono::steady_clock;
 
 namespace {
 
-// A TCP connection to the server on loopback that sends nothing; -1 on failure.
-int connect_idle(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // True when the server closed `fd` (EOF or reset) within `limit`.
 bool closed_within(int fd, milliseconds limit) {
   pollfd p{fd, POLLIN, 0};
@@ -90,7 +75,7 @@ TEST_CASE("accept: sockets over MAX_TOTAL_CONNECTIONS plus head-room are closed 
   // after 5 s); the rest are closed at once, before anything is read.
   fds open;
   for (int i = 0; i < 80; ++i) {
-    int fd = connect_idle(server->port());
+    int fd = tcp_connect(server->port());
     REQUIRE(fd >= 0);
     open.list.push_back(fd);
   }
@@ -132,7 +117,7 @@ TEST_CASE("accept: out of file descriptors the accept loop backs off, then recov
 
   fds open;
   for (int i = 0; i < 300; ++i) {
-    int fd = connect_idle(server->port());
+    int fd = tcp_connect(server->port());
     if (fd >= 0) open.list.push_back(fd);
   }
   REQUIRE(server->wait_log("accept failed; backing off", 1, seconds(5)));

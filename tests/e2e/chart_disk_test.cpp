@@ -23,24 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/aw-chart-disk-e2e-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::unique_ptr<server_process> start(const fs::path& data_dir, std::vector<std::string> env = {}) {
-  env.push_back("DATA_DIR=" + data_dir.string());
-  return start_server(std::move(env));
-}
-
 // Runs `content` and returns the chart's bytes (inline) and its chart_url.
 std::string run(ws_client& c, const std::string& cid, const std::string& content,
                 std::string* chart_url) {
@@ -108,8 +90,8 @@ std::string mint(const std::string& secret, const std::string& user) {
 }  // namespace
 
 TEST_CASE("chart files: identical runs write one image file, each chart id its sidecar") {
-  temp_dir dir;
-  auto server = start(dir.path);
+  temp_dir dir("aw-chart-disk-e2e");
+  auto server = start_in(dir.path);
   auto c = open_user(*server, "erin");
   std::string first_url, url;
   std::string first = run(*c, "d-1", "Show quarterly revenue", &first_url);
@@ -126,7 +108,7 @@ TEST_CASE("chart files: identical runs write one image file, each chart id its s
   c->close();
   CHECK(server->stop() == 0);
   // After a restart both ids still serve their (shared) image from disk.
-  auto again = start(dir.path);
+  auto again = start_in(dir.path);
   auto one = http_request(again->port(), "GET", first_url);
   CHECK(one.status == 200);
   CHECK(one.body == first);
@@ -134,7 +116,7 @@ TEST_CASE("chart files: identical runs write one image file, each chart id its s
 }
 
 TEST_CASE("chart files: CHART_DISK_MB holds the directory, oldest first, recent charts serve") {
-  temp_dir dir;
+  temp_dir dir("aw-chart-disk-e2e");
   fs::path charts = dir.path / "charts";
   fs::create_directories(charts);
   // 972 KiB of old charts (the old layout) from another user, a day old.
@@ -145,7 +127,7 @@ TEST_CASE("chart files: CHART_DISK_MB holds the directory, oldest first, recent 
     std::ofstream(charts / (id + ".meta")) << "frank\nimage/png\n";
     fs::last_write_time(charts / (id + ".meta"), yesterday + std::chrono::seconds(i));
   }
-  auto server = start(dir.path, {"CHART_DISK_MB=1"});
+  auto server = start_in(dir.path, {"CHART_DISK_MB=1"});
   auto c = open_user(*server, "gina");
   std::string url;
   std::string chart;
@@ -160,7 +142,7 @@ TEST_CASE("chart files: CHART_DISK_MB holds the directory, oldest first, recent 
   c->close();
   CHECK(server->stop() == 0);
   // The latest chart serves from disk after a restart, with its owner check.
-  auto again = start(dir.path, {"CHART_DISK_MB=1"});
+  auto again = start_in(dir.path, {"CHART_DISK_MB=1"});
   auto image = http_request(again->port(), "GET", url);
   CHECK(image.status == 200);
   CHECK(image.body == chart);
@@ -168,10 +150,10 @@ TEST_CASE("chart files: CHART_DISK_MB holds the directory, oldest first, recent 
 }
 
 TEST_CASE("chart files: a chart directory that cannot be written never stops a run") {
-  temp_dir dir;
+  temp_dir dir("aw-chart-disk-e2e");
   fs::create_directories(dir.path / "charts");
   std::ofstream(dir.path / "charts" / "img") << "a file where the image directory goes";
-  auto server = start(dir.path);
+  auto server = start_in(dir.path);
   auto c = open_user(*server, "hank");
   std::string url;
   std::string chart = run(*c, "f-1", "Show quarterly revenue", &url);
@@ -186,14 +168,14 @@ TEST_CASE("chart files: a chart directory that cannot be written never stops a r
 }
 
 TEST_CASE("chart files: two users' identical charts share a file, each served only to its owner") {
-  temp_dir dir;
+  temp_dir dir("aw-chart-disk-e2e");
   const std::string secret = "chart-disk-test-secret-0123456789abcdef";
   std::string alice = mint(secret, "alice");
   std::string bob = mint(secret, "bob");
   REQUIRE(alice.size() > 20);
   std::string alice_url, bob_url, chart;
   {
-    auto server = start(dir.path, {"AUTH_SECRET=" + secret});
+    auto server = start_in(dir.path, {"AUTH_SECRET=" + secret});
     auto a = open_user(*server, "alice", "s1", "&token=" + alice);
     auto b = open_user(*server, "bob", "s1", "&token=" + bob);
     chart = run(*a, "s-1", "Show quarterly revenue", &alice_url);
@@ -205,7 +187,7 @@ TEST_CASE("chart files: two users' identical charts share a file, each served on
   }
   CHECK(count_files(dir.path / "charts" / "img", ".png") == 1);
   CHECK(count_files(dir.path / "charts", ".meta") == 2);
-  auto server = start(dir.path, {"AUTH_SECRET=" + secret});  // from disk now
+  auto server = start_in(dir.path, {"AUTH_SECRET=" + secret});  // from disk now
   auto as = [](const std::string& token) {
     return http_headers{{"Authorization", "Bearer " + token}};
   };

@@ -25,24 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/aw-history-e2e-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::unique_ptr<server_process> start(const fs::path& data_dir, std::vector<std::string> env = {}) {
-  env.push_back("DATA_DIR=" + data_dir.string());
-  return start_server(std::move(env));
-}
-
 std::string request(const std::string& cid, const std::string& conversation,
                     const std::string& content) {
   return R"({"type":"analytics_request","correlation_id":")" + cid + R"(","conversation_id":")" +
@@ -101,8 +83,8 @@ std::string cid_of(const rapidjson::Value& message) {
 
 TEST_CASE(
     "history: runs read back in order, paginated, without image bytes, and chart_url serves them") {
-  temp_dir dir;
-  auto server = start(dir.path);
+  temp_dir dir("aw-history-e2e");
+  auto server = start_in(dir.path);
   auto alice = open_user(*server, "alice");
   std::string url1;
   std::string chart1 = run(*alice, "h-1", "conv-a", &url1);
@@ -187,8 +169,8 @@ TEST_CASE(
 }
 
 TEST_CASE("history: 404 for an unknown conversation, 400 for bad ids, limits and cursors") {
-  temp_dir dir;
-  auto server = start(dir.path);
+  temp_dir dir("aw-history-e2e");
+  auto server = start_in(dir.path);
   auto get = [&](const std::string& path) { return http_request(server->port(), "GET", path); };
   auto unknown = get("/conversations/alice/nope/messages");
   CHECK(unknown.status == 404);
@@ -210,9 +192,9 @@ TEST_CASE("history: 404 for an unknown conversation, 400 for bad ids, limits and
 TEST_CASE(
     "history with AUTH_SECRET: a user reads only their own (401 without a token, 403 for "
     "another)") {
-  temp_dir dir;
+  temp_dir dir("aw-history-e2e");
   const std::string secret = "history-test-secret-0123456789abcdef";
-  auto server = start(dir.path, {"AUTH_SECRET=" + secret});
+  auto server = start_in(dir.path, {"AUTH_SECRET=" + secret});
   auto mint = [&](const std::string& user) {
     std::string cmd =
         "AUTH_SECRET=" + secret + " " + agentwire_binary() + " token --user " + user + " --ttl 600";
@@ -252,8 +234,8 @@ TEST_CASE(
 }
 
 TEST_CASE("CORS: listed origins get headers and answered preflights, others get none") {
-  temp_dir dir;
-  auto server = start(dir.path, {"CORS_ORIGINS=https://chat.example.com, https://b.example"});
+  temp_dir dir("aw-history-e2e");
+  auto server = start_in(dir.path, {"CORS_ORIGINS=https://chat.example.com, https://b.example"});
   auto pre = http_request(server->port(), "OPTIONS", "/conversations/alice",
                           {{"Origin", "https://chat.example.com"},
                            {"Access-Control-Request-Method", "GET"},
@@ -284,8 +266,8 @@ TEST_CASE("CORS: listed origins get headers and answered preflights, others get 
 }
 
 TEST_CASE("/metrics names every family, /health reports the store and the render pool") {
-  temp_dir dir;
-  auto server = start(dir.path);
+  temp_dir dir("aw-history-e2e");
+  auto server = start_in(dir.path);
   auto c = open_user(*server, "m1");
   run(*c, "m-1", "conv");
   // The run's counters are bumped as it ends, just after its last event: poll for them.
@@ -328,9 +310,9 @@ TEST_CASE("/metrics names every family, /health reports the store and the render
 }
 
 TEST_CASE("a store that does not answer: /health says degraded (still 200), history answers 503") {
-  temp_dir dir;
+  temp_dir dir("aw-history-e2e");
   // Nothing listens on port 1 of loopback: the connection is refused at once.
-  auto server = start(dir.path, {"STORE_URL=postgresql://aw@127.0.0.1:1/aw?connect_timeout=2"});
+  auto server = start_in(dir.path, {"STORE_URL=postgresql://aw@127.0.0.1:1/aw?connect_timeout=2"});
   auto health = http_request(server->port(), "GET", "/health");
   REQUIRE(health.status == 200);
   auto h = json_of(health);
@@ -341,11 +323,11 @@ TEST_CASE("a store that does not answer: /health says degraded (still 200), hist
 }
 
 TEST_CASE("restart keeps history and chart files, and old chart files go by RETENTION_DAYS") {
-  temp_dir dir;
+  temp_dir dir("aw-history-e2e");
   std::string url;
   std::string chart;
   {
-    auto server = start(dir.path);
+    auto server = start_in(dir.path);
     auto c = open_user(*server, "carol");
     chart = run(*c, "r-1", "conv-r", &url);
     run(*c, "r-2", "conv-r");
@@ -363,7 +345,7 @@ TEST_CASE("restart keeps history and chart files, and old chart files go by RETE
   fs::last_write_time(charts / "ch-old-1.png", long_ago);
   fs::last_write_time(charts / "ch-old-1.meta", long_ago);
 
-  auto server = start(dir.path, {"RETENTION_DAYS=5"});
+  auto server = start_in(dir.path, {"RETENTION_DAYS=5"});
   auto d = json_of(http_request(server->port(), "GET", "/conversations/carol/conv-r/messages"));
   REQUIRE(d["messages"].Size() == 2);
   CHECK(cid_of(d["messages"][0]) == "r-1");
@@ -389,8 +371,8 @@ TEST_CASE("restart keeps history and chart files, and old chart files go by RETE
 }
 
 TEST_CASE("an SVG chart is served with a sandboxing CSP and nosniff") {
-  temp_dir dir;
-  auto server = start(dir.path);
+  temp_dir dir("aw-history-e2e");
+  auto server = start_in(dir.path);
   auto c = open_user(*server, "alice");
   c->send(R"({"type":"analytics_request","correlation_id":"svg-1","payload":)"
           R"({"content":"Show quarterly revenue","format":"svg"}})");

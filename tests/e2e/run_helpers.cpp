@@ -2,6 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <map>
 
 namespace aw::test {
@@ -118,6 +125,39 @@ rapidjson::Document json_of(const http_response& r) {
   REQUIRE_MESSAGE(!d.HasParseError(), r.body);
   REQUIRE(d.IsObject());
   return d;
+}
+
+temp_dir::temp_dir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+  path = tmpl;
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+std::unique_ptr<server_process> start_in(const std::filesystem::path& data_dir,
+                                         std::vector<std::string> env) {
+  env.push_back("DATA_DIR=" + data_dir.string());
+  return start_server(std::move(env));
+}
+
+int tcp_connect(int port, int receive_buffer) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (receive_buffer > 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 }  // namespace aw::test

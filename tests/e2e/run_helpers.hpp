@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
 #include <memory>
 
 #include <rapidjson/document.h>
@@ -41,5 +42,22 @@ rapidjson::Document json_of(const http_response& r);
 
 std::string request_json(const std::string& cid, const std::string& content,
                          const std::string& extra_payload = "");
+
+// A fresh directory under /tmp named from `prefix`, removed with its contents at the end.
+struct temp_dir {
+  explicit temp_dir(const std::string& prefix = "aw-e2e");
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  std::filesystem::path path;
+};
+
+// start_server with DATA_DIR=data_dir added to `env`.
+std::unique_ptr<server_process> start_in(const std::filesystem::path& data_dir,
+                                         std::vector<std::string> env = {});
+
+// A TCP connection to 127.0.0.1:port that sends nothing yet (`receive_buffer`
+// > 0 shrinks SO_RCVBUF first); -1 on failure.
+int tcp_connect(int port, int receive_buffer = 0);
 
 }  // namespace aw::test
