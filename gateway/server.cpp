@@ -74,6 +74,9 @@ void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, b
 // Every frame, the gateway's own replies included, goes through here, so the
 // send-queue limit covers a client that sends pings but never reads.
 void server::impl::enqueue(const connection_ptr& con, const actors::frame_ptr& frame, bool live) {
+  // Closed by the server (4002 and the like): the frames that still arrive for
+  // it until the close completes would only pile up and close it again.
+  if (con->closing) return;
   if (con->pending.empty() && con->get_buffered_amount() < high_water()) {
     send_frame(con, *frame);
     over_send_limit(con);  // one big frame alone may be over the limits
@@ -177,6 +180,8 @@ void server::impl::pump() {
 
 void server::impl::close_connection(const connection_ptr& con, std::uint16_t code,
                                     const std::string& reason) {
+  if (con->closing) return;  // one close per connection, counted once
+  con->closing = true;
   op.closes[code]++;
   websocketpp::lib::error_code ec;
   con->close(code, reason, ec);

@@ -40,6 +40,7 @@ bool is_json_content_type(std::string_view value);
 struct connection_data {
   socket_slot slot;  // counted from accept until the connection object goes
   bool http_cut = false;  // a deferred HTTP answer passed HTTP_RESPONSE_TIMEOUT_S
+  bool closing = false;   // the server started its close: frames for it are dropped
   actors::conn_id id = 0;
   std::string user_id;
   std::string session_id;

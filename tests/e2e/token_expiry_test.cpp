@@ -49,8 +49,9 @@ bool has_error(const std::vector<frame>& frames, const std::string& needle) {
 
 TEST_CASE("an expired token closes its connection 4003 unless a fresh one was sent") {
   auto server = start_server({"AUTH_SECRET=" + secret, "AUTH_LEEWAY_S=0"});
-  auto expiring = connect_with(*server, "alice", token_for("alice", 2));
-  auto renewed = connect_with(*server, "bob", token_for("bob", 2));
+  // 4 s: bob must renew before his first token expires, also on a loaded machine.
+  auto expiring = connect_with(*server, "alice", token_for("alice", 4));
+  auto renewed = connect_with(*server, "bob", token_for("bob", 4));
 
   // Someone else's token, or a bad one, is refused and changes nothing.
   renewed->send(R"({"type":"auth","token":")" + token_for("mallory", 60) + R"("})");
