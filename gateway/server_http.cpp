@@ -190,6 +190,11 @@ void server::impl::answer_later(const connection_ptr& con, std::function<http_an
 void server::impl::watch_http_deadline(const connection_ptr& con) {
   http_deadlines.emplace_back(
       std::chrono::steady_clock::now() + std::chrono::seconds(cfg->http_response_timeout_s), con);
+  schedule_http_sweep();
+}
+
+// One sweep a second while any answer waits (at most one armed).
+void server::impl::schedule_http_sweep() {
   if (http_sweep_scheduled) return;
   http_sweep_scheduled = true;
   http_deadline_timer.expires_after(std::chrono::seconds(1));
@@ -212,13 +217,7 @@ void server::impl::sweep_http_deadlines() {
     }
     http_deadlines.pop_front();
   }
-  if (http_deadlines.empty() || stopping) return;
-  http_sweep_scheduled = true;
-  http_deadline_timer.expires_after(std::chrono::seconds(1));
-  http_deadline_timer.async_wait([this](const asio::error_code& e) {
-    http_sweep_scheduled = false;
-    if (!e) sweep_http_deadlines();
-  });
+  if (!http_deadlines.empty() && !stopping) schedule_http_sweep();
 }
 
 health_figures server::impl::health_now() const {

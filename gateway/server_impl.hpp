@@ -236,6 +236,7 @@ struct server::impl : actors::outbox {
   void stop_accepting();
   // server_http.cpp: cuts deferred HTTP answers not taken by their deadline.
   void watch_http_deadline(const connection_ptr& con);
+  void schedule_http_sweep();
   void sweep_http_deadlines();
 };
 
