@@ -72,10 +72,18 @@ struct output_size {
   std::size_t operator()(const render::render_output& out) const { return out.bytes.size(); }
 };
 
+// A render thread and its renderer: the pool's exit hook abandons the
+// renderer first, so that a thread blocked on a hung gnuplot takes its exit
+// message at once instead of after the render timeout.
+struct render_thread_handle {
+  caf::actor thread;
+  std::shared_ptr<render::chart_renderer> renderer;
+};
+
 struct pool_state {
   render::renderer_options options;
-  std::shared_ptr<counters> stats;                          // may be null
-  std::shared_ptr<std::vector<caf::actor>> render_threads;  // shared with the exit hook below
+  std::shared_ptr<counters> stats;                                    // may be null
+  std::shared_ptr<std::vector<render_thread_handle>> render_threads;  // shared with the exit hook
   std::vector<bool> busy;
   std::unordered_map<std::string, std::deque<render_job>> queues;  // per user
   std::deque<std::string> turn;  // users with queued jobs, in round-robin order
@@ -116,7 +124,7 @@ void finish(pool_actor* self, std::size_t render_thread, const std::string& key,
 void assign(pool_actor* self, std::size_t render_thread, render_job job) {
   self->state.busy[render_thread] = true;
   auto key = job.key;
-  self->request((*self->state.render_threads)[render_thread], thread_request_timeout,
+  self->request((*self->state.render_threads)[render_thread].thread, thread_request_timeout,
                 render_atom::value, std::move(job.spec))
       .then([self, render_thread,
              key](render::render_output& out) { finish(self, render_thread, key, out); },
@@ -144,28 +152,39 @@ void dispatch(pool_actor* self) {
   }
 }
 
-renderer_api::behavior_type render_pool(pool_actor* self, std::vector<caf::actor> render_threads,
+render_thread_handle spawn_render_thread(caf::actor_system& system,
+                                         const render::renderer_options& options,
+                                         const std::shared_ptr<counters>& stats) {
+  auto renderer = make_renderer(options);
+  return {system.spawn<caf::detached>(render_thread, renderer, stats), renderer};
+}
+
+renderer_api::behavior_type render_pool(pool_actor* self,
+                                        std::vector<render_thread_handle> render_threads,
                                         render::renderer_options options, std::size_t cache_bytes,
                                         std::shared_ptr<counters> stats) {
   self->state.options = options;
   self->state.stats = stats;
   self->state.cache = std::make_unique<lru_cache<render::render_output, output_size>>(cache_bytes);
-  self->state.render_threads = std::make_shared<std::vector<caf::actor>>(std::move(render_threads));
+  self->state.render_threads =
+      std::make_shared<std::vector<render_thread_handle>>(std::move(render_threads));
   self->state.busy.assign(self->state.render_threads->size(), false);
-  for (auto& w : *self->state.render_threads) self->monitor(w);
+  for (auto& w : *self->state.render_threads) self->monitor(w.thread);
   // Render threads are detached (threads of their own): they go when the pool goes.
   self->attach_functor([render_threads = self->state.render_threads](const caf::error& reason) {
-    for (auto& w : *render_threads) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    for (auto& w : *render_threads) {
+      w.renderer->abandon();
+      caf::anon_send_exit(w.thread, caf::exit_reason::user_shutdown);
+    }
   });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (std::size_t i = 0; i < st.render_threads->size(); ++i) {
-      if ((*st.render_threads)[i].address() != msg.source) continue;
+      if ((*st.render_threads)[i].thread.address() != msg.source) continue;
       log::warn("render", "render worker died; starting a new one",
                 {{"reason", caf::to_string(msg.reason)}});
-      (*st.render_threads)[i] =
-          self->system().spawn<caf::detached>(render_thread, make_renderer(st.options), st.stats);
-      self->monitor((*st.render_threads)[i]);
+      (*st.render_threads)[i] = spawn_render_thread(self->system(), st.options, st.stats);
+      self->monitor((*st.render_threads)[i].thread);
     }
   });
   return {
@@ -197,13 +216,13 @@ renderer_api::behavior_type render_pool(pool_actor* self, std::vector<caf::actor
 // than as "not started yet". A gnuplot that hangs delays the start by the
 // limit only; it then counts as down until it answers.
 void await_threads_started(caf::actor_system& system,
-                           const std::vector<caf::actor>& render_threads) {
+                           const std::vector<render_thread_handle>& render_threads) {
   constexpr auto limit = std::chrono::seconds(3);
   caf::scoped_actor self{system};
-  using handle = decltype(self->request(render_threads.front(), limit, ready_atom::value));
+  using handle = decltype(self->request(render_threads.front().thread, limit, ready_atom::value));
   std::vector<handle> answers;  // all asked first: the waits overlap
   for (const auto& w : render_threads)
-    answers.push_back(self->request(w, limit, ready_atom::value));
+    answers.push_back(self->request(w.thread, limit, ready_atom::value));
   int up = 0;
   int late = 0;
   for (auto& a : answers)
@@ -226,10 +245,9 @@ renderer_api spawn_render_pool(caf::actor_system& system, int size,
                                const render::renderer_options& options, std::size_t cache_bytes,
                                std::shared_ptr<counters> stats) {
   if (stats) stats->render_workers = size;
-  std::vector<caf::actor> render_threads;
+  std::vector<render_thread_handle> render_threads;
   for (int i = 0; i < size; ++i)
-    render_threads.push_back(
-        system.spawn<caf::detached>(render_thread, make_renderer(options), stats));
+    render_threads.push_back(spawn_render_thread(system, options, stats));
   if (!render_threads.empty()) await_threads_started(system, render_threads);
   return system.spawn(render_pool, std::move(render_threads), options, cache_bytes,
                       std::move(stats));

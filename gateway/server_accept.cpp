@@ -58,9 +58,12 @@ void server::impl::accept_next() {
 }
 
 void server::impl::on_accepted(const connection_ptr& con, const websocketpp::lib::error_code& ec) {
-  if (ec == websocketpp::error::operation_canceled) {
+  // stop_listening: the loop ends here. websocketpp passes asio's own
+  // operation_aborted through when the acceptor is closed under a pending accept.
+  if (ec == websocketpp::error::operation_canceled || ec == asio::error::operation_aborted ||
+      (ec && stopping)) {
     con->terminate(ec);
-    return;  // stop_listening: the loop ends here
+    return;
   }
   if (ec && !is_benign(ec)) {
     con->terminate(ec);

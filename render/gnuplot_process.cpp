@@ -161,6 +161,7 @@ gnuplot_process::~gnuplot_process() {
   close_fd(out_fd_);
   auto deadline = clock_type::now() + std::chrono::milliseconds(500);
   while (clock_type::now() < deadline) {
+    std::lock_guard<std::mutex> lock(child_mutex_);
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
       pid_ = -1;
       return;
@@ -211,7 +212,17 @@ bool gnuplot_process::start(std::chrono::milliseconds timeout, std::string* erro
   return true;
 }
 
+void gnuplot_process::abandon() {
+  abandoned_ = true;
+  std::lock_guard<std::mutex> lock(child_mutex_);
+  if (pid_ > 0) kill(pid_, SIGKILL);
+}
+
 bool gnuplot_process::spawn(std::string* error) {
+  if (abandoned_) {
+    if (error) *error = "shutting down";
+    return false;
+  }
   int in_pipe[2] = {-1, -1};
   int out_pipe[2] = {-1, -1};
   auto fail = [&](const char* what) {
@@ -246,12 +257,19 @@ bool gnuplot_process::spawn(std::string* error) {
   if (!in) {
     close_fd(in_pipe[1]);
     out_fd_ = out_pipe[0];
-    pid_ = pid;
+    {
+      std::lock_guard<std::mutex> lock(child_mutex_);
+      pid_ = pid;
+    }
     kill_child();
     if (error) *error = "fdopen failed";
     return false;
   }
-  pid_ = pid;
+  {
+    std::lock_guard<std::mutex> lock(child_mutex_);
+    pid_ = pid;
+    if (abandoned_) kill(pid_, SIGKILL);  // abandon() ran while this one started
+  }
   out_fd_ = out_pipe[0];
   stdin_ = std::make_unique<gnuplotio::Gnuplot>(in);
   pending_.clear();
@@ -355,8 +373,11 @@ void gnuplot_process::read_until(const std::string& marker, clock_type::time_poi
 
 bool gnuplot_process::reap_if_exited() {
   if (pid_ <= 0) return false;
-  if (waitpid(pid_, nullptr, WNOHANG) != pid_) return false;
-  pid_ = -1;  // already reaped: only the pipes remain to close
+  {
+    std::lock_guard<std::mutex> lock(child_mutex_);
+    if (waitpid(pid_, nullptr, WNOHANG) != pid_) return false;
+    pid_ = -1;  // already reaped: only the pipes remain to close
+  }
   kill_child();
   return true;
 }
@@ -369,10 +390,11 @@ void gnuplot_process::kill_child() {
   }
   close_fd(out_fd_);
   if (pid_ > 0) {
+    std::lock_guard<std::mutex> lock(child_mutex_);
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
+    pid_ = -1;
   }
-  pid_ = -1;
   pending_.clear();
 }
 

@@ -1,5 +1,6 @@
 // One persistent gnuplot child process. Not thread-safe and blocking: its
-// owner is a single dedicated thread (a detached actor).
+// owner is a single dedicated thread (a detached actor). Only abandon() may be
+// called from another thread.
 //
 // The child gets stdin and a merged stdout+stderr pipe and no other file
 // descriptor of ours (the server's sockets must not leak into it), a clean
@@ -13,8 +14,10 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +54,11 @@ class gnuplot_process {
   pid_t pid() const { return pid_; }  // -1 when not running
   int restarts() const { return restarts_; }
 
+  // Any thread, for shutdown: kills the child so that a start() or run()
+  // blocked on it returns at once (a hung gnuplot must not hold up the exit),
+  // and makes every later start() fail without spawning.
+  void abandon();
+
   // True for a gnuplot message line that reports an error (not a warning).
   static bool is_error_message(const std::string& line);
 
@@ -66,6 +74,10 @@ class gnuplot_process {
   void kill_child();
 
   std::string executable_;
+  // Written by the owner thread under child_mutex_ (spawn and reaping), read
+  // under it by abandon(): a reaped pid is never signalled.
+  std::mutex child_mutex_;
+  std::atomic<bool> abandoned_{false};
   pid_t pid_ = -1;
   int out_fd_ = -1;                            // read end of the child's stdout+stderr
   std::unique_ptr<gnuplotio::Gnuplot> stdin_;  // owns the FILE* of the child's stdin

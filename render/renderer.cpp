@@ -88,6 +88,8 @@ chart_renderer::~chart_renderer() {
   std::remove(output_path_svg_.c_str());
 }
 
+void chart_renderer::abandon() { process_->abandon(); }
+
 bool chart_renderer::start(std::string* error) {
   return process_->start(options_.timeout, error);
 }

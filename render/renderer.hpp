@@ -58,6 +58,10 @@ class chart_renderer {
   // The gnuplot child's process id, or -1 when none runs (for tests and metrics).
   long gnuplot_pid() const;
 
+  // Any thread, for shutdown: a render or start blocked on gnuplot returns at
+  // once, and no gnuplot is started again (gnuplot_process::abandon).
+  void abandon();
+
  private:
   // svg_raster: turns gnuplot's SVG in `bytes` into PNG bytes in place.
   bool rasterise(const chart_spec& spec, std::string& bytes, std::string& error);
