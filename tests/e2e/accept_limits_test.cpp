@@ -142,7 +142,7 @@ TEST_CASE("accept: out of file descriptors the accept loop backs off, then recov
 
 TEST_CASE("HTTP: a deferred answer not ready within HTTP_RESPONSE_TIMEOUT_S is cut") {
   // A store that accepts the connection and never answers: history queries
-  // hang in libpq for connect_timeout (6 s; start-up waits for it once, for
+  // hang in libpq for connect_timeout (4 s; start-up waits for it once, for
   // the chart store).
   int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(listener >= 0);
@@ -157,7 +157,7 @@ TEST_CASE("HTTP: a deferred answer not ready within HTTP_RESPONSE_TIMEOUT_S is c
 
   auto server = start_server({"HTTP_RESPONSE_TIMEOUT_S=1",
                               "STORE_URL=postgresql://aw@127.0.0.1:" + std::to_string(store_port) +
-                                  "/aw?connect_timeout=6"});
+                                  "/aw?connect_timeout=4"});
   auto t0 = steady_clock::now();
   auto r = http_request(server->port(), "GET", "/conversations/alice", {}, seconds(15));
   auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - t0);
