@@ -260,6 +260,7 @@ void server::impl::on_close(hdl_t hdl) {
              {{"user", con->user_id},
               {"conn", std::to_string(con->id)},
               {"code", std::to_string(con->get_remote_close_code())}});
+  stop_when_closed();
 }
 
 void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {
@@ -418,19 +419,17 @@ void server::impl::close_all() {
   log::info("gateway", "closing connections", {{"connections", std::to_string(conns.size())}});
   for (auto& [id, con] : conns) close_connection(con, actors::close_reason::shutting_down);
   agui_end_all();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  wait_for_closes(deadline);
+  // Clients get 3 s to complete their close handshakes; the last one to go
+  // stops the loop sooner (stop_when_closed, called by every close).
+  drain_timer.expires_after(std::chrono::seconds(3));
+  drain_timer.async_wait([this](const asio::error_code& e) {
+    if (!e) io.stop();
+  });
+  stop_when_closed();
 }
 
-void server::impl::wait_for_closes(std::chrono::steady_clock::time_point deadline) {
-  if ((conns.empty() && agui_streams.empty()) || std::chrono::steady_clock::now() >= deadline) {
-    io.stop();
-    return;
-  }
-  drain_timer.expires_after(std::chrono::milliseconds(20));
-  drain_timer.async_wait([this, deadline](const asio::error_code& e) {
-    if (!e) wait_for_closes(deadline);
-  });
+void server::impl::stop_when_closed() {
+  if (closing && conns.empty() && agui_streams.empty()) io.stop();
 }
 
 int server::impl::run(const actors::services& services) {

@@ -393,6 +393,7 @@ void server::impl::agui_viewer_gone(actors::conn_id viewer) {
     // A join of an ended run may have made an entry with no session: not kept.
     if (--u->second.connections <= 0 && !u->second.session) users.erase(u);
   }
+  stop_when_closed();
   if (run->over) return;
   if (cfg->agui_disconnect == "cancel" && vs.empty()) {
     log::info("agui", "stream ended before its run; cancelling (AGUI_DISCONNECT=cancel)",

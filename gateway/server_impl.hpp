@@ -227,7 +227,8 @@ struct server::impl : actors::outbox {
   void user_drained(const std::string& user_id);
   void end_drain(bool forced);
   void close_all();
-  void wait_for_closes(std::chrono::steady_clock::time_point deadline);
+  // After close_all: stops the Asio loop once no socket is left.
+  void stop_when_closed();
   int run(const actors::services& services);
   // server_accept.cpp
   void start_accepting();
