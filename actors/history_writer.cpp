@@ -247,6 +247,25 @@ caf::behavior history_writer(writer_self* self, history_store_opener open,
         }
         self->delayed_send(self, st.opt.ping_every, history_ping_atom::value);
       },
+      [self](history_recall_atom, const std::string& user, const std::string& conversation) {
+        auto& st = self->state;
+        history_rows rows;
+        if (!st.backing_off && ensure_open(self)) {
+          while (!st.queue.empty())  // so that the rows read include the newest runs
+            if (!write_head(self)) {
+              schedule_retry(self);
+              break;
+            }
+          try {
+            store::page p;
+            p.limit = history_recall_rows;
+            if (auto found = st.db->messages(user, conversation, p)) rows.rows = std::move(*found);
+          } catch (const std::exception& e) {
+            log::warn("history", "conversation not read back", {{"error", e.what()}});
+          }
+        }
+        return rows;
+      },
       [self](history_retain_atom) {
         run_retention(self);
         self->delayed_send(self, self->state.opt.retention_every, history_retain_atom::value);
