@@ -83,8 +83,9 @@ struct session_state {
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
   conversation_memory conversations;        // last chart and recent turns per conversation
   // Requests waiting for their conversation to be read back from the history
-  // (a follow-up after a reconnect or a restart), by correlation_id.
-  std::unordered_map<std::string, std::string> recalling;
+  // (a follow-up after a reconnect or a restart), by correlation_id: true once
+  // the client cancelled it (the run then starts and ends as cancelled).
+  std::unordered_map<std::string, bool> recalling;
   std::int64_t idle_since_ms = 0;
   bool draining = false;  // told the gateway once its last run ended
 };
@@ -268,7 +269,7 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   if ((edits || model) && st.svc.history && !st.conversations.known(conversation)) {
     // The conversation's last chart and turns come from the history store (a
     // reconnect to a new session, or a restart), read on the writer's thread.
-    st.recalling.emplace(cid, conversation);
+    st.recalling.emplace(cid, false);
     self->request(st.svc.history, std::chrono::seconds(2), history_recall_atom::value, st.user_id,
                   conversation)
         .then(
@@ -291,9 +292,14 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
                const std::optional<std::vector<analytics::chart_edit>>& edits) {
   auto& st = self->state;
   const auto& cid = req.correlation_id;
-  if (st.recalling.erase(cid) != 0 && st.draining)
-    return send_error(self, conn, error_code::shutting_down,
-                      "the server is shutting down; reconnect and send the request again", cid);
+  bool cancelled = false;
+  if (auto waiting = st.recalling.find(cid); waiting != st.recalling.end()) {
+    cancelled = waiting->second;
+    st.recalling.erase(waiting);
+    if (st.draining)
+      return send_error(self, conn, error_code::shutting_down,
+                        "the server is shutting down; reconnect and send the request again", cid);
+  }
   auto now = now_ms();
   active_run run;
   run.id.run_id = make_id("run");
@@ -348,7 +354,11 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id.run_id);
   log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
   st.run_by_correlation.emplace(cid, run.id.run_id);
-  st.runs.emplace(run.id.run_id, std::move(run));
+  std::string run_id = run.id.run_id;
+  st.runs.emplace(run_id, std::move(run));
+  if (cancelled)  // while its conversation was read back
+    end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
+            "the run was cancelled by the client");
 }
 
 void on_connect(session_self* self, conn_id conn, std::string& session_id, std::int64_t last_seq,
@@ -407,6 +417,11 @@ caf::message_handler common_handlers(session_self* self) {
       [self](cancel_atom, conn_id conn, const std::string& correlation_id) {
         auto& st = self->state;
         auto it = st.run_by_correlation.find(correlation_id);
+        if (auto waiting = st.recalling.find(correlation_id);
+            it == st.run_by_correlation.end() && waiting != st.recalling.end()) {
+          waiting->second = true;  // it starts and ends at once when the read is back
+          return;
+        }
         if (it == st.run_by_correlation.end())
           return send_error(self, conn, error_code::not_found,
                             "no running run has correlation_id " + correlation_id, correlation_id);

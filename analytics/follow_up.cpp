@@ -5,7 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
-#include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "analytics/builtin_llm.hpp"
 
@@ -70,19 +71,19 @@ bool one_of(const std::string& w, std::initializer_list<const char*> words) {
 
 // Words that ask for nothing by themselves.
 bool filler(const std::string& w) {
-  return one_of(
-      w,
-      {"make",  "show",    "me",    "please", "can",     "could",  "would",  "you",    "now",
-       "and",   "also",    "then",  "the",    "a",       "an",     "as",     "to",     "into",
-       "in",    "with",    "it",    "this",   "that",    "chart",  "graph",  "plot",   "version",
-       "mode",  "theme",   "style", "format", "instead", "same",   "but",    "change", "switch",
-       "turn",  "use",     "draw",  "redraw", "display", "only",   "just",   "keep",   "data",
-       "one",   "of",      "for",   "on",     "let",     "s",      "ok",     "okay",   "actually",
-       "i",     "want",    "see",   "give",   "again",   "too",    "so",     "by",     "it's",
-       "its",   "do",      "try",   "what",   "about",   "how",    "rather", "than",   "image",
-       "file",  "picture", "view",  "type",   "go",      "back",   "well",   "there",  "thanks",
-       "thank", "is",      "be",    "more",   "bit",     "little", "lot",    "much",   "way",
-       "kind",  "look",    "like",  "could",  "should",  "here"});
+  static const std::unordered_set<std::string_view> words = {
+      "make",  "show",    "me",    "please", "can",     "could",  "would",  "you",    "now",
+      "and",   "also",    "then",  "the",    "a",       "an",     "as",     "to",     "into",
+      "in",    "with",    "it",    "this",   "that",    "chart",  "graph",  "plot",   "version",
+      "mode",  "theme",   "style", "format", "instead", "same",   "but",    "change", "switch",
+      "turn",  "use",     "draw",  "redraw", "display", "only",   "just",   "keep",   "data",
+      "one",   "of",      "for",   "on",     "let",     "s",      "ok",     "okay",   "actually",
+      "i",     "want",    "see",   "give",   "again",   "too",    "so",     "by",     "it's",
+      "its",   "do",      "try",   "what",   "about",   "how",    "rather", "than",   "image",
+      "file",  "picture", "view",  "type",   "go",      "back",   "well",   "there",  "thanks",
+      "thank", "is",      "be",    "more",   "bit",     "little", "lot",    "much",   "way",
+      "kind",  "look",    "like",  "should", "here"};
+  return words.count(w) != 0;
 }
 
 bool reference(const std::string& w) {
