@@ -775,6 +775,16 @@ refinement apply_follow_up(const prior_chart& prior, const std::vector<chart_edi
     type = *request.chart_preference;
     type_named = true;
   }
+  // A type for one whole asked of several series: their totals per label.
+  bool one_whole = type == chart_type::pie_chart || type == chart_type::donut_chart ||
+                   type == chart_type::funnel_chart || type == chart_type::pareto_chart;
+  if (type_named && one_whole && d.series.size() > 1) {
+    std::vector<double> totals(d.labels.size(), 0.0);
+    for (std::size_t i = 0; i < totals.size(); ++i) totals[i] = point_value(d, i);
+    d.series.clear();
+    d.values = std::move(totals);
+    note("the series summed per label");
+  }
   // Several series need a type that shows them, one series a type for one.
   chart_type fitted = fit_series(type, d.has_series() && d.series.size() > 1);
   if (d.series.size() == 1) {  // one series left: plain values

@@ -224,3 +224,23 @@ TEST_CASE("follow-up: a type that needs another shape gets new sample data") {
   CHECK(r.payload.use_synthetic_data);
   CHECK(r.payload.content == "Sales by region");
 }
+
+TEST_CASE("follow-up: a pie of several series shows their totals per label") {
+  auto p = monthly_revenue();
+  p.type = chart_type::bar_chart_grouped;
+  p.data.labels = {"Q1", "Q2"};
+  p.data.values.clear();
+  p.data.series = {{"2023", {1, 2}}, {"2024", {3, 5}}};
+  auto r = refine(p, "as a pie");
+  CHECK(*r.payload.chart_preference == chart_type::pie_chart);
+  REQUIRE(r.payload.data);
+  CHECK(r.payload.data->series.empty());
+  CHECK(r.payload.data->values == std::vector<double>{4, 7});
+  CHECK(r.thought.find("summed") != std::string::npos);
+  // A line of several series is a multi-line.
+  CHECK(*refine(p, "make it a line").payload.chart_preference == chart_type::line_chart_multi);
+  // Without 2023 one series is left: a plain bar chart of it.
+  auto without = refine(p, "without 2023");
+  CHECK(without.payload.data->values == std::vector<double>{3, 5});
+  CHECK(*without.payload.chart_preference == chart_type::bar_chart_vertical);
+}
