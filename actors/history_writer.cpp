@@ -251,7 +251,9 @@ caf::behavior history_writer(writer_self* self, history_store_opener open,
         auto& st = self->state;
         history_rows rows;
         if (!st.backing_off && ensure_open(self)) {
-          while (!st.queue.empty())  // so that the rows read include the newest runs
+          // So that the rows read include the newest runs; bounded like a flush
+          // (a backlog beyond it is read as it stands).
+          for (int i = 0; i < batches_per_turn && !st.queue.empty(); ++i)
             if (!write_head(self)) {
               schedule_retry(self);
               break;
