@@ -4,6 +4,7 @@
 // request starts fresh; with a model the recent turns go into its prompt.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -109,6 +110,14 @@ TEST_CASE("follow-ups: as a pie edits the last chart, an unrelated request start
   for (const auto* f : run_events(frames, "c-5"))
     if (f->type() == "agent_completed")
       CHECK_FALSE((*f)["data"]["response"]["metadata"].HasMember("refined_from"));
+
+  // A new connection (another session id) in the same conversation follows up too.
+  c.reset();
+  auto again = open_user(*server, "alice", "s2");
+  auto sorted = ask(*again, "c-6", "sort it descending");
+  CHECK(sorted.refined_from == last6.run_id);
+  REQUIRE(sorted.values.size() == 6);
+  CHECK(std::is_sorted(sorted.values.rbegin(), sorted.values.rend()));
 }
 
 TEST_CASE("follow-ups: the last chart survives a restart on the same DATA_DIR") {
