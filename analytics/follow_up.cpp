@@ -86,6 +86,16 @@ bool filler(const std::string& w) {
   return words.count(w) != 0;
 }
 
+// What "the last 6 ..." counts.
+bool unit_word(const std::string& w) {
+  static const std::unordered_set<std::string_view> units = {
+      "hours",      "days",   "weeks",    "months", "quarters", "years",  "periods",
+      "points",     "items",  "entries",  "bars",   "labels",   "values", "rows",
+      "hour",       "day",    "week",     "month",  "quarter",  "year",   "ones",
+      "categories", "slices", "weekdays", "dates"};
+  return units.count(w) != 0;
+}
+
 bool reference(const std::string& w) {
   return one_of(w, {"it", "this", "that", "same", "instead", "again", "its"});
 }
@@ -185,32 +195,40 @@ std::optional<chart_type> type_word(const std::vector<token>& t, std::size_t i,
 }
 
 // Names listed from `i` on ("Q3 and Q4", "Europe, Asia"), up to a word that
-// is not a name; marks them used. At most 12 names of 60 bytes each.
+// is not a name; marks them used. At most 12 names of at most 3 words (60
+// bytes) each: a longer run of words is a sentence, not names (then none).
 std::vector<std::string> names_from(std::vector<token>& t, std::size_t i) {
   std::vector<std::string> names;
+  std::vector<std::size_t> taken;
   std::string current;
+  int words = 0;
+  bool too_long = false;
   auto flush = [&] {
     if (!current.empty() && names.size() < 12) names.push_back(current.substr(0, 60));
     current.clear();
+    words = 0;
   };
   for (; i < t.size(); ++i) {
     const std::string& w = t[i].text;
     if (w == "and" || w == "or" || w == "plus") {
-      t[i].used = true;
+      taken.push_back(i);
       flush();
       continue;
     }
     if (current.empty() && (w == "the" || w == "a")) {
-      t[i].used = true;
+      taken.push_back(i);
       continue;
     }
     if (one_of(w, {"please", "instead", "now", "in", "as", "from", "chart", "graph", "sorted",
                    "sort", "then", "too"}))
       break;
-    t[i].used = true;
+    if (++words > 3) too_long = true;
+    taken.push_back(i);
     current += current.empty() ? t[i].original : " " + t[i].original;
   }
   flush();
+  if (too_long) return {};
+  for (auto k : taken) t[k].used = true;
   return names;
 }
 
@@ -306,10 +324,8 @@ std::optional<std::vector<chart_edit>> parse_follow_up(std::string_view content)
         }
         e.count = std::min(*n, 1000);
         t[i].used = t[j].used = true;
-        // "months", "quarters", "points", "items": the unit names what is kept.
-        if (j + 1 < t.size() && !is_year(t[j + 1].text) && !filler(t[j + 1].text)) {
-          t[j + 1].used = true;
-        }
+        // "months", "quarters", "points": the unit of what is kept.
+        if (j + 1 < t.size() && unit_word(t[j + 1].text)) t[j + 1].used = true;
         edits.push_back(e);
         continue;
       }
@@ -514,7 +530,7 @@ std::optional<std::vector<chart_edit>> parse_follow_up(std::string_view content)
     if (reference(tok.text)) refers = true;
     if (!tok.used && !filler(tok.text)) ++content_words;
   }
-  if (content_words == 0 || (refers && content_words <= 2)) return edits;
+  if (content_words == 0 || (refers && content_words <= 1)) return edits;
   return std::nullopt;
 }
 

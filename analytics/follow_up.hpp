@@ -7,7 +7,7 @@
 // A request refers to the last chart when it is short (at most
 // max_follow_up_bytes / max_follow_up_words), asks for at least one edit and,
 // once the edit phrases and filler words are taken out, names nothing else
-// (or at most two words next to "it"/"this"/"that"/"same"/"instead"):
+// (or at most one word next to "it"/"this"/"that"/"same"/"instead"):
 // "make it a pie" is a follow-up, "Show revenue by region as a pie" starts fresh.
 #pragma once
 

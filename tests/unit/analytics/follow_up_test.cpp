@@ -123,7 +123,11 @@ TEST_CASE("follow-up: requests that name other things start fresh") {
         "Revenue for the last 6 months", "Show me a line chart of website visits",
         "Website traffic without bots", "What were our biggest expenses in 2023?",
         "Quarterly revenue growth for 2024 in dark", "hello", "",
-        "Compare marketing spend and revenue by quarter"}) {
+        "Compare marketing spend and revenue by quarter",
+        // Were read as follow-ups before (eval corpus): funnels, rankings, sentences after "only".
+        "drop-off between the steps of our trial", "show the drop off at each step of checkout",
+        "leaderboard of the top 8 salespeople this quarter",
+        "the fee schedule only changed twice, show it over time"}) {
     CHECK_MESSAGE(!parse_follow_up(text).has_value(), text);
   }
   // Hostile sizes: long requests are never follow-ups.
