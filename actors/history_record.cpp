@@ -87,7 +87,8 @@ class strip_handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, str
 
 }  // namespace
 
-std::string history_request_json(const protocol::analytics_payload& payload) {
+std::string history_request_json(const protocol::analytics_payload& payload,
+                                 const std::string& subject, const std::string& refined_from) {
   rapidjson::StringBuffer buffer;
   json_writer w(buffer);
   w.StartObject();
@@ -115,6 +116,12 @@ std::string history_request_json(const protocol::analytics_payload& payload) {
   encoding::write_string(w, payload.theme.name);
   w.Key("has_data");
   w.Bool(payload.data.has_value());
+  if (!refined_from.empty()) {
+    w.Key("subject");
+    encoding::write_string(w, subject);
+    w.Key("refined_from");
+    encoding::write_string(w, refined_from);
+  }
   w.EndObject();
   return encoding::take(buffer);
 }
@@ -149,10 +156,10 @@ store::history_write history_row(store::history_write::kind what, const std::str
 }  // namespace
 
 store::history_write history_started(const std::string& user_id, const run_identity& run,
-                                     std::int64_t at_ms,
-                                     const protocol::analytics_payload& payload) {
+                                     std::int64_t at_ms, const protocol::analytics_payload& payload,
+                                     const std::string& subject, const std::string& refined_from) {
   auto w = history_row(store::history_write::kind::started, user_id, run, at_ms);
-  w.request_json = history_request_json(payload);
+  w.request_json = history_request_json(payload, subject, refined_from);
   return w;
 }
 

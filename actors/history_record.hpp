@@ -17,15 +17,21 @@ namespace aw::actors {
 // {"content":...,"title":...,"chart_preference":...,"format":...,"width":...,
 //  "height":...,"theme":...,"has_data":...}; the data itself is not copied
 // (a successful response echoes it).
-std::string history_request_json(const protocol::analytics_payload& payload);
+// A follow-up (issue #16 item 4) also records "subject" (the request whose
+// chart it edits, so that a later follow-up after a restart still knows it)
+// and "refined_from" (that chart's run_id).
+std::string history_request_json(const protocol::analytics_payload& payload,
+                                 const std::string& subject = {},
+                                 const std::string& refined_from = {});
 
 // The agent_completed `data` without `response.chart` (the base64 data URI).
 // One SAX pass, no DOM; data without a response comes back as it is.
 std::string strip_chart_bytes(std::string_view completed_data);
 
 store::history_write history_started(const std::string& user_id, const run_identity& run,
-                                     std::int64_t at_ms,
-                                     const protocol::analytics_payload& payload);
+                                     std::int64_t at_ms, const protocol::analytics_payload& payload,
+                                     const std::string& subject = {},
+                                     const std::string& refined_from = {});
 
 store::history_write history_completed(const std::string& user_id, const run_identity& run,
                                        std::int64_t at_ms, protocol::run_status status,

@@ -247,6 +247,27 @@ caf::behavior history_writer(writer_self* self, history_store_opener open,
         }
         self->delayed_send(self, st.opt.ping_every, history_ping_atom::value);
       },
+      [self](history_recall_atom, const std::string& user, const std::string& conversation) {
+        auto& st = self->state;
+        history_rows rows;
+        if (!st.backing_off && ensure_open(self)) {
+          // So that the rows read include the newest runs; bounded like a flush
+          // (a backlog beyond it is read as it stands).
+          for (int i = 0; i < batches_per_turn && !st.queue.empty(); ++i)
+            if (!write_head(self)) {
+              schedule_retry(self);
+              break;
+            }
+          try {
+            store::page p;
+            p.limit = history_recall_rows;
+            if (auto found = st.db->messages(user, conversation, p)) rows.rows = std::move(*found);
+          } catch (const std::exception& e) {
+            log::warn("history", "conversation not read back", {{"error", e.what()}});
+          }
+        }
+        return rows;
+      },
       [self](history_retain_atom) {
         run_retention(self);
         self->delayed_send(self, self->state.opt.retention_every, history_retain_atom::value);

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -30,6 +31,13 @@
 
 // Local only: sessions and the writer live on one node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::store::history_write)
+namespace aw::actors {
+// The answer to history_recall_atom.
+struct history_rows {
+  std::vector<store::message_record> rows;
+};
+}  // namespace aw::actors
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::actors::history_rows)
 
 namespace aw::actors {
 
@@ -38,6 +46,12 @@ using history_flush_atom = caf::atom_constant<caf::atom("hflush")>;
 using history_retry_atom = caf::atom_constant<caf::atom("hretry")>;
 using history_ping_atom = caf::atom_constant<caf::atom("hping")>;
 using history_retain_atom = caf::atom_constant<caf::atom("hretain")>;
+// (history_recall_atom, user_id, conversation_id) -> history_rows:
+// the conversation's newest recall_rows rows, oldest first, after writing what
+// is queued (issue #16 item 4: a follow-up after a reconnect or a restart).
+// Empty when the store is down or has none.
+using history_recall_atom = caf::atom_constant<caf::atom("hrecall")>;
+constexpr int history_recall_rows = 8;
 
 struct history_writer_options {
   std::size_t batch_rows = 200;

@@ -155,7 +155,8 @@ void finishing(run_self* self, render::render_output& image) {
   auto& md = response.metadata;
   md.type = st.plan.type;
   md.title = st.gen.title;
-  md.data_source = st.gen.synthetic ? "synthetic" : "user";
+  md.data_source = st.gen.synthetic || st.input.refined_synthetic ? "synthetic" : "user";
+  md.refined_from = st.input.refined_from;
   md.llm_provider = st.gen.provider;
   md.format = payload.format;
   md.width = payload.width;

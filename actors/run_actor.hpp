@@ -23,6 +23,10 @@ struct run_input {
   std::string user_id;
   protocol::analytics_payload payload;
   run_deadline deadline;  // the session's timer ends the run here
+  // A follow-up (issue #16 item 4): the run_id of the chart it edits, and
+  // whether that chart's data was made up (the payload then carries it as data).
+  std::string refined_from;
+  bool refined_synthetic = false;
 };
 
 struct run_state {

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/conversation_memory.hpp"
 #include "actors/emitter.hpp"
 #include "actors/history_record.hpp"
 #include "actors/history_writer.hpp"  // the history_write message
@@ -36,6 +37,7 @@ struct active_run {
   std::string chart_type;
   std::string tokens_in;
   std::string tokens_out;
+  std::string request_json;  // as recorded in the history, for the conversation memory
 };
 
 // The text of the first `"key":"value"` or `"key":number` in a JSON object
@@ -79,6 +81,11 @@ struct session_state {
   std::unordered_map<std::string, active_run> runs;  // by run_id
   std::unordered_map<std::string, std::string> run_by_correlation;
   std::list<std::int64_t> recent_requests;  // accepted request times, for the rate limit
+  conversation_memory conversations;        // last chart and recent turns per conversation
+  // Requests waiting for their conversation to be read back from the history
+  // (a follow-up after a reconnect or a restart), by correlation_id: true once
+  // the client cancelled it (the run then starts and ends as cancelled).
+  std::unordered_map<std::string, bool> recalling;
   std::int64_t idle_since_ms = 0;
   bool draining = false;  // told the gateway once its last run ended
 };
@@ -165,6 +172,7 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   auto data = protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
                                                code, message);
   st.events->emit(run.id, event_type::agent_completed, data, now);
+  st.conversations.remember(run.id.conversation_id, run.id.run_id, run.request_json, false, {});
   record(self, history_completed(st.user_id, run.id, now, status, data));
   st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
@@ -194,7 +202,10 @@ void on_run_event(session_self* self, run_event& ev) {
     close_open_tools(st, run, error_code::generation_failed, now_ms());
   st.events->emit(run.id, ev.type, ev.data_json, now_ms());
   if (ev.type == event_type::agent_completed) {
-    record(self, history_completed(st.user_id, run.id, now_ms(), ev.status, ev.data_json));
+    auto row = history_completed(st.user_id, run.id, now_ms(), ev.status, ev.data_json);
+    st.conversations.remember(run.id.conversation_id, run.id.run_id, run.request_json,
+                              ev.status == protocol::run_status::success, row.response_json);
+    record(self, std::move(row));
     count_completion(self, ev.status);
     st.svc.stats->run_duration_ms.observe(static_cast<double>(now_ms() - run.started_ms));
     log_run_finished(
@@ -218,6 +229,10 @@ const connection_info* find_conn(const session_state& st, conn_id conn) {
   return nullptr;
 }
 
+void start_run(session_self* self, conn_id conn, protocol::analytics_request& req,
+               const std::string& conversation,
+               const std::optional<std::vector<analytics::chart_edit>>& edits);
+
 void on_request(session_self* self, conn_id conn, protocol::analytics_request& req) {
   auto& st = self->state;
   const auto& cid = req.correlation_id;
@@ -225,10 +240,10 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   const connection_info* info = find_conn(st, conn);
   bool watcher = std::find(st.watchers.begin(), st.watchers.end(), conn) != st.watchers.end();
   if (info == nullptr && !watcher) return;  // the connection closed meanwhile
-  if (st.run_by_correlation.count(cid) != 0)
+  if (st.run_by_correlation.count(cid) != 0 || st.recalling.count(cid) != 0)
     return send_error(self, conn, error_code::duplicate_correlation_id,
                       "a run with correlation_id " + cid + " is still going", cid);
-  if (static_cast<int>(st.runs.size()) >= st.svc.cfg->max_runs_per_user)
+  if (static_cast<int>(st.runs.size() + st.recalling.size()) >= st.svc.cfg->max_runs_per_user)
     return send_error(self, conn, error_code::too_many_runs,
                       "at most " + std::to_string(st.svc.cfg->max_runs_per_user) +
                           " runs may go at once per user",
@@ -245,28 +260,93 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   }
   st.recent_requests.push_back(now);
 
+  std::string conversation = !req.conversation_id.empty() ? req.conversation_id
+                             : info != nullptr            ? info->session_id
+                                                          : st.user_id;
+  std::optional<std::vector<analytics::chart_edit>> edits;
+  if (!payload.data) edits = analytics::parse_follow_up(payload.content);
+  bool model = st.svc.cfg->llm_provider != "builtin";
+  if ((edits || model) && st.svc.history && !st.conversations.known(conversation)) {
+    // The conversation's last chart and turns come from the history store (a
+    // reconnect to a new session, or a restart), read on the writer's thread.
+    st.recalling.emplace(cid, false);
+    self->request(st.svc.history, std::chrono::seconds(2), history_recall_atom::value, st.user_id,
+                  conversation)
+        .then(
+            [self, conn, req, conversation, edits](history_rows& rows) mutable {
+              self->state.conversations.recall(conversation, rows.rows);
+              start_run(self, conn, req, conversation, edits);
+            },
+            [self, conn, req, conversation, edits](caf::error& err) mutable {
+              log::warn("session", "conversation not read back from the history: starting fresh",
+                        {{"user", self->state.user_id}, {"error", caf::to_string(err)}});
+              start_run(self, conn, req, conversation, edits);
+            });
+    return;
+  }
+  start_run(self, conn, req, conversation, edits);
+}
+
+void start_run(session_self* self, conn_id conn, protocol::analytics_request& req,
+               const std::string& conversation,
+               const std::optional<std::vector<analytics::chart_edit>>& edits) {
+  auto& st = self->state;
+  const auto& cid = req.correlation_id;
+  bool cancelled = false;
+  if (auto waiting = st.recalling.find(cid); waiting != st.recalling.end()) {
+    cancelled = waiting->second;
+    st.recalling.erase(waiting);
+    if (st.draining)
+      return send_error(self, conn, error_code::shutting_down,
+                        "the server is shutting down; reconnect and send the request again", cid);
+  }
+  auto now = now_ms();
   active_run run;
   run.id.run_id = make_id("run");
   run.id.correlation_id = cid;
-  run.id.conversation_id = !req.conversation_id.empty() ? req.conversation_id
-                           : info != nullptr            ? info->session_id
-                                                        : st.user_id;
+  run.id.conversation_id = conversation;
   run.id.message_id = req.message_id;
   run.started_ms = now;
+  // A follow-up edits the conversation's last chart; anything else starts fresh.
+  const analytics::prior_chart* prior = edits ? st.conversations.last_chart(conversation) : nullptr;
+  std::optional<analytics::refinement> refined;
+  if (prior) refined = analytics::apply_follow_up(*prior, *edits, req.payload);
+  std::string refined_from = prior ? prior->run_id : std::string();
   // The session, not the run actor, opens the run: agent_started is then
   // first whatever happens next, even a cancel that arrives at once.
   st.events->emit(run.id, event_type::agent_started,
                   protocol::started_data(agent_name, req.payload.content), now);
-  record(self, history_started(st.user_id, run.id, now, req.payload));
+  auto started = history_started(st.user_id, run.id, now, req.payload,
+                                 refined ? refined->payload.content : std::string(), refined_from);
+  run.request_json = started.request_json;
+  record(self, std::move(started));
   st.events->emit(run.id, event_type::agent_thinking,
                   protocol::thinking_data(protocol::thinking_stage::planning,
                                           "Reading the request and choosing how to show it", 0.05),
                   now);
   run.thoughts = 1;
+  if (refined) {
+    st.events->emit(
+        run.id, event_type::agent_thinking,
+        protocol::thinking_data(protocol::thinking_stage::planning, refined->thought, 0.08), now);
+    run.thoughts++;
+    log::debug("session", "follow-up", {{"user", st.user_id}, {"refined_from", refined_from}});
+  }
+  std::string context;
+  if (st.svc.cfg->llm_provider != "builtin") context = st.conversations.context(conversation);
   // One deadline for the run: the timer below ends it there, and the run
   // derives its step timeouts from the same instant.
   auto deadline = deadline_for(*st.svc.cfg);
-  run_input input{run.id.run_id, st.user_id, std::move(req.payload), deadline};
+  run_input input;
+  input.run_id = run.id.run_id;
+  input.user_id = st.user_id;
+  input.payload = refined ? std::move(refined->payload) : std::move(req.payload);
+  input.deadline = deadline;
+  input.payload.conversation_context = std::move(context);
+  if (refined) {
+    input.refined_from = refined_from;
+    input.refined_synthetic = refined->synthetic;
+  }
   run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
   self->monitor(run.actor);
   st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
@@ -274,7 +354,11 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id.run_id);
   log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
   st.run_by_correlation.emplace(cid, run.id.run_id);
-  st.runs.emplace(run.id.run_id, std::move(run));
+  std::string run_id = run.id.run_id;
+  st.runs.emplace(run_id, std::move(run));
+  if (cancelled)  // while its conversation was read back
+    end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
+            "the run was cancelled by the client");
 }
 
 void on_connect(session_self* self, conn_id conn, std::string& session_id, std::int64_t last_seq,
@@ -333,6 +417,11 @@ caf::message_handler common_handlers(session_self* self) {
       [self](cancel_atom, conn_id conn, const std::string& correlation_id) {
         auto& st = self->state;
         auto it = st.run_by_correlation.find(correlation_id);
+        if (auto waiting = st.recalling.find(correlation_id);
+            it == st.run_by_correlation.end() && waiting != st.recalling.end()) {
+          waiting->second = true;  // it starts and ends at once when the read is back
+          return;
+        }
         if (it == st.run_by_correlation.end())
           return send_error(self, conn, error_code::not_found,
                             "no running run has correlation_id " + correlation_id, correlation_id);

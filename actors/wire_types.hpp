@@ -89,7 +89,8 @@ typename Inspector::result_type inspect(Inspector& f, analytics_payload& x) {
   auto data = actors::optional_of(x.data);
   auto preference = actors::optional_of(x.chart_preference);
   return f(caf::meta::type_name("analytics_payload"), x.content, title, data, x.use_synthetic_data,
-           preference, x.theme, x.enhance_labels, x.format, x.width, x.height);
+           preference, x.theme, x.enhance_labels, x.format, x.width, x.height,
+           x.conversation_context);
 }
 
 // Local only (gateway -> session), but every message type needs one.

@@ -49,7 +49,11 @@ const char* system_prompt =
     "pareto_chart: causes ranked with their cumulative share of the total\n";
 
 std::string user_prompt(const protocol::analytics_payload& p, protocol::chart_type type) {
-  std::string out = "Request: " + p.content + "\n";
+  std::string out;
+  if (!p.conversation_context.empty())  // bounded by the session (conversation_memory)
+    out += "Earlier in this conversation (oldest first):\n" + p.conversation_context +
+           "The request below may refer to the last chart: then edit that chart.\n";
+  out += "Request: " + p.content + "\n";
   if (p.chart_preference)
     out +=
         "The user chose the chart type " + std::string(protocol::to_string(type)) + ": use it.\n";

@@ -28,6 +28,9 @@ struct analytics_payload {
   image_format format = image_format::png;
   int width = 800;   // 200..4000
   int height = 500;  // 200..4000
+  // Set by the session, never read from the wire: the conversation's recent
+  // turns for a model's prompt (issue #16 item 4), bounded by the session.
+  std::string conversation_context;
 };
 
 // Both "analytics_request" and the short "query" form parse into this.

@@ -177,6 +177,10 @@ void write_metadata(json_writer& w, const response_metadata& m) {
   w.Int(m.height);
   w.Key("generation_time_ms");
   write_number(w, m.generation_time_ms);
+  if (!m.refined_from.empty()) {
+    w.Key("refined_from");
+    write_string(w, m.refined_from);
+  }
   w.EndObject();
 }
 

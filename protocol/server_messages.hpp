@@ -85,6 +85,7 @@ struct response_metadata {
   int width = 800;
   int height = 500;
   double generation_time_ms = 0;
+  std::string refined_from;  // a follow-up: the run_id of the chart it edited (written when set)
 };
 
 struct run_response {

@@ -86,6 +86,12 @@ double fake_openai::tls_stat(const std::string& field) const {
   return doc[field.c_str()].GetDouble();
 }
 
+std::string fake_openai::last_prompt() const {
+  std::string body, type;
+  if (http_get(port_, "/lastprompt", &body, &type) != 200) return "";
+  return body;
+}
+
 int fake_openai::requests(const std::string& mode) const {
   std::string body, type;
   if (http_get(port_, "/stats", &body, &type) != 200) return -1;

@@ -31,6 +31,8 @@ class fake_openai {
   double tls_stat(const std::string& field) const;
   // Requests seen in `mode` (GET /stats); -1 when the server does not answer.
   int requests(const std::string& mode) const;
+  // The messages' text of the newest chat request (GET /lastprompt); "" when none.
+  std::string last_prompt() const;
 
   // Figures of a configured prefix (/cfg/KEY/v1, see fake_openai.js):
   // requests, open, max_open, aborted, completed, bytes; -1 when unknown.

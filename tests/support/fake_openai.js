@@ -192,6 +192,7 @@ function configured(req, res, cfg, content) {
   if (gap) setTimeout(next, gap); else next();
 }
 
+let lastPrompt = '';  // the messages of the newest chat request (GET /lastprompt)
 const tlsStats = {sessions: 0, h2_streams: 0, http1_requests: 0};
 
 function handle(req, res) {
@@ -204,6 +205,10 @@ function handle(req, res) {
     const text = JSON.stringify(cfgStats);
     res.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)});
     return res.end(text);
+  }
+  if (req.method === 'GET' && req.url === '/lastprompt') {
+    res.writeHead(200, {'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(lastPrompt)});
+    return res.end(lastPrompt);
   }
   if (req.method === 'GET' && req.url === '/stats') {
     const text = JSON.stringify(counts);
@@ -223,6 +228,7 @@ function handle(req, res) {
       return res.end('{"error":{"message":"bad json"}}');
     }
     const content = (parsed.messages || []).map(m => m.content).join('\n');
+    lastPrompt = content;
     const cfg = parseCfg(req.url);
     if (cfg) return configured(req, res, cfg, content);
     const mode = modeOf(req.url, content);

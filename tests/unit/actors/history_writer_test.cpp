@@ -196,6 +196,48 @@ TEST_CASE("history writer: rows reach a SQLite store, in batches") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("history writer: a recall writes what is queued, then reads the conversation back") {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("aw-history-recall-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system system{cfg};
+    auto stats = std::make_shared<actors::counters>();
+    actors::history_writer_options o;
+    o.flush_every = std::chrono::hours(1);  // only the recall writes these rows
+    auto writer = actors::spawn_history_writer(
+        system, [&] { return store::open_history_store("", dir.string()); }, stats, o);
+    for (int i = 0; i < 10; ++i) {
+      caf::anon_send(writer, row("run-" + std::to_string(i), 1'700'000'000'000 + i));
+      auto done = row("run-" + std::to_string(i), 1'700'000'000'500 + i);
+      done.what = store::history_write::kind::completed;
+      done.status = "success";
+      done.response_json = R"({"status":"success"})";
+      caf::anon_send(writer, done);
+    }
+    caf::scoped_actor self{system};
+    std::vector<store::message_record> rows;
+    self->request(writer, 10s, actors::history_recall_atom::value, std::string("alice"),
+                  std::string("conv"))
+        .receive([&](actors::history_rows& r) { rows = std::move(r.rows); },
+                 [&](caf::error& e) { FAIL(caf::to_string(e)); });
+    // The newest history_recall_rows, oldest first, completed.
+    REQUIRE(rows.size() == static_cast<std::size_t>(actors::history_recall_rows));
+    CHECK(rows.front().run_id == "run-2");
+    CHECK(rows.back().run_id == "run-9");
+    CHECK(rows.back().status == "success");
+    std::vector<store::message_record> none;
+    self->request(writer, 10s, actors::history_recall_atom::value, std::string("alice"),
+                  std::string("other"))
+        .receive([&](actors::history_rows& r) { none = std::move(r.rows); },
+                 [&](caf::error& e) { FAIL(caf::to_string(e)); });
+    CHECK(none.empty());
+    caf::anon_send_exit(writer, caf::exit_reason::user_shutdown);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("history writer: a failing store sets store_up false, rows go in once it recovers") {
   writer_fixture w;
   w.fake->down = true;

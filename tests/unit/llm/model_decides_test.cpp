@@ -94,3 +94,20 @@ TEST_CASE("model decides: the prompt lists the 23 types, the words, the data sha
             .find("The user chose the chart type "
                   "pie_chart") != std::string::npos);
 }
+
+TEST_CASE("follow-ups: the conversation's recent turns go before the request, none without") {
+  auto p = request("as a pie");
+  CHECK(llm::request_body("m", p, chart_type::pie_chart).find("Earlier in this conversation") ==
+        std::string::npos);
+  p.conversation_context =
+      "- user: Sales by region\n  answered with: bar_chart_vertical \"Sales\"\n";
+  std::string body = llm::request_body("m", p, chart_type::pie_chart);
+  auto earlier = body.find("Earlier in this conversation (oldest first):");
+  auto turn = body.find("- user: Sales by region");
+  auto req = body.find("Request: as a pie");
+  REQUIRE(earlier != std::string::npos);
+  REQUIRE(turn != std::string::npos);
+  REQUIRE(req != std::string::npos);
+  CHECK(earlier < turn);
+  CHECK(turn < req);
+}

@@ -179,7 +179,11 @@ TEST_CASE("write_response with a PNG and values") {
   CHECK(md["width"].GetInt() == 640);
   CHECK(md["height"].GetInt() == 400);
   CHECK(md["generation_time_ms"].GetInt() == 37);
+  CHECK_FALSE(md.HasMember("refined_from"));  // only a follow-up has it
   CHECK(text.find("\"generation_time_ms\":37}") != std::string::npos);
+  r.metadata.refined_from = "run-7";
+  auto refined = parse_json(write_response(r));
+  CHECK(str(refined["metadata"]["refined_from"]) == "run-7");
   CHECK(text.find(".0,") == std::string::npos);
   CHECK(text.find(".0]") == std::string::npos);
   CHECK(text.find(".0}") == std::string::npos);
