@@ -70,7 +70,7 @@ class chart_store {
                   std::shared_ptr<const std::string> bytes);
   // Memory only: never blocks on the disk.
   std::optional<stored_chart> get(const std::string& id);
-  // From disk or the store (blocking: HTTP query workers only); nullopt when
+  // From disk or the store (blocking: HTTP query threads only); nullopt when
   // not persisted or absent.
   std::optional<stored_chart> load(const std::string& id, std::size_t max_bytes) const;
   bool persistent() const;

@@ -468,7 +468,7 @@ int server::impl::run(const actors::services& services) {
     log::error("gateway", "bad HOST", {{"host", cfg->host}, {"error", ec.message()}});
     return 2;
   }
-  start_http();  // query workers, history store, chart files
+  start_http();  // query threads, history store, chart files
   websocketpp::lib::error_code wec;
   endpoint.listen(asio::ip::tcp::endpoint(address, static_cast<unsigned short>(cfg->port)), wec);
   if (wec) {

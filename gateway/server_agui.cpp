@@ -199,7 +199,7 @@ void server::impl::on_agui(const connection_ptr& con) {
   con->defer_http_response();
   users[user].connections++;  // the stream's slot, held while the history is read
   // The thread's history (for MESSAGES_SNAPSHOT) is read on a query worker
-  // first; without a store, or with the workers busy, the run starts without.
+  // first; without a store, or with the query threads busy, the run starts without.
   auto read_history = [this, user, in] {
     std::string snapshot;
     if (auto h = history_handle()) {
@@ -217,7 +217,7 @@ void server::impl::on_agui(const connection_ptr& con) {
     }
     return snapshot;
   };
-  bool queued = workers && workers->submit([this, con, user, in, token, read_history] {
+  bool queued = queries && queries->submit([this, con, user, in, token, read_history] {
     std::string snapshot = read_history();
     asio::post(io, [this, con, user, in, token, snapshot = std::move(snapshot)]() mutable {
       agui_start(con, user, in, token, std::move(snapshot));

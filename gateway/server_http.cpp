@@ -1,7 +1,7 @@
 // Plain HTTP on the WebSocket port (PROTOCOL.md section 8): routes, auth and
 // CORS. Memory-only answers (/health, /metrics, a chart still in memory) are
 // made on the Asio thread; anything that needs the disk or the history store
-// runs on the query workers and is answered back on the Asio thread.
+// runs on the query threads and is answered back on the Asio thread.
 #include <algorithm>
 
 #include "auth/jwt.hpp"
@@ -16,7 +16,7 @@
 namespace aw::gateway {
 namespace {
 
-constexpr std::size_t query_threads = 2;
+constexpr std::size_t query_thread_count = 2;
 constexpr std::size_t query_queue = 256;  // past this, 503 at once
 constexpr auto store_ping_interval = std::chrono::seconds(5);
 
@@ -47,13 +47,13 @@ std::string server::impl::http_user(const connection_ptr& con) {
 }
 
 void server::impl::start_http() {
-  workers = std::make_unique<http_workers>(query_threads, query_queue);
+  queries = std::make_unique<query_threads>(query_thread_count, query_queue);
   std::string error;
   bool shared = false;
 #ifdef AW_HAVE_STORE
   // With a store every gateway reads (PostgreSQL), charts go there: any
   // gateway serves any chart to its owner, after a failover too. Its own
-  // connection, for the chart store's thread and the query workers.
+  // connection, for the chart store's thread and the query threads.
   if (backend_of(cfg->store_url) == "postgresql") {
     try {
       std::shared_ptr<store::history_store> charts =
@@ -89,7 +89,7 @@ void server::impl::start_http() {
 
 void server::impl::stop_http() {
   store_ping_timer.cancel();
-  workers.reset();  // runs what is queued; the answers it posts are never sent
+  queries.reset();  // runs what is queued; the answers it posts are never sent
   std::lock_guard<std::mutex> guard(history_mutex);
   history.reset();
 }
@@ -122,7 +122,7 @@ void server::impl::schedule_store_ping() {
   store_ping_timer.expires_after(store_ping_interval);
   store_ping_timer.async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
-    workers->submit([this] {
+    queries->submit([this] {
       auto h = history_handle();
       bool up = false;
       try {
@@ -160,7 +160,7 @@ void server::impl::answer(const connection_ptr& con, const http_answer& a) {
 }
 
 void server::impl::answer_later(const connection_ptr& con, std::function<http_answer()> job) {
-  bool queued = workers && workers->submit([this, con, job = std::move(job)] {
+  bool queued = queries && queries->submit([this, con, job = std::move(job)] {
     http_answer a;
     try {
       a = job();
@@ -272,7 +272,7 @@ void server::impl::serve_metrics(const connection_ptr& con) {
   g.chart_disk_evictions = disk.evicted;
   g.chart_disk_expired = disk.expired;
   g.store_up = history_answers.load() && svc.stats->store_up.load();
-  g.http_queue = workers ? static_cast<std::int64_t>(workers->queued()) : 0;
+  g.http_queue = queries ? static_cast<std::int64_t>(queries->queued()) : 0;
   // The process figures read /proc: on a query worker, not here.
   answer_later(con, [this, g, figures = op] {
     http_answer a;

@@ -21,7 +21,7 @@
 
 #include "auth/jwt.hpp"
 #include "gateway/http_routes.hpp"
-#include "gateway/http_workers.hpp"
+#include "gateway/query_threads.hpp"
 #include "gateway/operator_metrics.hpp"
 #include "gateway/socket_slot.hpp"
 #include "gateway/server.hpp"
@@ -117,10 +117,10 @@ struct server::impl : actors::outbox {
   std::unordered_map<actors::conn_id, std::shared_ptr<agui_run>> agui_streams;  // open SSE streams
   std::deque<std::weak_ptr<agui_run>> agui_finished;  // oldest end first, for expiry
   std::size_t agui_held_bytes = 0;                    // events held by all runs
-  // ---- HTTP (server_http.cpp): query workers for blocking work, and the
+  // ---- HTTP (server_http.cpp): query threads for blocking work, and the
   // gateway's own history store for reads (the history writer has its own).
   std::mutex history_mutex;                       // guards the pointer, not the store
-  std::shared_ptr<store::history_store> history;  // null until opened (query workers retry)
+  std::shared_ptr<store::history_store> history;  // null until opened (query threads retry)
   bool history_open_failure_logged = false;       // guarded by history_mutex
   std::string store_backend = "none";             // set before listening
   std::atomic<bool> history_answers{false};       // the last ping succeeded
@@ -137,7 +137,7 @@ struct server::impl : actors::outbox {
       http_deadlines;
   asio::steady_timer http_deadline_timer{io};
   bool http_sweep_scheduled = false;
-  std::unique_ptr<http_workers> workers;  // last: its threads stop before the above go
+  std::unique_ptr<query_threads> queries;  // last: its threads stop before the above go
 
   impl(caf::actor_system& sys, std::shared_ptr<const core::config> c)
       : system(sys), cfg(std::move(c)) {}
@@ -195,15 +195,15 @@ struct server::impl : actors::outbox {
   void agui_run_over(const std::shared_ptr<agui_run>& run);
   void agui_sweep();  // forgets runs held past EVENT_BUFFER_S, and beyond the byte budget
   void agui_viewer_gone(actors::conn_id viewer);
-  // Before listening: query workers, history store, chart files; after io.run(): stops them.
+  // Before listening: query threads, history store, chart files; after io.run(): stops them.
   void start_http();
   void stop_http();
   void schedule_store_ping();  // every few seconds, on a query worker
-  // Query workers only: the open store, opening it first if that has not worked yet.
+  // Query threads only: the open store, opening it first if that has not worked yet.
   std::shared_ptr<store::history_store> history_handle();
   void answer(const connection_ptr& con, const http_answer& a);
   // Runs `job` on a query worker and answers with its result on the Asio
-  // thread; answers 503 at once when the workers' queue is full.
+  // thread; answers 503 at once when the query queue is full.
   void answer_later(const connection_ptr& con, std::function<http_answer()> job);
   health_figures health_now() const;  // what /health and /readyz report
   void serve_health(const connection_ptr& con);

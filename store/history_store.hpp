@@ -2,7 +2,7 @@
 // request and its final response, per user and conversation. Two backends:
 // SQLite (embedded default, a file under DATA_DIR) and PostgreSQL (libpq,
 // STORE_URL=postgresql://...). Calls block: only the history writer actor's
-// own thread and the gateway's HTTP query workers call them, never an actor
+// own thread and the gateway's HTTP query threads call them, never an actor
 // handler on the shared scheduler nor the Asio thread.
 #pragma once
 

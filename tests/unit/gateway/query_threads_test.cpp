@@ -5,9 +5,9 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "gateway/http_workers.hpp"
+#include "gateway/query_threads.hpp"
 
-using aw::gateway::http_workers;
+using aw::gateway::query_threads;
 
 TEST_CASE("jobs run off the caller's thread, and a full queue refuses") {
   std::mutex m;
@@ -15,7 +15,7 @@ TEST_CASE("jobs run off the caller's thread, and a full queue refuses") {
   bool release = false;
   std::atomic<int> done{0};
   {
-    http_workers pool(1, 2);
+    query_threads pool(1, 2);
     auto blocker = [&] {
       std::unique_lock<std::mutex> lock(m);
       cv.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
@@ -43,7 +43,7 @@ TEST_CASE("jobs run off the caller's thread, and a full queue refuses") {
 TEST_CASE("a job that throws does not take its thread down") {
   std::atomic<int> done{0};
   {
-    http_workers pool(1, 8);
+    query_threads pool(1, 8);
     CHECK(pool.submit([] { throw std::runtime_error("boom"); }));
     CHECK(pool.submit([&] { done++; }));
   }

@@ -1,4 +1,4 @@
-#include "gateway/http_workers.hpp"
+#include "gateway/query_threads.hpp"
 
 #include <exception>
 
@@ -6,11 +6,11 @@
 
 namespace aw::gateway {
 
-http_workers::http_workers(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
+query_threads::query_threads(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 
-http_workers::~http_workers() {
+query_threads::~query_threads() {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     stopping_ = true;
@@ -19,7 +19,7 @@ http_workers::~http_workers() {
   for (auto& t : threads_) t.join();
 }
 
-bool http_workers::submit(std::function<void()> job) {
+bool query_threads::submit(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> guard(mutex_);
     if (stopping_ || jobs_.size() >= max_queued_) return false;
@@ -29,12 +29,12 @@ bool http_workers::submit(std::function<void()> job) {
   return true;
 }
 
-std::size_t http_workers::queued() const {
+std::size_t query_threads::queued() const {
   std::lock_guard<std::mutex> guard(mutex_);
   return jobs_.size();
 }
 
-void http_workers::loop() {
+void query_threads::loop() {
   for (;;) {
     std::function<void()> job;
     {

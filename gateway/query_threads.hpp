@@ -14,12 +14,12 @@
 
 namespace aw::gateway {
 
-class http_workers {
+class query_threads {
  public:
-  http_workers(std::size_t threads, std::size_t max_queued);
-  ~http_workers();  // runs what is queued, then joins
-  http_workers(const http_workers&) = delete;
-  http_workers& operator=(const http_workers&) = delete;
+  query_threads(std::size_t threads, std::size_t max_queued);
+  ~query_threads();  // runs what is queued, then joins
+  query_threads(const query_threads&) = delete;
+  query_threads& operator=(const query_threads&) = delete;
 
   // False when the queue is full (or the pool is stopping): the job is not run.
   // A job must not throw; one that does is logged and dropped.
