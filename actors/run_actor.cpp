@@ -130,6 +130,9 @@ void step_failed(run_self* self, const tool_call& call, protocol::error_code cod
     return fail(self, call, protocol::error_code::worker_lost,
                 "the worker node running this step was lost; send the request again",
                 error_text(err));
+  if (is_invalid_reply(err))
+    return fail(self, call, code, "a worker node gave an invalid answer; try again",
+                error_text(err));
   fail(self, call, code, what, caf::to_string(err));
 }
 
