@@ -231,6 +231,11 @@ std::string check_generation_reply(const analytics::generation& g) {
   if (g.series_stats.size() > protocol::max_series) return "series_stats has too many items";
   for (const auto& s : g.series_stats)
     if (!(e = check_stats(s)).empty()) return e;
+  auto type = static_cast<int>(g.chart_type);
+  if (type < 0 || type >= protocol::chart_type_count)
+    return "chart type " + std::to_string(type) + " is not a known type";
+  if (g.decided_by != "user" && g.decided_by != "model" && g.decided_by != "builtin")
+    return "decided_by is not one of user, model, builtin";
   if (g.tokens_in < 0 || g.tokens_out < 0) return "a token count is negative";
   if (g.attempts < 0 || g.attempts > 1000) return "attempts is out of range";
   if (!finite(g.llm_ms) || g.llm_ms < 0) return "llm_ms is out of range";

@@ -80,7 +80,7 @@ struct config {
   int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
   // The cluster protocol version this node speaks (cluster/cluster.hpp); only
   // tests set another, to make nodes of different versions meet.
-  int cluster_version = 1;
+  int cluster_version = 2;
   // Mutual TLS between gateways and workers (issue #17): all three PEM files
   // or none. With none, a worker listens on loopback only unless
   // insecure_cluster (--insecure-cluster) is 1.

@@ -489,6 +489,31 @@ TEST_CASE(
   CHECK(gw->log_count("\"msg\":\"worker lost\"") == 0);
 }
 
+TEST_CASE("cluster: a model's choice of chart type crosses from worker to gateway") {
+  // The gateway asks for the type when a model is configured (the worker
+  // makes the call); before cluster protocol 2 the choice was lost on the way.
+  fake_worker fake;
+  fake.answer(fake_reply::model_choice);
+  auto gw = start_gateway("127.0.0.1:" + std::to_string(fake.port()),
+                          {"LLM_PROVIDER=openai", "OPENAI_API_KEY=unused-on-a-gateway"});
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  auto client = ws_client::connect(gw->url("/ws?user_id=chooser&session_id=s1"));
+  REQUIRE(client);
+  client->send(request_json("choice-1", "Show quarterly revenue growth", "\"format\":\"svg\""));
+  REQUIRE(
+      client->wait_for([](const auto& frames) { return completed(frames, "choice-1"); }, run_wait));
+  auto frames = client->frames();
+  CHECK(check_run(frames, "choice-1") == "");
+  std::string type;
+  for (const auto* f : run_events(frames, "choice-1"))
+    if (f->type() == "agent_completed") {
+      const auto& data = (*f)["data"];
+      REQUIRE_MESSAGE(std::string(data["status"].GetString()) == "success", f->text);
+      type = data["response"]["metadata"]["chart_type"].GetString();
+    }
+  CHECK(type == "pie_chart");
+}
+
 // The gateway's checks of worker replies, directly (no process).
 TEST_CASE("cluster reply checks: images must be a PNG or SVG of the size asked, bounded") {
   using aw::cluster::check_image;
@@ -559,6 +584,13 @@ TEST_CASE("cluster reply checks: plans and generations are checked for types, ra
   bad = gen;
   bad.data.labels.assign(aw::protocol::max_data_points + 1, "x");
   CHECK(aw::cluster::check_generation_reply(bad).find("data.labels has 10001 items") == 0);
+  bad = gen;
+  bad.chart_type = static_cast<aw::protocol::chart_type>(aw::protocol::chart_type_count);
+  CHECK(aw::cluster::check_generation_reply(bad) == "chart type 23 is not a known type");
+  bad = gen;
+  bad.decided_by = "worker";
+  CHECK(aw::cluster::check_generation_reply(bad) ==
+        "decided_by is not one of user, model, builtin");
   bad = gen;
   bad.tokens_out = -5;
   CHECK(aw::cluster::check_generation_reply(bad) == "a token count is negative");

@@ -14,6 +14,7 @@ enum class fake_reply {
   wrong_size,      // render: a PNG header of 1x1 whatever was asked
   bad_plan,        // plan: a chart type that does not exist
   bad_generation,  // generate: a narrative that is not UTF-8
+  model_choice,    // generate: as a model that chose pie_chart (decided_by "model")
 };
 
 class fake_worker {
