@@ -378,9 +378,22 @@ TEST_CASE("cluster TLS: a gateway and a worker with certificates from one CA run
   auto gw = start_gateway(address(*w), tls_env(pki.path, "gw"));
   REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
   CHECK(w->wait_log("\"msg\":\"gateway connected\""));
-  auto load = send_load(*gw, "tls", 2, 2);
+  auto load = send_load(*gw, "tls", 2, 2);  // PNG, 1600x1000
   auto runs = finish_load(load);
   CHECK(count_status(runs, "success") == 4);
+  // A real gnuplot SVG passes the gateway's reply checks too.
+  auto client = ws_client::connect(gw->url("/ws?user_id=tls-svg&session_id=s1"));
+  REQUIRE(client);
+  client->send(request_json("tls-svg", "Show quarterly revenue growth",
+                            "\"format\":\"svg\",\"width\":640,\"height\":400"));
+  REQUIRE(
+      client->wait_for([](const auto& frames) { return completed(frames, "tls-svg"); }, run_wait));
+  auto frames = client->frames();
+  CHECK(check_run(frames, "tls-svg") == "");
+  for (const auto* f : run_events(frames, "tls-svg"))
+    if (f->type() == "agent_completed")
+      CHECK_MESSAGE(std::string((*f)["data"]["status"].GetString()) == "success", f->text);
+  CHECK(gw->log_count("invalid reply from worker") == 0);
 }
 
 TEST_CASE(
