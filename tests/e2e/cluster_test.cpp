@@ -537,6 +537,20 @@ TEST_CASE(
   // The user sees a generic message; the detail is in the log only.
   for (const auto& f : client->frames()) CHECK(f.text.find("not valid UTF-8") == std::string::npos);
 
+  // Streamed "model text" straight from the worker to the run is bounded:
+  // 64 KiB a batch, 512 KiB a run.
+  fake.answer(fake_reply::huge_partials);
+  CHECK(run(svg) == "success");
+  std::size_t streamed = 0;
+  for (const auto* f : run_events(client->frames(), "bad-" + std::to_string(n)))
+    if (f->type() == "agent_thinking" && (*f)["data"].HasMember("partial") &&
+        (*f)["data"]["partial"].GetBool()) {
+      CHECK(f->text.size() < (64 << 10) + 1024);
+      streamed += f->text.size();
+    }
+  CHECK(streamed > (480 << 10));  // 8 batches cut to 64 KiB; the last 2 dropped
+  CHECK(streamed < (512 << 10) + 16 * 1024);
+
   // Still up, the same worker still used: a valid answer completes.
   fake.answer(fake_reply::good);
   CHECK(run(svg) == "success");

@@ -46,7 +46,10 @@ cluster::node_front_api::behavior_type fake_front(cluster::node_front_api::point
         return plan;
       },
       [how](actors::generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
-            caf::actor&) {
+            caf::actor& stream_to) {
+        if (how() == fake_reply::huge_partials)
+          for (int i = 0; i < 10; ++i)
+            caf::anon_send(stream_to, actors::llm_partial_atom::value, std::string(100 << 10, 'x'));
         if (how() == fake_reply::model_choice) {
           auto gen = analytics::builtin_generate(payload, protocol::chart_type::pie_chart);
           gen.decided_by = "model";
