@@ -130,10 +130,11 @@ std::string check_numbers(const std::vector<double>& v, const char* what) {
   return "";
 }
 
-std::string check_series(const std::vector<protocol::named_series>& list, const char* what) {
-  if (list.size() > protocol::max_series)
+std::string check_series(const std::vector<protocol::named_series>& list, const char* what,
+                         std::size_t max_count) {
+  if (list.size() > max_count)
     return std::string(what) + " has " + std::to_string(list.size()) + " series (at most " +
-           std::to_string(protocol::max_series) + ")";
+           std::to_string(max_count) + ")";
   for (const auto& s : list) {
     if (auto e = check_text(s.name, what, protocol::max_label_chars * 4); !e.empty()) return e;
     if (auto e = check_numbers(s.values, what); !e.empty()) return e;
@@ -156,8 +157,9 @@ std::string check_data(const protocol::chart_data& d) {
   std::string e;
   if (!(e = check_texts(d.labels, "data.labels", n, label_bytes)).empty()) return e;
   if (!(e = check_numbers(d.values, "data.values")).empty()) return e;
-  if (!(e = check_series(d.series, "data.series")).empty()) return e;
-  if (!(e = check_series(d.groups, "data.groups")).empty()) return e;
+  if (!(e = check_series(d.series, "data.series", protocol::max_series)).empty()) return e;
+  // Groups: as many as the protocol lets a user give (one per sample set).
+  if (!(e = check_series(d.groups, "data.groups", n)).empty()) return e;
   if (d.points.size() > n) return "data.points has too many points";
   for (const auto& p : d.points)
     if (!finite(p.x) || !finite(p.y) || (p.size && !finite(*p.size)))
@@ -177,6 +179,14 @@ std::string check_data(const protocol::chart_data& d) {
   if (cells > n) return "data.matrix has too many cells";
   if (!(e = check_texts(d.row_labels, "data.rows", n, label_bytes)).empty()) return e;
   if (!(e = check_texts(d.column_labels, "data.columns", n, label_bytes)).empty()) return e;
+  // A user gives at most max_data_points numbers in all; a generation adds
+  // shapes derived from them (bins, medians), so it gets room for that.
+  std::size_t total = d.values.size() + d.points.size() + 4 * d.candles.size() + cells;
+  for (const auto& s : d.series) total += s.values.size();
+  for (const auto& g : d.groups) total += g.values.size();
+  if (total > 4 * n)
+    return "data holds " + std::to_string(total) + " numbers (at most " + std::to_string(4 * n) +
+           ")";
   return "";
 }
 

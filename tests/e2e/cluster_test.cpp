@@ -641,6 +641,21 @@ TEST_CASE("cluster reply checks: plans and generations are checked for types, ra
     auto gen = aw::analytics::builtin_generate(payload, type);
     CHECK_MESSAGE(aw::cluster::check_generation_reply(gen) == "", aw::protocol::to_string(type));
   }
+  // User data at the protocol's limits passes too: 10,000 samples for a
+  // histogram, 100 groups (more than max_series) for box and violin plots.
+  {
+    aw::protocol::analytics_payload big = payload;
+    big.data.emplace();
+    big.data->groups.push_back({"samples", std::vector<double>(10000, 1.5)});
+    big.data->groups.back().values[7] = 9;
+    auto hist = aw::analytics::builtin_generate(big, aw::protocol::chart_type::histogram);
+    CHECK(aw::cluster::check_generation_reply(hist) == "");
+    big.data->groups.clear();
+    for (int i = 0; i < 100; ++i)
+      big.data->groups.push_back({"g" + std::to_string(i), std::vector<double>(100, i)});
+    for (auto type : {aw::protocol::chart_type::box_plot, aw::protocol::chart_type::violin_plot})
+      CHECK(aw::cluster::check_generation_reply(aw::analytics::builtin_generate(big, type)) == "");
+  }
   auto gen = aw::analytics::builtin_generate(payload, aw::protocol::chart_type::line_chart);
   auto bad = gen;
   bad.data.values.push_back(std::nan(""));
