@@ -49,6 +49,7 @@
 #include "actors/run_events.hpp"
 #include "actors/step_errors.hpp"
 #include "core/log.hpp"
+#include "encoding/utf8.hpp"
 
 namespace aw::actors {
 namespace {
@@ -130,6 +131,9 @@ void step_failed(run_self* self, const tool_call& call, protocol::error_code cod
     return fail(self, call, protocol::error_code::worker_lost,
                 "the worker node running this step was lost; send the request again",
                 error_text(err));
+  if (is_invalid_reply(err))
+    return fail(self, call, code, "a worker node gave an invalid answer; try again",
+                error_text(err));
   fail(self, call, code, what, caf::to_string(err));
 }
 
@@ -200,9 +204,16 @@ caf::behavior rendering(run_self* self) {
 caf::behavior streamed_text(run_self* self) {
   return {
       [self](llm_partial_atom, std::string& text) {
+        // In a cluster this comes straight from a worker node: bounded per
+        // batch and per run (a model's answer is at most 256 KiB anyway).
+        constexpr std::size_t max_batch = 64 << 10;
+        constexpr std::size_t max_per_run = 512 << 10;
         auto& st = self->state;
-        if (text.empty()) return;
-        think(self, thinking_stage::writing, text, st.partial_progress, true);
+        if (text.empty() || st.streamed_bytes >= max_per_run) return;
+        std::string_view shown =
+            encoding::utf8_cut_bytes(text, std::min(max_batch, max_per_run - st.streamed_bytes));
+        st.streamed_bytes += shown.size();
+        think(self, thinking_stage::writing, std::string(shown), st.partial_progress, true);
         st.partial_progress = std::min(0.39, st.partial_progress + 0.005);
       },
   };

@@ -39,6 +39,7 @@ struct run_state {
   analytics::generation gen;      // set when generating ends
   bool generated = false;  // `gen` came with the plan: the model chose the type
   double partial_progress = 0.3;  // of the streamed-text thoughts while generating
+  std::size_t streamed_bytes = 0;  // of the model's text shown (bounded: it may come from a worker)
   static inline const char* name = "run";
 };
 

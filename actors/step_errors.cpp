@@ -23,6 +23,11 @@ bool is_worker_lost(const caf::error& err) {
          err.code() == static_cast<std::uint8_t>(cluster_error::worker_lost);
 }
 
+bool is_invalid_reply(const caf::error& err) {
+  return is_cluster_error(err) &&
+         err.code() == static_cast<std::uint8_t>(cluster_error::invalid_reply);
+}
+
 std::string error_text(const caf::error& err) {
   const auto& context = err.context();
   if (context.size() == 1 && context.match_element<std::string>(0))

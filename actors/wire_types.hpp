@@ -113,7 +113,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, generation& x) {
   return f(caf::meta::type_name("generation"), x.title, x.x_label, x.y_label, x.data, x.synthetic,
            x.stats, x.series_stats, x.insights, x.narrative, x.thoughts, x.provider, x.model,
-           x.tokens_in, x.tokens_out, x.tokens_estimated, x.attempts, x.llm_ms, x.fallback_reason);
+           x.tokens_in, x.tokens_out, x.tokens_estimated, x.attempts, x.llm_ms, x.fallback_reason,
+           x.chart_type, x.decided_by);
 }
 
 }  // namespace aw::analytics

@@ -7,6 +7,7 @@
 
 #include "app/preflight.hpp"
 #include "auth/jwt.hpp"
+#include "cluster/tls.hpp"
 #include "core/config.hpp"
 
 namespace aw::app {
@@ -48,7 +49,11 @@ int run_check_config(const std::vector<std::string>& args) {
   if (loaded.errors.empty()) problems = preflight_problems(loaded.cfg);
   for (const auto& p : problems)
     std::cout << (loaded.cfg.start_degraded ? "degraded: " : "error: ") << p << "\n";
-  bool starts = loaded.errors.empty() && (problems.empty() || loaded.cfg.start_degraded);
+  std::vector<std::string> tls_problems;
+  if (loaded.errors.empty()) tls_problems = cluster::cluster_tls_problems(loaded.cfg);
+  for (const auto& p : tls_problems) std::cout << "error: " << p << "\n";
+  bool starts = loaded.errors.empty() && tls_problems.empty() &&
+                (problems.empty() || loaded.cfg.start_degraded);
   std::cout << (starts ? "ok: the service would start\n" : "not ok: the service would not start\n");
   return starts ? 0 : 2;
 }

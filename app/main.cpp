@@ -21,6 +21,7 @@
 #include "cluster/cluster.hpp"
 #include "cluster/gateway_services.hpp"
 #include "cluster/node_main.hpp"
+#include "cluster/tls.hpp"
 #include "app/check_commands.hpp"
 #include "app/eval_command.hpp"
 #include "app/gallery.hpp"
@@ -101,6 +102,19 @@ int serve(const std::vector<std::string>& args) {
     for (const auto& p : problems)
       aw::log::warn("app", "starting degraded (START_DEGRADED=1)", {{"problem", p}});
   }
+  // Unlike the above, never skipped: a node must not run with broken cluster TLS.
+  if (auto problems = aw::cluster::cluster_tls_problems(*cfg); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << "agentwire: " << p << "\n";
+    std::cerr << "agentwire: not starting; fix the cluster TLS files (see docs/security.md)\n";
+    return 2;
+  }
+  if (cfg->role == "gateway" && !cfg->cluster_tls())
+    aw::log::warn("app", "cluster TLS is off: traffic to the workers is plaintext and "
+                         "unauthenticated (set CLUSTER_TLS_CERT, CLUSTER_TLS_KEY, CLUSTER_TLS_CA)");
+  if (cfg->role == "worker" && !cfg->cluster_tls() && cfg->insecure_cluster)
+    aw::log::error("app", "--insecure-cluster: this worker serves anyone who reaches " +
+                              cfg->worker_host + ":" + std::to_string(cfg->worker_port) +
+                              " without TLS; anyone there can run steps and spend the model quota");
   if (cfg->auth_secret.empty() && cfg->allow_anonymous && cfg->role != "worker")
     aw::log::error("app", "ALLOW_ANONYMOUS=1 and no AUTH_SECRET: anyone who reaches " + cfg->host +
                               " can act as any user, read any user's charts and history, and start "
@@ -114,7 +128,10 @@ int serve(const std::vector<std::string>& args) {
   // Work sharing wakes an idle worker at once; work stealing lets idle workers
   // sleep between polls (up to 10 ms), which showed as tail latency on events.
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
-  if (cfg->role != "all") aw::cluster::configure_cluster(caf_cfg, cfg->worker_timeout_s);
+  if (cfg->role != "all") {
+    aw::cluster::configure_cluster(caf_cfg, cfg->worker_timeout_s);
+    aw::cluster::configure_cluster_tls(caf_cfg, *cfg);
+  }
   if (cfg->role == "worker") {
     // Blocked before CAF starts its threads, so only sigwait sees them.
     sigset_t stop_signals;

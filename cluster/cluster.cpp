@@ -25,7 +25,7 @@ void configure_cluster(caf::actor_system_config& cfg, int worker_timeout_s) {
           caf::timespan{std::chrono::seconds(std::max(2, worker_timeout_s))});
 }
 
-// core::config's default for cluster_version is cluster_protocol_version (1).
+// core::config's default for cluster_version is cluster_protocol_version (2).
 std::uint32_t cluster_version(const core::config& cfg) {
   return static_cast<std::uint32_t>(cfg.cluster_version);
 }

@@ -24,7 +24,9 @@ namespace aw::cluster {
 
 // Bump whenever a message between gateway and node changes shape; nodes
 // of different versions refuse each other with a log line naming both.
-constexpr std::uint32_t cluster_protocol_version = 1;
+// 2: a generation carries its chart_type and decided_by (a model's choice of
+// type was lost between nodes before).
+constexpr std::uint32_t cluster_protocol_version = 2;
 
 // The version this node speaks: CLUSTER_VERSION, whose default is
 // cluster_protocol_version (tests set another to make two versions meet).

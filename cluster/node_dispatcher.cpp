@@ -6,9 +6,11 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/messages.hpp"
 #include "actors/step_timeouts.hpp"
+#include "cluster/reply_checks.hpp"
 #include "core/log.hpp"
 #include "protocol/server_messages.hpp"
 
@@ -117,15 +119,28 @@ void node_lost(dispatcher_self* self, std::size_t i, const std::string& why) {
   for (auto id : orphans) retry_or_fail(self, id, i);
 }
 
-template <class Reply>
-void on_answer(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, Reply& reply) {
+// A reply is network input: one that fails `check` fails the step (with
+// invalid_reply, which the run maps to the step's protocol error) and is
+// logged; the node stays in use.
+template <class Reply, class Check>
+void on_answer(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, Reply& reply,
+               const Check& check) {
   auto& st = self->state;
   auto it = st.steps.find(id);
   if (it == st.steps.end() || it->second.attempt != attempt) return;  // answered or moved on
   auto& w = st.nodes[it->second.node];
   w.in_flight = std::max(0, w.in_flight - 1);
   w.steps_done++;
-  it->second.promise.deliver(std::move(reply));
+  if (auto why = check(reply); !why.empty()) {
+    log::error(
+        "cluster", "invalid reply from worker",
+        {{"worker", w.address}, {"node", w.node}, {"step", it->second.what}, {"error", why}});
+    it->second.promise.deliver(make_error(
+        cluster_error::invalid_reply, std::string("the ") + it->second.what + " reply of worker " +
+                                          w.address + " is invalid: " + why));
+  } else {
+    it->second.promise.deliver(std::move(reply));
+  }
   st.steps.erase(it);
 }
 
@@ -144,17 +159,18 @@ void on_failure(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, 
 }
 
 // Registers the step and sends it; the request is built again for a retry.
-template <class Reply, class... Ts>
-caf::delegated<Reply> dispatch(dispatcher_self* self, const char* what,
+template <class Reply, class Check, class... Ts>
+caf::delegated<Reply> dispatch(dispatcher_self* self, const char* what, Check check,
                                std::chrono::seconds timeout, Ts&&... xs) {
   auto& st = self->state;
   auto id = ++st.next_step;
   dispatched_step step;
   step.promise = self->make_response_promise();
   step.what = what;
-  step.send = [self, id, timeout, xs...](std::size_t w, std::uint64_t attempt) {
+  step.send = [self, id, timeout, check, xs...](std::size_t w, std::uint64_t attempt) {
     self->request(self->state.nodes[w].front, timeout, xs...)
-        .then([self, id, attempt](Reply& reply) { on_answer(self, id, attempt, reply); },
+        .then([self, id, attempt,
+               check](Reply& reply) { on_answer(self, id, attempt, reply, check); },
               [self, id, attempt](caf::error& err) { on_failure(self, id, attempt, err); });
   };
   st.steps.emplace(id, std::move(step));
@@ -207,7 +223,9 @@ void greet(dispatcher_self* self, std::size_t i, node_front_api front) {
 void connect_missing(dispatcher_self* self) {
   auto& st = self->state;
   auto now = now_ms();
-  auto mm = self->home_system().middleman().actor_handle();
+  // With TLS, CAF's OpenSSL middleman: the same interface, TLS connections.
+  auto mm = st.cfg->cluster_tls() ? self->home_system().openssl_manager().actor_handle()
+                                  : self->home_system().middleman().actor_handle();
   for (std::size_t i = 0; i < st.nodes.size(); ++i) {
     auto& w = st.nodes[i];
     if (w.live() || w.connecting || now < w.next_attempt_ms) continue;
@@ -267,7 +285,8 @@ dispatcher_actor_type::behavior_type node_dispatcher(dispatcher_self* self,
   st.cfg = std::move(cfg);
   st.stats = std::move(stats);
   st.nodes = parse_nodes(st.cfg->workers);
-  log::info("cluster", "gateway dispatching to workers", {{"workers", st.cfg->workers}});
+  log::info("cluster", "gateway dispatching to workers",
+            {{"workers", st.cfg->workers}, {"tls", st.cfg->cluster_tls() ? "on" : "off"}});
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& nodes = self->state.nodes;
     for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -278,16 +297,26 @@ dispatcher_actor_type::behavior_type node_dispatcher(dispatcher_self* self,
   const auto& c = *self->state.cfg;
   return {
       [self, &c](plan_atom a, protocol::analytics_payload& payload) {
-        return dispatch<analytics::chart_plan>(self, "plan", plan_timeout(c), a,
+        return dispatch<analytics::chart_plan>(self, "plan", check_plan_reply, plan_timeout(c), a,
                                                std::move(payload));
       },
       [self, &c](generate_atom a, protocol::analytics_payload& payload, protocol::chart_type type,
                  caf::actor& stream_to) {
-        return dispatch<analytics::generation>(self, "generate", generate_timeout(c), a,
-                                               std::move(payload), type, std::move(stream_to));
+        return dispatch<analytics::generation>(self, "generate", check_generation_reply,
+                                               generate_timeout(c), a, std::move(payload), type,
+                                               std::move(stream_to));
       },
       [self, &c](render_atom a, std::string& user, render::chart_spec& spec) {
-        return dispatch<render::render_output>(self, "render", render_timeout(c), a,
+        auto max_bytes = static_cast<std::size_t>(c.max_chart_size_mb) << 20;
+        auto check = [max_bytes, format = spec.format, width = spec.width,
+                      height = spec.height](const render::render_output& out) {
+          render::chart_spec asked;
+          asked.format = format;
+          asked.width = width;
+          asked.height = height;
+          return check_render_reply(out, asked, max_bytes);
+        };
+        return dispatch<render::render_output>(self, "render", check, render_timeout(c), a,
                                                std::move(user), std::move(spec));
       },
       [self](reconnect_atom) {

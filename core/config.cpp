@@ -224,6 +224,18 @@ const std::vector<option>& options() {
       int_opt("CLUSTER_VERSION", "--cluster-version",
               "cluster protocol version this node speaks; for tests of a version mismatch", 1,
               1000000, &config::cluster_version),
+      str_opt("CLUSTER_TLS_CERT", "--cluster-tls-cert",
+              "PEM certificate of this node for mutual TLS between cluster nodes",
+              &config::cluster_tls_cert),
+      str_opt("CLUSTER_TLS_KEY", "--cluster-tls-key", "PEM private key of CLUSTER_TLS_CERT",
+              &config::cluster_tls_key),
+      str_opt("CLUSTER_TLS_CA", "--cluster-tls-ca",
+              "PEM CA certificate; only peers whose certificate it signed are let in",
+              &config::cluster_tls_ca),
+      int_opt("INSECURE_CLUSTER", "--insecure-cluster",
+              "1: a worker may listen on a non-loopback WORKER_HOST without TLS (the flag alone "
+              "means 1)",
+              0, 1, &config::insecure_cluster),
       str_opt("LOG_LEVEL", "--log-level", "debug | info | warn | error (any case)", &config::log_level),
       int_opt("ALLOW_ANONYMOUS", "--allow-anonymous",
               "1: serve a non-loopback HOST without AUTH_SECRET (anyone may be any user; logged "
@@ -373,6 +385,37 @@ std::string first_bad_worker_address(const std::string& list) {
   return "";
 }
 
+// Cluster TLS: all three files or none, each readable; a worker on a
+// non-loopback address needs TLS unless INSECURE_CLUSTER=1. (That the files
+// hold a certificate, its key and a CA is checked by cluster/tls_files.)
+void validate_cluster_tls(const config& cfg, std::vector<std::string>& errors) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {"CLUSTER_TLS_CERT", &cfg.cluster_tls_cert},
+      {"CLUSTER_TLS_KEY", &cfg.cluster_tls_key},
+      {"CLUSTER_TLS_CA", &cfg.cluster_tls_ca}};
+  int set = 0;
+  for (const auto& [name, path] : files) set += path->empty() ? 0 : 1;
+  if (set != 0 && set != 3) {
+    std::string missing;
+    for (const auto& [name, path] : files)
+      if (path->empty()) missing += (missing.empty() ? "" : ", ") + std::string(name);
+    errors.push_back("CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA: set all three or "
+                     "none (" + missing + " not set)");
+    return;
+  }
+  if (set == 3)
+    for (const auto& [name, path] : files)
+      if (!std::ifstream(*path).good())
+        errors.push_back(std::string(name) + ": '" + *path + "' cannot be read");
+  if (cfg.role == "worker" && set == 0 && !cfg.insecure_cluster &&
+      !is_loopback_address(cfg.worker_host) && cfg.worker_host != "localhost")
+    errors.push_back("WORKER_HOST: listening on " + cfg.worker_host +
+                     " without TLS would let anyone who reaches the port run steps on this "
+                     "worker (and spend its model quota); set CLUSTER_TLS_CERT, CLUSTER_TLS_KEY "
+                     "and CLUSTER_TLS_CA (deploy/make-dev-ca.sh makes a development CA), listen "
+                     "on 127.0.0.1, or pass --insecure-cluster");
+}
+
 void validate(config& cfg, std::vector<std::string>& errors) {
   for (auto& c : cfg.log_level) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (cfg.log_level != "debug" && cfg.log_level != "info" && cfg.log_level != "warn" &&
@@ -439,6 +482,7 @@ void validate(config& cfg, std::vector<std::string>& errors) {
     std::string bad = first_bad_worker_address(cfg.workers);
     if (!bad.empty()) errors.push_back("WORKERS: '" + bad + "' is not host:port (port 1..65535)");
   }
+  validate_cluster_tls(cfg, errors);
   if (cfg.data_dir.empty()) errors.push_back("DATA_DIR: must not be empty");
   if (!cfg.store_url.empty() && cfg.store_url.rfind("postgresql://", 0) != 0 &&
       cfg.store_url.rfind("postgres://", 0) != 0 && cfg.store_url.rfind("sqlite:", 0) != 0)
@@ -525,7 +569,8 @@ config_result load_config(const std::vector<std::string>& args, const std::strin
       if (!has_value && i + 1 < args.size() && args[i + 1].rfind("-", 0) != 0) ++i;
       continue;
     }
-    if (!has_value && arg == "--start-degraded") {  // a switch: the flag alone means 1
+    // Switches: the flag alone means 1.
+    if (!has_value && (arg == "--start-degraded" || arg == "--insecure-cluster")) {
       value = "1";
       has_value = true;
     }

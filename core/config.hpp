@@ -80,7 +80,15 @@ struct config {
   int worker_timeout_s = 5;          // heartbeat loss after which a worker node counts as lost
   // The cluster protocol version this node speaks (cluster/cluster.hpp); only
   // tests set another, to make nodes of different versions meet.
-  int cluster_version = 1;
+  int cluster_version = 2;
+  // Mutual TLS between gateways and workers (issue #17): all three PEM files
+  // or none. With none, a worker listens on loopback only unless
+  // insecure_cluster (--insecure-cluster) is 1.
+  std::string cluster_tls_cert;  // this node's certificate (chain)
+  std::string cluster_tls_key;   // its private key
+  std::string cluster_tls_ca;    // the CA that signs every node's certificate
+  int insecure_cluster = 0;
+  bool cluster_tls() const { return !cluster_tls_cert.empty(); }
   // logs
   std::string log_level = "info";  // any case; lower-cased when read
   // 1: start even when DATA_DIR is not writable or gnuplot is missing (app/preflight)

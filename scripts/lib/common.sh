@@ -6,10 +6,10 @@ AW_BUILD="${AW_BUILD:-$AW_ROOT/build}"
 
 AW_APT_PACKAGES=(
   cmake g++ make pkg-config
-  libcaf-dev libwebsocketpp-dev libasio-dev rapidjson-dev
+  libcaf-dev libcaf-openssl0.17 libwebsocketpp-dev libasio-dev rapidjson-dev
   libgnuplot-iostream-dev gnuplot-nox fonts-dejavu-core
   libboost-iostreams-dev libboost-filesystem-dev
-  doctest-dev libpng-dev libssl-dev libcurl4-openssl-dev
+  doctest-dev libpng-dev libssl-dev openssl libcurl4-openssl-dev
   librsvg2-dev libspng-dev
   clang libclang-rt-14-dev
   libsqlite3-dev libpq-dev

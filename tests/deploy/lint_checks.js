@@ -28,6 +28,22 @@ function seconds(v) {
 
 // docker-compose.yml: nginx + 2 gateways + 3 workers + postgres, wired together.
 // modelSettings: the model's settings the binary knows (from core/config.cpp).
+// Cluster TLS on for one node: CLUSTER_TLS_CERT/_KEY/_CA set, each under a
+// read-only mount (`mounts`: container paths), and never --insecure-cluster.
+const TLS_KEYS = ['CLUSTER_TLS_CERT', 'CLUSTER_TLS_KEY', 'CLUSTER_TLS_CA'];
+function tlsProblems(where, env, mounts, args) {
+  const p = [];
+  for (const k of TLS_KEYS) {
+    const v = String(env[k] || '');
+    if (!v) p.push(`${where}: ${k} is not set (cluster TLS must be on)`);
+    else if (!mounts.some((m) => v.startsWith(`${m.replace(/\/+$/, '')}/`)))
+      p.push(`${where}: ${k}=${v} is on no read-only mount`);
+  }
+  if (String(env.INSECURE_CLUSTER || '0') !== '0' || (args || []).some((a) => /--insecure-cluster/.test(String(a))))
+    p.push(`${where}: turns cluster TLS off (--insecure-cluster / INSECURE_CLUSTER)`);
+  return p;
+}
+
 function checkCompose(text, { exists, gatewaysConf, modelSettings = [] }) {
   const { docs, problems: p } = parseYamlDocs(text, 'docker-compose.yml');
   if (p.length) return p;
@@ -52,6 +68,10 @@ function checkCompose(text, { exists, gatewaysConf, modelSettings = [] }) {
       p.push(`compose: ${n}: stop_grace_period must exceed DRAIN_TIMEOUT_S`);
     if (!env.NODE_ID || nodeIds.has(env.NODE_ID)) p.push(`compose: ${n}: NODE_ID missing or not unique`);
     nodeIds.add(env.NODE_ID);
+    const mounts = (svc.volumes || []).filter((v) => typeof v === 'object' ? v.read_only
+      : /:ro$/.test(String(v))).map((v) => typeof v === 'object' ? v.target : String(v).split(':')[1]);
+    const command = [].concat(svc.command || []);
+    p.push(...tlsProblems(`compose: ${n}`, env, mounts, command));
   }
   const workerAddrs = workers.map((w) => `${w}:${(s[w].environment || {}).WORKER_PORT}`);
   // Not an open stack: secrets required (${X:?...}), nothing defaulted, and
@@ -142,6 +162,7 @@ function checkK8s(files, { exists, webFiles = [] }) {
       p.push(`k8s: ${x.name}: apiVersion, kind and metadata.name are required`);
   const config = (of('ConfigMap')[0] || {}).data || {};
   const drain = Number(config.DRAIN_TIMEOUT_S || DRAIN_TIMEOUT_S);
+  if (String(config.INSECURE_CLUSTER || '0') !== '0') p.push('k8s: the ConfigMap turns cluster TLS off (INSECURE_CLUSTER)');
   const workloads = [...of('Deployment'), ...of('StatefulSet')];
   if (!of('Deployment').length) p.push('k8s: no Deployment');
   for (const w of workloads) {
@@ -172,6 +193,13 @@ function checkK8s(files, { exists, webFiles = [] }) {
       if (role === 'worker' && !probes.every((pr) => pr.tcpSocket))
         p.push(`k8s: ${n}: worker probes must be tcpSocket (a worker has no HTTP)`);
       if (!role) p.push(`k8s: ${n}/${c.name}: ROLE is not set`);
+      // Cluster TLS on: the files from a Secret volume mounted read-only.
+      const envMap = Object.fromEntries((c.env || []).filter((e) => 'value' in e).map((e) => [e.name, e.value]));
+      const secretVolumes = new Set((podSpec.volumes || []).filter((v) => v.secret).map((v) => v.name));
+      const tlsMounts = (c.volumeMounts || []).filter((m) => m.readOnly && secretVolumes.has(m.name))
+        .map((m) => m.mountPath);
+      if (role === 'gateway' || role === 'worker')
+        p.push(...tlsProblems(`k8s: ${n}`, envMap, tlsMounts, [...(c.args || []), ...(c.command || [])]));
       // Pool sizes stated and within the CPU limit (1.5 -> 2): a pod must not
       // size itself by the node.
       const cpuLimit = Math.ceil(Number(String((res.limits || {}).cpu || '').replace(/m$/, 'e-3')));

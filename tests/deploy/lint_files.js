@@ -63,6 +63,18 @@ const broken = [
     checkCompose(sub(compose, '  LLM_MODEL: ${LLM_MODEL:-gpt-4o-mini}\n', ''), ctx)],
   ['compose', 'a model setting the binary gained', () =>
     checkCompose(compose, { ...ctx, modelSettings: [...ctx.modelSettings, 'LLM_NEW_KNOB'] })],
+  ['compose', 'workers without CLUSTER_TLS_CA (cluster TLS off)', () =>
+    checkCompose(sub(compose, '  CLUSTER_TLS_CA: /etc/agentwire/tls/ca.pem\n  LOG_LEVEL', '  LOG_LEVEL'), ctx)],
+  ['compose', 'a gateway with INSECURE_CLUSTER=1', () =>
+    checkCompose(sub(compose, '  CLUSTER_TLS_CERT: /etc/agentwire/tls/gateway.pem\n', '  CLUSTER_TLS_CERT: /etc/agentwire/tls/gateway.pem\n  INSECURE_CLUSTER: "1"\n'), ctx)],
+  ['compose', 'TLS files not mounted', () =>
+    checkCompose(compose.replaceAll('      - *cluster-tls\n', ''), ctx)],
+  ['k8s', 'a worker started with --insecure-cluster', () =>
+    checkK8s(k8sWith('worker-statefulset.yaml', 'args: ["--role", "worker"]', 'args: ["--role", "worker", "--insecure-cluster"]'), ctx)],
+  ['k8s', 'a gateway without its TLS Secret mounted', () =>
+    checkK8s(k8sWith('gateway-deployment.yaml', '            - { name: cluster-tls, mountPath: /etc/agentwire/tls, readOnly: true }\n', ''), ctx)],
+  ['k8s', 'INSECURE_CLUSTER in the ConfigMap', () =>
+    checkK8s(k8sWith('configmap.yaml', '  PORT: "8080"\n', '  PORT: "8080"\n  INSECURE_CLUSTER: "1"\n'), ctx)],
   ['k8s', 'gateway readiness on /health', () =>
     checkK8s(k8sWith('gateway-deployment.yaml', 'path: /readyz', 'path: /health'), ctx)],
   ['k8s', 'worker pool larger than its CPU limit', () =>

@@ -101,6 +101,55 @@ grep -q "gives a worker the gateway's AUTH_SECRET" <<<"$(env_problems "$tmp/env"
   exit 1
 }
 
+# Cluster TLS is on in both units: the three files loaded as credentials and
+# named in CLUSTER_TLS_*, and nothing (unit or env file) turns it off.
+#   tls_problems SYSTEMD_DIR UNIT   prints one line per problem
+tls_problems() {
+  local dir="$1" unit="$2" part key file
+  for part in cert key ca; do
+    key="CLUSTER_TLS_${part^^}"
+    grep -q "^LoadCredential=cluster-tls-$part:/" "$dir/$unit" ||
+      echo "$unit: no LoadCredential=cluster-tls-$part:..."
+    grep -qx "Environment=$key=%d/cluster-tls-$part" "$dir/$unit" ||
+      echo "$unit: no Environment=$key=%d/cluster-tls-$part"
+  done
+  for file in "$dir/$unit" $(sed -n 's|^EnvironmentFile=-\?/etc/agentwire/||p' "$dir/$unit" | sed "s|^|$dir/|"); do
+    [ -f "$file" ] || continue
+    if grep -Eq '^[[:space:]]*(export[[:space:]]+)?(INSECURE_CLUSTER|CLUSTER_TLS_[A-Z]+)=' "$file" &&
+       [ "$file" != "$dir/$unit" ]; then
+      echo "$unit: $(basename "$file") sets INSECURE_CLUSTER or CLUSTER_TLS_* (TLS off or overridden)"
+    fi
+    if grep -Eq '^[^#]*(--insecure-cluster|INSECURE_CLUSTER=1)' "$file" && [ "$file" = "$dir/$unit" ]; then
+      echo "$unit: turns cluster TLS off (--insecure-cluster)"
+    fi
+  done
+}
+for unit in agentwire-gateway.service agentwire-worker@.service; do
+  problems="$(tls_problems "$deploy/systemd" "$unit")"
+  if [ -n "$problems" ]; then
+    echo "$problems" >&2
+    exit 1
+  fi
+done
+mkdir -p "$tmp/tls"
+cp "$deploy"/systemd/* "$tmp/tls/"
+echo 'INSECURE_CLUSTER=1' >>"$tmp/tls/worker.env"
+grep -q "worker.env sets INSECURE_CLUSTER" <<<"$(tls_problems "$tmp/tls" agentwire-worker@.service)" || {
+  echo "TLS lint: a worker.env with INSECURE_CLUSTER=1 was not refused" >&2
+  exit 1
+}
+cp "$deploy"/systemd/worker.env "$tmp/tls/"
+sed -i '/^LoadCredential=cluster-tls-key:/d' "$tmp/tls/agentwire-gateway.service"
+grep -q "no LoadCredential=cluster-tls-key" <<<"$(tls_problems "$tmp/tls" agentwire-gateway.service)" || {
+  echo "TLS lint: a gateway unit without its TLS key was not refused" >&2
+  exit 1
+}
+sed -i 's|^ExecStart=\(.*\)$|ExecStart=\1 --insecure-cluster|' "$tmp/tls/agentwire-worker@.service"
+grep -q "turns cluster TLS off" <<<"$(tls_problems "$tmp/tls" agentwire-worker@.service)" || {
+  echo "TLS lint: a worker unit with --insecure-cluster was not refused" >&2
+  exit 1
+}
+
 # A broken copy (a value systemd cannot parse) must fail.
 copy agentwire-gateway.service "$tmp/broken"
 sed -i 's/^Restart=on-failure/Restart=sometimes/' "$tmp/broken/agentwire-gateway.service"
@@ -108,4 +157,4 @@ if verify "$tmp/broken" agentwire-gateway.service >/dev/null; then
   echo "systemd-analyze verify accepted a broken unit: the check cannot fail" >&2
   exit 1
 fi
-echo "systemd-analyze verify: agentwire-gateway.service, agentwire-worker@9100.service ok; env files set nothing the units set, no gateway secret for workers; broken copies refused"
+echo "systemd-analyze verify: agentwire-gateway.service, agentwire-worker@9100.service ok; env files set nothing the units set, no gateway secret for workers; cluster TLS on in both units; broken copies refused"

@@ -3,17 +3,30 @@
 #include <doctest/doctest.h>
 
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "analytics/builtin_llm.hpp"
+#include "analytics/planner.hpp"
+#include "cluster/reply_checks.hpp"
+#include "e2e/fake_worker.hpp"
 #include "e2e/run_helpers.hpp"
 #include "support/server_process.hpp"
 #include "support/ws_client.hpp"
@@ -272,4 +285,399 @@ TEST_CASE(
   auto after = send_load(*gw, "i", 2, 2);
   auto after_runs = finish_load(after);
   CHECK(count_status(after_runs, "success") == 4);
+}
+
+// ---- Cluster TLS (issue #17) ----
+
+namespace {
+
+// A CA and node certificates made by deploy/make-dev-ca.sh into `dir`.
+void make_pki(const std::filesystem::path& dir, const std::string& names) {
+  std::string cmd =
+      std::string(AW_DEV_CA_SCRIPT) + " -o " + dir.string() + " -d 2 " + names + " >/dev/null 2>&1";
+  REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0, cmd);
+}
+
+std::vector<std::string> tls_env(const std::filesystem::path& dir, const std::string& name,
+                                 const std::filesystem::path& ca_dir = {}) {
+  auto ca = (ca_dir.empty() ? dir : ca_dir) / "ca.pem";
+  return {"CLUSTER_TLS_CERT=" + (dir / (name + ".pem")).string(),
+          "CLUSTER_TLS_KEY=" + (dir / (name + ".key")).string(), "CLUSTER_TLS_CA=" + ca.string()};
+}
+
+std::int64_t rss_kb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  return -1;
+}
+
+// Sends a BASP client-handshake header announcing `payload_len` bytes, then
+// waits up to `wait` for the peer to close; true when it closed.
+bool send_basp_header_and_wait_close(int port, std::uint32_t payload_len,
+                                     std::chrono::milliseconds wait) {
+  int fd = tcp_connect(port);
+  if (fd < 0) return false;
+  unsigned char hdr[32] = {};
+  hdr[0] = 0x01;  // client_handshake; source and destination actor 0
+  for (int k = 0; k < 4; ++k) hdr[4 + k] = static_cast<unsigned char>(payload_len >> (24 - 8 * k));
+  bool closed = false;
+  if (::send(fd, hdr, sizeof hdr, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof hdr)) {
+    auto until = clock_type::now() + wait;
+    while (!closed && clock_type::now() < until) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      auto n = ::recv(fd, buf, sizeof buf, 0);
+      closed = n <= 0;  // a TLS alert may come first; then the close
+    }
+  }
+  close(fd);
+  return closed;
+}
+
+// A TLS client on the worker port with `cert` (none when empty): the bytes
+// of BASP it gets after the handshake (a worker greets every peer first), or
+// -1 when the worker ends the connection instead. Bounded by 5 s.
+int tls_probe(int port, const std::filesystem::path& ca, const std::filesystem::path& cert = {},
+              const std::filesystem::path& key = {}) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  REQUIRE(ctx);
+  REQUIRE(SSL_CTX_load_verify_locations(ctx.get(), ca.c_str(), nullptr) == 1);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  if (!cert.empty()) {
+    REQUIRE(SSL_CTX_use_certificate_chain_file(ctx.get(), cert.c_str()) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM) == 1);
+  }
+  int fd = tcp_connect(port);
+  REQUIRE(fd >= 0);
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+  SSL_set_fd(ssl.get(), fd);
+  int got = -1;
+  if (SSL_connect(ssl.get()) == 1) {
+    char buf[256];
+    int n = SSL_read(ssl.get(), buf, sizeof buf);  // TLS 1.3: a refusal comes here
+    if (n > 0) got = n;
+  }
+  ERR_clear_error();
+  close(fd);
+  return got;
+}
+
+}  // namespace
+
+TEST_CASE("cluster TLS: a gateway and a worker with certificates from one CA run charts") {
+  temp_dir pki("aw-pki");
+  make_pki(pki.path, "gw w1");
+  auto w = start_worker("w-tls", 0, tls_env(pki.path, "w1"));
+  CHECK(w->log_count("\"tls\":\"on\"") >= 1);
+  auto gw = start_gateway(address(*w), tls_env(pki.path, "gw"));
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  CHECK(w->wait_log("\"msg\":\"gateway connected\""));
+  auto load = send_load(*gw, "tls", 2, 2);  // PNG, 1600x1000
+  auto runs = finish_load(load);
+  CHECK(count_status(runs, "success") == 4);
+  // A real gnuplot SVG passes the gateway's reply checks too.
+  auto client = ws_client::connect(gw->url("/ws?user_id=tls-svg&session_id=s1"));
+  REQUIRE(client);
+  client->send(request_json("tls-svg", "Show quarterly revenue growth",
+                            "\"format\":\"svg\",\"width\":640,\"height\":400"));
+  REQUIRE(
+      client->wait_for([](const auto& frames) { return completed(frames, "tls-svg"); }, run_wait));
+  auto frames = client->frames();
+  CHECK(check_run(frames, "tls-svg") == "");
+  for (const auto* f : run_events(frames, "tls-svg"))
+    if (f->type() == "agent_completed")
+      CHECK_MESSAGE(std::string((*f)["data"]["status"].GetString()) == "success", f->text);
+  CHECK(gw->log_count("invalid reply from worker") == 0);
+}
+
+TEST_CASE(
+    "cluster TLS: peers without a certificate from the CA (another CA's, none, plain BASP) are "
+    "refused in the handshake, and a huge announced BASP payload costs the worker no memory") {
+  temp_dir pki("aw-pki");
+  temp_dir other("aw-pki-other");
+  make_pki(pki.path, "gw w1");
+  make_pki(other.path, "rogue");
+  auto w = start_worker("w-tls", 0, tls_env(pki.path, "w1"));
+
+  // A gateway whose certificate the worker's CA did not sign (it trusts both
+  // CAs itself, so it would accept the worker): the worker drops it.
+  {
+    std::ofstream bundle(other.path / "bundle.pem");
+    bundle << std::ifstream(other.path / "ca.pem").rdbuf()
+           << std::ifstream(pki.path / "ca.pem").rdbuf();
+  }
+  auto rogue_env = tls_env(other.path, "rogue");
+  rogue_env[2] = "CLUSTER_TLS_CA=" + (other.path / "bundle.pem").string();
+  auto rogue = start_gateway(address(*w), rogue_env);
+  // A gateway without TLS: its plain BASP never gets past the handshake.
+  auto plain = start_gateway(address(*w));
+  CHECK_MESSAGE(rogue->wait_log("\"msg\":\"worker not reachable, retrying\""), rogue->log());
+  CHECK_MESSAGE(plain->wait_log("\"msg\":\"worker not reachable, retrying\""), plain->log());
+  auto rogue_runs_load = send_load(*rogue, "rogue", 1, 1);
+  auto rogue_runs = finish_load(rogue_runs_load);
+  CHECK(rogue_runs.at(0).code == "WORKER_LOST");
+
+  // A raw peer announcing 256 MB in a BASP header: over plain BASP, CAF 0.17
+  // reserves that much before any handshake; on the TLS port the bytes are no
+  // ClientHello, so the connection is dropped and nothing is reserved.
+  auto before = rss_kb(w->pid());
+  REQUIRE(before > 0);
+  for (int i = 0; i < 8; ++i)
+    CHECK(send_basp_header_and_wait_close(w->port(), 256u << 20, std::chrono::seconds(5)));
+  auto after = rss_kb(w->pid());
+  MESSAGE("worker RSS " << before << " kB before, " << after
+                        << " kB after 8 BASP headers announcing 256 MB each");
+  CHECK(after - before < 16 * 1024);
+
+  // A TLS client without a certificate is refused; with one from the CA it
+  // gets the worker's BASP greeting (so the refusals above are the CA's doing).
+  CHECK(tls_probe(w->port(), pki.path / "ca.pem") == -1);
+  CHECK(tls_probe(w->port(), pki.path / "ca.pem", other.path / "rogue.pem",
+                  other.path / "rogue.key") == -1);
+  CHECK(tls_probe(w->port(), pki.path / "ca.pem", pki.path / "gw.pem", pki.path / "gw.key") > 0);
+
+  CHECK(rogue->log_count("\"msg\":\"worker connected\"") == 0);
+  CHECK(plain->log_count("\"msg\":\"worker connected\"") == 0);
+  CHECK(w->log_count("\"msg\":\"gateway connected\"") == 0);
+
+  // The worker still serves a gateway with a good certificate.
+  auto gw = start_gateway(address(*w), tls_env(pki.path, "gw"));
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  auto load = send_load(*gw, "ok", 1, 1);
+  CHECK(count_status(finish_load(load), "success") == 1);
+}
+
+TEST_CASE("cluster TLS: bad settings stop a node at start-up with a clear message") {
+  temp_dir pki("aw-pki");
+  temp_dir other("aw-pki-other");
+  make_pki(pki.path, "w1 w2");
+  make_pki(other.path, "rogue");
+  auto exits_with = [](std::vector<std::string> env, const std::string& message) {
+    env.push_back(lsan_options);
+    server_process p(env);
+    CHECK_FALSE(p.wait_listening(std::chrono::seconds(20)));
+    CHECK(p.stop(std::chrono::seconds(10)) == 2);
+    CHECK_MESSAGE(p.log().find(message) != std::string::npos, p.log());
+  };
+  // A worker on every interface without TLS: refused, never listening.
+  exits_with({"ROLE=worker", "WORKER_HOST=0.0.0.0", "WORKER_PORT=0"},
+             "WORKER_HOST: listening on 0.0.0.0 without TLS");
+  // One of the three files only.
+  exits_with({"ROLE=worker", "WORKER_PORT=0", "CLUSTER_TLS_CERT=" + (pki.path / "w1.pem").string()},
+             "set all three or none (CLUSTER_TLS_KEY, CLUSTER_TLS_CA not set)");
+  // A file that is not there.
+  auto env = tls_env(pki.path, "w1");
+  env[1] = "CLUSTER_TLS_KEY=" + (pki.path / "missing.key").string();
+  env.insert(env.end(), {"ROLE=gateway", "WORKERS=127.0.0.1:9"});
+  exits_with(env, "CLUSTER_TLS_KEY: '" + (pki.path / "missing.key").string() + "' cannot be read");
+  // Another node's key.
+  env = tls_env(pki.path, "w1");
+  env[1] = "CLUSTER_TLS_KEY=" + (pki.path / "w2.key").string();
+  env.insert(env.end(), {"ROLE=worker", "WORKER_PORT=0"});
+  exits_with(env, "is not the key of CLUSTER_TLS_CERT");
+  // A certificate the configured CA did not sign.
+  env = tls_env(other.path, "rogue", pki.path);
+  env.insert(env.end(), {"ROLE=worker", "WORKER_PORT=0"});
+  exits_with(env, "does not verify against CLUSTER_TLS_CA");
+  // --insecure-cluster is the explicit way out; check-config shows it is
+  // accepted without listening anywhere.
+  std::string cmd = "ROLE=worker WORKER_HOST=0.0.0.0 " + agentwire_binary() +
+                    " check-config --insecure-cluster >/dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+}
+
+TEST_CASE(
+    "cluster: a worker's invalid image, plan or generation fails that step with the "
+    "protocol's error, is logged, and the gateway stays up") {
+  fake_worker fake;
+  auto gw = start_gateway("127.0.0.1:" + std::to_string(fake.port()));
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  auto client = ws_client::connect(gw->url("/ws?user_id=bad-replies&session_id=s1"));
+  REQUIRE(client);
+  int n = 0;
+  auto run = [&](const std::string& extra) {
+    auto cid = "bad-" + std::to_string(++n);
+    client->send(request_json(cid, "Show quarterly revenue growth", extra));
+    REQUIRE(client->wait_for([&](const auto& frames) { return completed(frames, cid); }, run_wait));
+    auto frames = client->frames();
+    CHECK(check_run(frames, cid) == "");
+    for (const auto* f : run_events(frames, cid))
+      if (f->type() == "agent_completed") {
+        const auto& data = (*f)["data"];
+        return data.HasMember("error") ? std::string(data["error"]["code"].GetString())
+                                       : std::string(data["status"].GetString());
+      }
+    return std::string("no agent_completed");
+  };
+  const std::string svg = "\"format\":\"svg\",\"width\":640,\"height\":400";
+  const std::string png = "\"format\":\"png\",\"width\":640,\"height\":400";
+
+  fake.answer(fake_reply::not_an_image);
+  CHECK(run(png) == "RENDER_FAILED");
+  CHECK(gw->wait_log("not a PNG (no PNG signature)"));
+  fake.answer(fake_reply::wrong_size);
+  CHECK(run(png) == "RENDER_FAILED");
+  CHECK(gw->wait_log("a PNG of 1x1, not the 640x400 asked for"));
+  fake.answer(fake_reply::good);
+  CHECK(run(png) == "RENDER_FAILED");  // an SVG where a PNG was asked
+  CHECK(gw->wait_log("not a PNG (no PNG signature)", 2));
+  fake.answer(fake_reply::bad_plan);
+  CHECK(run(svg) == "GENERATION_FAILED");
+  CHECK(gw->wait_log("chart type 99 is not a known type"));
+  fake.answer(fake_reply::bad_generation);
+  CHECK(run(svg) == "LLM_UNAVAILABLE");
+  CHECK(gw->wait_log("narrative is not valid UTF-8"));
+  CHECK(gw->log_count("\"msg\":\"invalid reply from worker\"") == 5);
+  // The user sees a generic message; the detail is in the log only.
+  for (const auto& f : client->frames()) CHECK(f.text.find("not valid UTF-8") == std::string::npos);
+
+  // Streamed "model text" straight from the worker to the run is bounded:
+  // 64 KiB a batch, 512 KiB a run.
+  fake.answer(fake_reply::huge_partials);
+  CHECK(run(svg) == "success");
+  std::size_t streamed = 0;
+  for (const auto* f : run_events(client->frames(), "bad-" + std::to_string(n)))
+    if (f->type() == "agent_thinking" && (*f)["data"].HasMember("partial") &&
+        (*f)["data"]["partial"].GetBool()) {
+      CHECK(f->text.size() < (64 << 10) + 1024);
+      streamed += f->text.size();
+    }
+  CHECK(streamed > (480 << 10));  // 8 batches cut to 64 KiB; the last 2 dropped
+  CHECK(streamed < (512 << 10) + 16 * 1024);
+
+  // Still up, the same worker still used: a valid answer completes.
+  fake.answer(fake_reply::good);
+  CHECK(run(svg) == "success");
+  CHECK(gw->log_count("\"msg\":\"worker lost\"") == 0);
+}
+
+TEST_CASE("cluster: a model's choice of chart type crosses from worker to gateway") {
+  // The gateway asks for the type when a model is configured (the worker
+  // makes the call); before cluster protocol 2 the choice was lost on the way.
+  fake_worker fake;
+  fake.answer(fake_reply::model_choice);
+  auto gw = start_gateway("127.0.0.1:" + std::to_string(fake.port()),
+                          {"LLM_PROVIDER=openai", "OPENAI_API_KEY=unused-on-a-gateway"});
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  auto client = ws_client::connect(gw->url("/ws?user_id=chooser&session_id=s1"));
+  REQUIRE(client);
+  client->send(request_json("choice-1", "Show quarterly revenue growth", "\"format\":\"svg\""));
+  REQUIRE(
+      client->wait_for([](const auto& frames) { return completed(frames, "choice-1"); }, run_wait));
+  auto frames = client->frames();
+  CHECK(check_run(frames, "choice-1") == "");
+  std::string type;
+  for (const auto* f : run_events(frames, "choice-1"))
+    if (f->type() == "agent_completed") {
+      const auto& data = (*f)["data"];
+      REQUIRE_MESSAGE(std::string(data["status"].GetString()) == "success", f->text);
+      type = data["response"]["metadata"]["chart_type"].GetString();
+    }
+  CHECK(type == "pie_chart");
+}
+
+// The gateway's checks of worker replies, directly (no process).
+TEST_CASE("cluster reply checks: images must be a PNG or SVG of the size asked, bounded") {
+  using aw::cluster::check_image;
+  using aw::render::image_format;
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\x90\x08\x02\0\0\0\0\0\0\0",
+                  33);
+  CHECK(check_image(png, image_format::png, 640, 400) == "");
+  CHECK(check_image(png, image_format::png, 640, 401) ==
+        "a PNG of 640x400, not the 640x401 asked for");
+  CHECK(check_image(png.substr(0, 20), image_format::png, 640, 400).find("not a PNG") == 0);
+  CHECK(check_image(png, image_format::svg, 640, 400).find("not an SVG") == 0);
+  std::string svg =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"  standalone=\"no\"?>\n<!-- x -->\n<svg \n "
+      "width=\"640\" height=\"400\"\n viewBox=\"0 0 640 400\"\n "
+      "xmlns=\"http://www.w3.org/2000/svg\">\n"
+      "<g/>\n</svg>\n\n";
+  CHECK(check_image(svg, image_format::svg, 640, 400) == "");
+  CHECK(check_image(svg, image_format::svg, 641, 400).find("an SVG of 640x400") == 0);
+  CHECK(check_image(svg.substr(0, svg.size() - 8), image_format::svg, 640, 400).find("truncated") !=
+        std::string::npos);
+  CHECK(check_image("<html><svg width=\"640\" height=\"400\"></svg>", image_format::svg, 640, 400)
+            .find("root element is not <svg>") != std::string::npos);
+  CHECK(check_image(svg, image_format::png, 640, 400).find("not a PNG") == 0);
+
+  aw::render::render_output out;
+  aw::render::chart_spec spec;
+  spec.format = image_format::svg;
+  spec.width = 640;
+  spec.height = 400;
+  out.ok = true;
+  out.bytes = svg;
+  CHECK(aw::cluster::check_render_reply(out, spec, 1 << 20) == "");
+  CHECK(aw::cluster::check_render_reply(out, spec, 100).find("at most 100") != std::string::npos);
+  out.duration_ms = -1;
+  CHECK(aw::cluster::check_render_reply(out, spec, 1 << 20) == "duration_ms is out of range");
+  out.duration_ms = 1;
+  out.ok = false;
+  out.bytes.clear();
+  out.error = std::string(5000, 'e');
+  CHECK(
+      aw::cluster::check_render_reply(out, spec, 1 << 20).find("the render error is 5000 bytes") ==
+      0);
+}
+
+TEST_CASE("cluster reply checks: plans and generations are checked for types, ranges, lengths") {
+  aw::protocol::analytics_payload payload;
+  payload.content = "Show quarterly revenue growth";
+  auto plan = aw::analytics::make_plan(payload);
+  CHECK(aw::cluster::check_plan_reply(plan) == "");
+  plan.type = static_cast<aw::protocol::chart_type>(-1);
+  CHECK(aw::cluster::check_plan_reply(plan) == "chart type -1 is not a known type");
+  plan = aw::analytics::make_plan(payload);
+  plan.steps.assign(17, "render_chart");
+  CHECK(aw::cluster::check_plan_reply(plan).find("plan.steps has 17 items") == 0);
+
+  for (auto type : aw::protocol::all_chart_types()) {
+    auto gen = aw::analytics::builtin_generate(payload, type);
+    CHECK_MESSAGE(aw::cluster::check_generation_reply(gen) == "", aw::protocol::to_string(type));
+  }
+  // User data at the protocol's limits passes too: 10,000 samples for a
+  // histogram, 100 groups (more than max_series) for box and violin plots.
+  {
+    aw::protocol::analytics_payload big = payload;
+    big.data.emplace();
+    big.data->groups.push_back({"samples", std::vector<double>(10000, 1.5)});
+    big.data->groups.back().values[7] = 9;
+    auto hist = aw::analytics::builtin_generate(big, aw::protocol::chart_type::histogram);
+    CHECK(aw::cluster::check_generation_reply(hist) == "");
+    big.data->groups.clear();
+    for (int i = 0; i < 100; ++i)
+      big.data->groups.push_back({"g" + std::to_string(i), std::vector<double>(100, i)});
+    for (auto type : {aw::protocol::chart_type::box_plot, aw::protocol::chart_type::violin_plot})
+      CHECK(aw::cluster::check_generation_reply(aw::analytics::builtin_generate(big, type)) == "");
+  }
+  auto gen = aw::analytics::builtin_generate(payload, aw::protocol::chart_type::line_chart);
+  auto bad = gen;
+  bad.data.values.push_back(std::nan(""));
+  CHECK(aw::cluster::check_generation_reply(bad) ==
+        "data.values holds a value that is not a finite number");
+  bad = gen;
+  bad.title = std::string(20000, 't');
+  CHECK(aw::cluster::check_generation_reply(bad).find("is 20000 bytes") != std::string::npos);
+  bad = gen;
+  bad.data.labels.assign(aw::protocol::max_data_points + 1, "x");
+  CHECK(aw::cluster::check_generation_reply(bad).find("data.labels has 10001 items") == 0);
+  bad = gen;
+  bad.chart_type = static_cast<aw::protocol::chart_type>(aw::protocol::chart_type_count);
+  CHECK(aw::cluster::check_generation_reply(bad) == "chart type 23 is not a known type");
+  bad = gen;
+  bad.decided_by = "worker";
+  CHECK(aw::cluster::check_generation_reply(bad) ==
+        "decided_by is not one of user, model, builtin");
+  bad = gen;
+  bad.tokens_out = -5;
+  CHECK(aw::cluster::check_generation_reply(bad) == "a token count is negative");
+  bad = gen;
+  bad.stats.growth_pct = std::numeric_limits<double>::infinity();
+  CHECK(aw::cluster::check_generation_reply(bad) == "stats.growth_pct is not a finite number");
 }

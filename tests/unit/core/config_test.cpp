@@ -244,3 +244,41 @@ TEST_CASE("CHART_DISK_MB and CHART_DISK_USER_MB: 1024 and 64 by default, at leas
   auto bad = load_config({"--chart-disk-mb", "0"}, "/nonexistent.env");
   CHECK(bad.errors.size() == 1);
 }
+
+TEST_CASE("cluster TLS: all three files or none, each readable, and no open worker without it") {
+  auto none = load_config({}, "/nonexistent.env");
+  CHECK(none.errors.empty());
+  CHECK_FALSE(none.cfg.cluster_tls());
+  auto one = load_config({"--cluster-tls-cert", "/etc/hostname"}, "/nonexistent.env");
+  REQUIRE(one.errors.size() == 1);
+  CHECK(one.errors[0].find("set all three or none (CLUSTER_TLS_KEY, CLUSTER_TLS_CA not set)") !=
+        std::string::npos);
+  auto unreadable = load_config({"--cluster-tls-cert", "/etc/hostname", "--cluster-tls-key",
+                                 "/nonexistent.key", "--cluster-tls-ca", "/etc/hostname"},
+                                "/nonexistent.env");
+  REQUIRE(unreadable.errors.size() == 1);
+  CHECK(unreadable.errors[0] == "CLUSTER_TLS_KEY: '/nonexistent.key' cannot be read");
+  auto all = load_config({"--cluster-tls-cert", "/etc/hostname", "--cluster-tls-key",
+                          "/etc/hostname", "--cluster-tls-ca", "/etc/hostname"},
+                         "/nonexistent.env");
+  CHECK(all.errors.empty());
+  CHECK(all.cfg.cluster_tls());
+
+  auto open = load_config({"--role", "worker", "--worker-host", "0.0.0.0"}, "/nonexistent.env");
+  REQUIRE(open.errors.size() == 1);
+  CHECK(open.errors[0].find("WORKER_HOST: listening on 0.0.0.0 without TLS") == 0);
+  auto named = load_config({"--role", "worker", "--worker-host", "worker-1"}, "/nonexistent.env");
+  CHECK(named.errors.size() == 1);
+  CHECK(load_config({"--role", "worker", "--worker-host", "::1"}, "/nonexistent.env")
+            .errors.empty());
+  auto insecure = load_config({"--role", "worker", "--worker-host", "0.0.0.0",
+                               "--insecure-cluster"},
+                              "/nonexistent.env");
+  CHECK(insecure.errors.empty());
+  CHECK(insecure.cfg.insecure_cluster == 1);
+  auto with_tls = load_config({"--role", "worker", "--worker-host", "0.0.0.0",
+                               "--cluster-tls-cert", "/etc/hostname", "--cluster-tls-key",
+                               "/etc/hostname", "--cluster-tls-ca", "/etc/hostname"},
+                              "/nonexistent.env");
+  CHECK(with_tls.errors.empty());
+}
