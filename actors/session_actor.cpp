@@ -376,13 +376,9 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
   // Replay strictly before live events: both happen inside this one handler.
   if (last_seq >= 0) st.events->replay(conn, static_cast<std::uint64_t>(last_seq), epoch, now);
   st.events->attach(conn);
+  // The gateway owns the user's connection registry and its cap: it sends
+  // disconnect_atom for a connection it supersedes.
   st.conns.push_back(connection_info{conn, std::move(session_id)});
-  while (static_cast<int>(st.conns.size()) > st.svc.cfg->max_connections_per_user) {
-    conn_id oldest = st.conns.front().id;
-    st.conns.erase(st.conns.begin());
-    st.events->detach(oldest);
-    st.svc.out->close(oldest, close_reason::superseded);
-  }
 }
 
 void on_disconnect(session_self* self, conn_id conn) {

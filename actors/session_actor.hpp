@@ -1,4 +1,6 @@
-// One actor per user: owns that user's connections, runs and event history.
+// One actor per user: owns that user's runs and event history, and delivers
+// events to the connections the gateway attached (the gateway owns the user's
+// connection registry and its cap, and detaches a connection it supersedes).
 // It is the single authority on what the user sees: it numbers every event
 // (through its emitter), enforces the per-user limits, and makes sure each
 // accepted run ends with exactly one agent_completed and every tool_executing

@@ -46,7 +46,7 @@ void server::impl::close(actors::conn_id conn, actors::close_reason why) {
 void server::impl::retire(const std::string& user_id, caf::actor session) {
   asio::post(io, [this, user_id, session = std::move(session)] {
     auto it = users.find(user_id);
-    if (it == users.end() || it->second.session != session || it->second.connections > 0) return;
+    if (it == users.end() || it->second.session != session || it->second.connections() > 0) return;
     users.erase(it);
     caf::anon_send(session, actors::retire_atom::value);
     if (stopping) user_drained(user_id);
@@ -241,10 +241,11 @@ void server::impl::on_open(hdl_t hdl) {
   conns.emplace(con->id, con);
   auto& user = users[con->user_id];
   if (!user.session) user.session = actors::spawn_session(system, svc, con->user_id);
-  user.connections++;
+  user.sockets.push_back(con->id);
   con->session = user.session;
   caf::anon_send(con->session, actors::connect_atom::value, con->id, con->session_id, con->last_seq,
                  con->epoch);
+  supersede_oldest(user);
   log::debug("gateway", "connection open",
              {{"user", con->user_id}, {"conn", std::to_string(con->id)}});
 }
@@ -255,12 +256,27 @@ void server::impl::on_close(hdl_t hdl) {
   pumping.erase(con->id);
   con->pending.clear();
   caf::anon_send(con->session, actors::disconnect_atom::value, con->id);
-  if (auto it = users.find(con->user_id); it != users.end()) it->second.connections--;
+  if (auto it = users.find(con->user_id); it != users.end()) {
+    auto& ids = it->second.sockets;
+    ids.erase(std::remove(ids.begin(), ids.end(), con->id), ids.end());
+  }
   log::debug("gateway", "connection closed",
              {{"user", con->user_id},
               {"conn", std::to_string(con->id)},
               {"code", std::to_string(con->get_remote_close_code())}});
   stop_when_closed();
+}
+
+void server::impl::supersede_oldest(user_entry& user) {
+  while (static_cast<int>(user.sockets.size()) > cfg->max_connections_per_user) {
+    actors::conn_id oldest = user.sockets.front();
+    user.sockets.erase(user.sockets.begin());
+    // The session stops delivering to it (after the connect just sent, so the
+    // newer connection never misses an event); frames already queued still go.
+    caf::anon_send(user.session, actors::disconnect_atom::value, oldest);
+    if (auto it = conns.find(oldest); it != conns.end())
+      close_connection(it->second, actors::close_reason::superseded);
+  }
 }
 
 void server::impl::on_message(hdl_t hdl, ws_server::message_ptr msg) {

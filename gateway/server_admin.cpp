@@ -129,7 +129,7 @@ void server::impl::on_admin(const connection_ptr& con, const std::string& method
         w.Key("user_id");
         encoding::write_string(w, id);
         w.Key("connections");
-        w.Int(entry.connections);
+        w.Int(entry.connections());
         w.EndObject();
       }
       w.EndArray();

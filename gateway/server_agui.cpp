@@ -192,12 +192,12 @@ void server::impl::on_agui(const connection_ptr& con) {
   if (users.size() >= static_cast<std::size_t>(cfg->max_users) && users.find(user) == users.end())
     return refuse(503, "OVER_CAPACITY", "over MAX_USERS");
   if (auto u = users.find(user);
-      u != users.end() && u->second.connections >= cfg->max_connections_per_user)
+      u != users.end() && u->second.connections() >= cfg->max_connections_per_user)
     return refuse(429, "TOO_MANY_CONNECTIONS",
                   "the user already has MAX_CONNECTIONS_PER_USER connections open");
 
   con->defer_http_response();
-  users[user].connections++;  // the stream's slot, held while the history is read
+  users[user].streams++;  // the stream's slot, held while the history is read
   // The thread's history (for MESSAGES_SNAPSHOT) is read on a query worker
   // first; without a store, or with the query threads busy, the run starts without.
   auto read_history = [this, user, in] {
@@ -249,8 +249,10 @@ void server::impl::agui_start(const connection_ptr& con, std::string user,
   auto key = std::make_pair(user, in->run_id);
   bool refused = stopping || (agui_runs.count(key) != 0 && !agui_runs[key]->over);
   if (refused) {  // a one-event answer is no connection
-    auto u = users.find(user);
-    if (u != users.end() && --u->second.connections <= 0 && !u->second.session) users.erase(u);
+    if (auto u = users.find(user); u != users.end()) {
+      --u->second.streams;
+      if (u->second.connections() <= 0 && !u->second.session) users.erase(u);
+    }
   }
   if (stopping) {
     auto sse = make_sse(0);
@@ -391,7 +393,8 @@ void server::impl::agui_viewer_gone(actors::conn_id viewer) {
       vs.end());
   if (auto u = users.find(run->user_id); u != users.end()) {
     // A join of an ended run may have made an entry with no session: not kept.
-    if (--u->second.connections <= 0 && !u->second.session) users.erase(u);
+    --u->second.streams;
+    if (u->second.connections() <= 0 && !u->second.session) users.erase(u);
   }
   stop_when_closed();
   if (run->over) return;
@@ -515,7 +518,7 @@ void server::impl::on_agui_path(const connection_ptr& con, const std::string& pa
   if (static_cast<int>(conns.size() + agui_streams.size()) >= cfg->max_total_connections)
     return answer(con, agui_refusal(503, "OVER_CAPACITY", "over MAX_TOTAL_CONNECTIONS"));
   auto& entry = users[user];
-  if (entry.connections >= cfg->max_connections_per_user)
+  if (entry.connections() >= cfg->max_connections_per_user)
     return answer(con,
                   agui_refusal(429, "TOO_MANY_CONNECTIONS",
                                "the user already has MAX_CONNECTIONS_PER_USER connections open"));
@@ -536,7 +539,7 @@ void server::impl::on_agui_path(const connection_ptr& con, const std::string& pa
         if (why == sse_stream::end_reason::slow_reader) svc.stats->slow_consumer_closes++;
         agui_viewer_gone(viewer);
       });
-  entry.connections++;
+  entry.streams++;
   agui_streams.emplace(viewer, run);
   sse->start(cors_headers(cfg->cors_origins, con->get_request_header("Origin"), false));
   // The replay: everything held after the cursor; a join from the start gets

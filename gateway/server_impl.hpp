@@ -98,9 +98,14 @@ struct server::impl : actors::outbox {
   bool pump_scheduled = false;
   std::unordered_map<actors::conn_id, connection_ptr> conns;
   operator_figures op;  // refusals, closes, HTTP requests for /metrics (Asio thread only)
+  // The one registry of a user's connections and the owner of its policy
+  // (MAX_CONNECTIONS_PER_USER): the session only delivers to the ones
+  // attached to it, and is told when one is superseded.
   struct user_entry {
     caf::actor session;
-    int connections = 0;
+    std::vector<actors::conn_id> sockets;  // WebSocket connections, oldest first
+    int streams = 0;  // AG-UI streams, and POST /agui slots held while history is read
+    int connections() const { return static_cast<int>(sockets.size()) + streams; }
   };
   std::unordered_map<std::string, user_entry> users;
   actors::conn_id next_id = 0;
@@ -178,6 +183,9 @@ struct server::impl : actors::outbox {
   std::string http_user(const connection_ptr& con);
   void on_open(hdl_t hdl);
   void on_close(hdl_t hdl);
+  // Over MAX_CONNECTIONS_PER_USER WebSocket connections, the user's oldest is
+  // superseded: detached from the session and closed 4000.
+  void supersede_oldest(user_entry& user);
   void on_message(hdl_t hdl, ws_server::message_ptr msg);
   void on_http(hdl_t hdl);
   void on_agui(const connection_ptr& con);

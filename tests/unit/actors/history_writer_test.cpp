@@ -182,7 +182,7 @@ TEST_CASE("history writer: rows reach a SQLite store, in batches") {
     }
     auto reader = store::open_history_store("", dir.string());
     CHECK(eventually([&] {
-      auto msgs = reader->messages("alice", "conv", store::page{200, std::nullopt});
+      auto msgs = reader->messages("alice", "conv", store::page{200, std::nullopt, {}});
       return msgs && msgs->size() == 200 && msgs->back().status == "success" &&
              stats->store_writes.load() == 900;
     }));
