@@ -114,14 +114,18 @@ void durable_log::append(const caf::actor& session, std::shared_ptr<const std::s
                          std::shared_ptr<const std::string> epoch, bool new_epoch,
                          std::uint64_t seq, std::int64_t at_ms, frame_ptr frame) {
   auto bytes = static_cast<std::int64_t>(frame->size());
+  bool was_empty = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    was_empty = queue_.empty();
     queue_.push_back(item{session, false, std::move(user_id), std::move(epoch), new_epoch, seq,
                           at_ms, std::move(frame), steady::now()});
   }
   stats_->durable_pending_events.fetch_add(1, std::memory_order_relaxed);
   stats_->durable_pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
-  wake_.notify_one();
+  // The writer looks at the queue again after each batch: only an empty queue
+  // can have it asleep.
+  if (was_empty) wake_.notify_one();
 }
 
 void durable_log::forget(const std::string& user_id) {

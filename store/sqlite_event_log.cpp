@@ -82,7 +82,7 @@ constexpr const char* schema =
     " user_id TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " user_id TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, frame TEXT NOT NULL,"
-    " PRIMARY KEY (user_id, seq)) WITHOUT ROWID;";
+    " PRIMARY KEY (user_id, seq));";  // not WITHOUT ROWID: frames are large rows
 
 class sqlite_event_log final : public event_log_store {
  public:

@@ -227,3 +227,46 @@ TEST_CASE("durable log writer: batches in order, bounded, retried after a failur
   }
   CHECK(db->forgotten == std::vector<std::string>{"bob"});
 }
+
+TEST_CASE("durable log recover: open runs end durably, idle users go, each history is taken once") {
+  using protocol::event_type;
+  temp_file tmp;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    std::string started =
+        event("alice", 1, event_type::agent_started, "run-a", protocol::started_data("agent", "q"));
+    std::string thought =
+        event("alice", 2, event_type::agent_thinking, "run-a",
+              protocol::thinking_data(protocol::thinking_stage::planning, "t", 0));
+    std::string old = event("carol", 7, event_type::agent_thinking, "run-c", "{}");
+    // carol's newest event is 400 s older than alice's: past keep_ms (300 s).
+    db->append({{"alice", "e-a", 2, true}, {"carol", "e-c", 7, true}},
+               {{"alice", 1, 1000000, started},
+                {"alice", 2, 1000001, thought},
+                {"carol", 7, 600000, old}});
+  }
+  auto stats = std::make_shared<counters>();
+  durable_log log(store::open_sqlite_event_log(tmp.path(), false), stats, durable_log_options{},
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  auto ended = log.recover(2000000);
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].first == "alice");
+  CHECK(ended[0].second.id.run_id == "run-a");
+  CHECK(stats->recovered_users.load() == 1);
+  CHECK(stats->recovered_runs.load() == 1);
+  auto alice = log.take("alice");
+  REQUIRE(alice);
+  CHECK(alice->epoch == "e-a");
+  CHECK(alice->last_seq == 3);  // started, thinking, then agent_completed GATEWAY_LOST
+  REQUIRE(alice->events.size() == 3);
+  CHECK(parse(*alice->events[2].frame)["data"]["error"]["code"].GetString() ==
+        std::string("GATEWAY_LOST"));
+  CHECK_FALSE(log.take("alice"));
+  CHECK_FALSE(log.take("carol"));
+  // The ending is durable: a second start finds the run ended and carol gone.
+  auto db = store::open_sqlite_event_log(tmp.path(), false);
+  auto users = db->load();
+  REQUIRE(users.size() == 1);
+  CHECK(users[0].last_seq == 3);
+  CHECK(end_open_runs(users[0], 3000000).empty());
+}
