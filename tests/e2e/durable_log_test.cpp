@@ -4,6 +4,9 @@
 // duplicate, and every started run ends exactly once (GATEWAY_LOST).
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -128,4 +131,75 @@ TEST_CASE("durable log: 100 users mid-run, kill -9, restart on the same DATA_DIR
   auto h3 = json_of(http_request(third->port(), "GET", "/health"));
   CHECK(h3["durable_log"]["recovered_runs"].GetInt64() == 0);
   CHECK(h3["durable_log"]["recovered_users"].GetInt64() == users);
+}
+
+namespace {
+
+// Holds the event log's write lock from outside the server, as a stalled disk would.
+struct write_lock {
+  sqlite3* db = nullptr;
+  explicit write_lock(const std::string& path) {
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  void release() {
+    if (db == nullptr) return;
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    db = nullptr;
+  }
+  ~write_lock() { release(); }
+};
+
+std::int64_t pending_bytes(const server_process& s) {
+  auto h = json_of(http_request(s.port(), "GET", "/health"));
+  return h["durable_log"]["pending_bytes"].GetInt64();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "durable log: a stalled log holds delivery back, shows its lag, refuses runs over its bound") {
+  temp_dir data("aw-durable-stall");
+  auto server = start_in(data.path, {"DURABLE_LOG=1", "DURABLE_LOG_MAX_PENDING_MB=1"});
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int i = 0; i < 6; ++i) clients.push_back(open_user(*server, user(i)));
+  write_lock lock((data.path / "events.db").string());
+  // 24 runs of large charts: they finish, but their events wait for the log.
+  for (int i = 0; i < 6; ++i)
+    for (int r = 0; r < 4; ++r)
+      clients[i]->send(request_json(cid(r), "Show revenue by quarter as a bar chart",
+                                    "\"width\":2000,\"height\":1500"));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::int64_t pending = 0;
+  while ((pending = pending_bytes(*server)) <= (1 << 20) &&
+         std::chrono::steady_clock::now() < deadline)
+    clients[0]->wait_for([](const auto&) { return false; }, std::chrono::milliseconds(50));
+  REQUIRE_MESSAGE(pending > (1 << 20), pending);
+  for (auto& c : clients) CHECK(event_count(c->frames()) == 0);  // nothing sent before durable
+  // Over the bound a new run is refused at once; the runs in flight are kept.
+  auto late = open_user(*server, "late-user");
+  late->send(request_json("c-late", "Show revenue by quarter"));
+  REQUIRE(late->wait_for([](const auto& f) {
+    for (const auto& x : f)
+      if (x.type() == "error") return true;
+    return false;
+  }));
+  for (const auto& x : late->frames())
+    if (x.type() == "error") CHECK(std::string(x["code"].GetString()) == "RATE_LIMITED");
+  lock.release();
+  for (auto& c : clients) {
+    REQUIRE(c->wait_for(
+        [](const auto& f) {
+          for (int r = 0; r < 4; ++r)
+            if (!completed(f, cid(r))) return false;
+          return true;
+        },
+        std::chrono::seconds(30)));
+    for (int r = 0; r < 4; ++r) CHECK(check_run(c->frames(), cid(r)).empty());
+    CHECK(check_seq(c->frames()).empty());
+  }
+  auto metrics = http_request(server->port(), "GET", "/metrics").body;
+  CHECK(metric(metrics, "agentwire_durable_log_refused_runs_total") == 1);
+  CHECK(metric(metrics, "agentwire_durable_log_pending_bytes") == 0);
 }
