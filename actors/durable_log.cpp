@@ -44,6 +44,15 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
   for (const auto& u : users)
     if (!u.events.empty()) last_alive = std::max(last_alive, u.events.back().at_ms);
   std::size_t expired = 0;
+  std::size_t total_bytes = 0;
+  std::size_t not_loaded = 0;  // over the byte limits
+  // The most recently active users first: when the total runs out, the idlest give up events.
+  std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
+    auto at = [](const store::stored_user& u) {
+      return u.events.empty() ? 0 : u.events.back().at_ms;
+    };
+    return at(a) > at(b);
+  });
   for (auto& u : users) {
     if (u.events.empty() || u.events.back().at_ms < last_alive - opt_.keep_ms) {
       db_->forget(u.user_id);
@@ -66,6 +75,21 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
       }
     }
     rows += static_cast<std::int64_t>(u.events.size());
+    // Newest first within the byte limits; a user keeps at least its newest event.
+    std::size_t keep_from = u.events.size();
+    std::size_t user_bytes = 0;
+    while (keep_from > 0) {
+      auto size = u.events[keep_from - 1].frame.size();
+      bool first = keep_from == u.events.size();
+      if (!first &&
+          (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
+        break;
+      user_bytes += size;
+      total_bytes += size;
+      --keep_from;
+    }
+    not_loaded += keep_from;
+    u.events.erase(u.events.begin(), u.events.begin() + static_cast<std::ptrdiff_t>(keep_from));
     recovered_user rec;
     rec.epoch = u.epoch;
     rec.last_seq = u.last_seq;
@@ -83,6 +107,7 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
     log::info("durable_log", "histories recovered from the durable event log",
               {{"users", std::to_string(users.size() - expired)},
                {"expired_users", std::to_string(expired)},
+               {"events_not_loaded", std::to_string(not_loaded)},
                {"events", std::to_string(rows)},
                {"runs_ended_gateway_lost", std::to_string(ended.size())}});
   return ended;

@@ -59,6 +59,12 @@ struct durable_log_options {
   std::chrono::milliseconds prune_every{30000};
   std::int64_t keep_ms = 300000;     // resume keeps at least this long ...
   std::uint64_t keep_events = 1024;  // ... and at least this many per user
+  // What start-up holds for the sessions, as the resume buffers would:
+  // per user (EVENT_BUFFER_BYTES) and in all (EVENT_BUFFER_TOTAL_MB); over
+  // them the oldest events are not loaded (a resume from before them gets
+  // RESUME_GAP, as after an eviction in memory).
+  std::size_t max_user_bytes = 16u << 20;
+  std::size_t max_total_bytes = std::size_t{1} << 30;
   std::chrono::milliseconds first_retry{50};
   std::chrono::milliseconds max_retry{2000};
 };

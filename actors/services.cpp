@@ -24,6 +24,8 @@ void start_durable_log(services& svc, const core::config& cfg) {
   opt.max_pending_bytes = static_cast<std::size_t>(cfg.durable_log_max_pending_mb) << 20;
   opt.keep_ms = static_cast<std::int64_t>(cfg.event_buffer_s) * 1000;
   opt.keep_events = static_cast<std::uint64_t>(cfg.event_buffer_events);
+  opt.max_user_bytes = static_cast<std::size_t>(cfg.event_buffer_bytes);
+  opt.max_total_bytes = static_cast<std::size_t>(cfg.event_buffer_total_mb) << 20;
   auto path = (std::filesystem::path(cfg.data_dir) / "events.db").string();
   auto notify = [](const caf::actor& session, std::uint64_t upto, std::vector<frame_ptr> frames) {
     caf::anon_send(session, durable_atom::value, upto, std::move(frames));

@@ -270,3 +270,34 @@ TEST_CASE("durable log recover: open runs end durably, idle users go, each histo
   CHECK(users[0].last_seq == 3);
   CHECK(end_open_runs(users[0], 3000000).empty());
 }
+
+TEST_CASE("durable log recover: held within the per-user and total byte limits, newest first") {
+  temp_file tmp;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    std::vector<store::event_log_row> rows;
+    std::vector<std::string> frames;
+    for (int i = 1; i <= 10; ++i) frames.push_back(std::string(100, static_cast<char>('a' + i)));
+    for (std::uint64_t seq = 1; seq <= 10; ++seq)
+      rows.push_back({"busy", seq, 1000 + static_cast<std::int64_t>(seq), frames[seq - 1]});
+    for (std::uint64_t seq = 1; seq <= 3; ++seq)
+      rows.push_back({"quiet", seq, 500 + static_cast<std::int64_t>(seq), frames[seq - 1]});
+    db->append({{"busy", "e-b", 10, true}, {"quiet", "e-q", 3, true}}, rows);
+  }
+  auto stats = std::make_shared<counters>();
+  durable_log_options opt;
+  opt.max_user_bytes = 350;   // three events and a half
+  opt.max_total_bytes = 450;  // busy's three, then one of quiet's (its newest, always kept)
+  durable_log log(store::open_sqlite_event_log(tmp.path(), false), stats, opt,
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  log.recover(2000);
+  auto busy = log.take("busy");
+  REQUIRE(busy);
+  CHECK(busy->last_seq == 10);
+  REQUIRE(busy->events.size() == 3);
+  CHECK(busy->events.front().seq == 8);
+  auto quiet = log.take("quiet");
+  REQUIRE(quiet);
+  REQUIRE(quiet->events.size() == 1);
+  CHECK(quiet->events.front().seq == 3);
+}
