@@ -143,11 +143,12 @@ void durable_log::append(const caf::actor& session, std::shared_ptr<const std::s
   {
     std::lock_guard<std::mutex> lock(mutex_);
     was_empty = queue_.empty();
+    // Counted before the writer can take it, so the gauges never go below 0.
+    stats_->durable_pending_events.fetch_add(1, std::memory_order_relaxed);
+    stats_->durable_pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
     queue_.push_back(item{session, false, std::move(user_id), std::move(epoch), new_epoch, seq,
                           at_ms, std::move(frame), steady::now()});
   }
-  stats_->durable_pending_events.fetch_add(1, std::memory_order_relaxed);
-  stats_->durable_pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
   // The writer looks at the queue again after each batch: only an empty queue
   // can have it asleep.
   if (was_empty) wake_.notify_one();
