@@ -30,8 +30,12 @@ void start_durable_log(services& svc, const core::config& cfg) {
   auto notify = [](const caf::actor& session, std::uint64_t upto, std::vector<frame_ptr> frames) {
     caf::anon_send(session, durable_atom::value, upto, std::move(frames));
   };
-  svc.durable = std::make_shared<durable_log>(
-      store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0), svc.stats, opt, notify);
+  bool shared =
+      cfg.store_url.rfind("postgresql://", 0) == 0 || cfg.store_url.rfind("postgres://", 0) == 0;
+  auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id)
+                   : store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0);
+  if (shared) path = "postgresql (node " + cfg.node_id + ")";
+  svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);
   auto now = protocol::now_unix_ms();
   for (auto& [user, run] : svc.durable->recover(now)) {
     svc.stats->runs_failed++;

@@ -2,7 +2,9 @@
 // restart on the same DATA_DIR (PROTOCOL.md section 6): per user the epoch,
 // the last seq, and the event frames as they were sent (already encoded JSON).
 // SQLite in its own file (DATA_DIR/events.db), apart from the history store,
-// so that event writes never wait on history writes. Calls block: only the
+// so that event writes never wait on history writes; or, with
+// STORE_URL=postgresql://..., the node's rows in the shared database (fenced
+// by the node's lease epoch, see postgres_event_log.cpp). Calls block: only the
 // durable log's writer thread (actors/durable_log.hpp) and start-up call them.
 #pragma once
 
@@ -65,5 +67,11 @@ class event_log_store {
 // Opens (creating, in WAL mode) the SQLite file at `path`. Throws store_error.
 // full_sync: synchronous=FULL (a commit also survives power loss), else NORMAL.
 std::unique_ptr<event_log_store> open_sqlite_event_log(const std::string& path, bool full_sync);
+
+// The log of node `node_id` in PostgreSQL. Opening takes the node's next lease
+// epoch: from then on an older process that opened the same node's log gets
+// store_error ("fenced") on every write. Throws store_error.
+std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
+                                                         const std::string& node_id);
 
 }  // namespace aw::store
