@@ -32,7 +32,8 @@ void start_durable_log(services& svc, const core::config& cfg) {
   };
   bool shared =
       cfg.store_url.rfind("postgresql://", 0) == 0 || cfg.store_url.rfind("postgres://", 0) == 0;
-  auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id)
+  auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id,
+                                                    cfg.durable_log_fsync != 0)
                    : store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0);
   if (shared) path = "postgresql (node " + cfg.node_id + ")";
   svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);

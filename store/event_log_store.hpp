@@ -70,8 +70,11 @@ std::unique_ptr<event_log_store> open_sqlite_event_log(const std::string& path, 
 
 // The log of node `node_id` in PostgreSQL. Opening takes the node's next lease
 // epoch: from then on an older process that opened the same node's log gets
-// store_error ("fenced") on every write. Throws store_error.
+// store_error ("fenced") on every write. full_sync: synchronous_commit=on
+// (a commit is on the server's disk), else off (in its memory, flushed
+// within a fraction of a second). Throws store_error.
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
-                                                         const std::string& node_id);
+                                                         const std::string& node_id,
+                                                         bool full_sync);
 
 }  // namespace aw::store

@@ -8,6 +8,7 @@
 // sent only once durable, can send nothing more.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "store/event_log_store.hpp"
@@ -25,7 +26,10 @@ constexpr const char* schema =
     " last_seq BIGINT NOT NULL, PRIMARY KEY (node_id, user_id));"
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " node_id TEXT NOT NULL, user_id TEXT NOT NULL, seq BIGINT NOT NULL,"
-    " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));";
+    " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));"
+    // Frames are mostly base64 images, which do not compress: skip TOAST's
+    // compression (CPU on the database server for nothing).
+    "ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;";
 
 std::string trimmed(const char* message) {
   std::string s = message ? message : "";
@@ -53,8 +57,8 @@ struct result {
 
 class postgres_event_log final : public event_log_store {
  public:
-  postgres_event_log(std::string url, std::string node_id)
-      : url_(std::move(url)), node_(std::move(node_id)) {
+  postgres_event_log(std::string url, std::string node_id, bool full_sync)
+      : url_(std::move(url)), node_(std::move(node_id)), full_sync_(full_sync) {
     try {
       connect();
       transaction([&] {
@@ -92,13 +96,7 @@ class postgres_event_log final : public event_log_store {
             " SET epoch = excluded.epoch, last_seq = excluded.last_seq",
             {node_, user, std::string(u.epoch), std::to_string(u.last_seq)});
       }
-      for (const auto& r : rows)
-        exec(
-            "INSERT INTO event_log_events (node_id, user_id, seq, at_ms, frame)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (node_id, user_id, seq) DO UPDATE"
-            " SET at_ms = excluded.at_ms, frame = excluded.frame",
-            {node_, std::string(r.user_id), std::to_string(r.seq), std::to_string(r.at_ms),
-             std::string(r.frame)});
+      insert_rows(rows);
     });
   }
 
@@ -166,6 +164,31 @@ class postgres_event_log final : public event_log_store {
   }
 
  private:
+  // One statement per up to rows_per_statement rows (a round trip each, not one a row).
+  void insert_rows(const std::vector<event_log_row>& rows) {
+    constexpr std::size_t rows_per_statement = 1000;  // 4 parameters a row, under 65535
+    for (std::size_t from = 0; from < rows.size(); from += rows_per_statement) {
+      std::size_t n = std::min(rows_per_statement, rows.size() - from);
+      std::string sql =
+          "INSERT INTO event_log_events (node_id, user_id, seq, at_ms, frame) VALUES ";
+      std::vector<std::string> params{node_};
+      params.reserve(1 + 4 * n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& r = rows[from + i];
+        auto p = [&](std::size_t k) { return "$" + std::to_string(2 + 4 * i + k); };
+        sql += (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + ")";
+        params.emplace_back(r.user_id);
+        params.push_back(std::to_string(r.seq));
+        params.push_back(std::to_string(r.at_ms));
+        params.emplace_back(r.frame);
+      }
+      sql +=
+          " ON CONFLICT (node_id, user_id, seq) DO UPDATE SET at_ms = excluded.at_ms,"
+          " frame = excluded.frame";
+      exec(sql.c_str(), params);
+    }
+  }
+
   // Inside a transaction: the node's row locked, its epoch still ours.
   void fence() {
     auto r = exec("SELECT lease_epoch FROM event_log_nodes WHERE node_id = $1 FOR UPDATE", {node_});
@@ -197,6 +220,11 @@ class postgres_event_log final : public event_log_store {
     // its node row's lock and keep its successor from opening: the server
     // ends such a session, and the frozen process finds itself fenced.
     script("SET idle_in_transaction_session_timeout = '10s'");
+    // Like SQLite's synchronous=NORMAL: a commit is in the server's memory
+    // when it returns (it survives this process dying, and the database server
+    // process too), flushed to disk shortly after; DURABLE_LOG_FSYNC=1 waits
+    // for the flush.
+    script(full_sync_ ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
   }
 
   void check(PGresult* raw) {
@@ -240,13 +268,15 @@ class postgres_event_log final : public event_log_store {
   std::string node_;
   PGconn* conn_ = nullptr;
   std::int64_t lease_epoch_ = 0;
+  bool full_sync_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
-                                                         const std::string& node_id) {
-  return std::make_unique<postgres_event_log>(url, node_id);
+                                                         const std::string& node_id,
+                                                         bool full_sync) {
+  return std::make_unique<postgres_event_log>(url, node_id, full_sync);
 }
 
 }  // namespace aw::store

@@ -18,19 +18,19 @@ using namespace aw::test;
 
 TEST_CASE("postgresql event log: rows round-trip per node, a second open fences the first") {
   std::string url = fresh_postgres_database();
-  auto first = store::open_postgres_event_log(url, "gw-a");
+  auto first = store::open_postgres_event_log(url, "gw-a", false);
   std::string big(70000, 'x');
   first->append({{"alice", "e-1", 2, true}},
                 {{"alice", 1, 10, "{\"caf\xc3\xa9\":1}"}, {"alice", 2, 20, big}});
   first->append({{"alice", "e-1", 3, false}}, {{"alice", 3, 30, "{}"}});
-  auto other = store::open_postgres_event_log(url, "gw-b");
+  auto other = store::open_postgres_event_log(url, "gw-b", true);
   other->append({{"bob", "e-9", 1, true}}, {{"bob", 1, 5, "{}"}});
   CHECK(first->count() == 3);
   CHECK(first->prune(25, 1) == 2);  // alice 1 and 2: older than 25 ms, not the newest
   CHECK(first->count() == 1);
 
   // gw-a restarted elsewhere: its users, not gw-b's.
-  auto second = store::open_postgres_event_log(url, "gw-a");
+  auto second = store::open_postgres_event_log(url, "gw-a", false);
   auto users = second->load();
   REQUIRE(users.size() == 1);
   CHECK(users[0].user_id == "alice");
@@ -53,6 +53,18 @@ TEST_CASE("postgresql event log: rows round-trip per node, a second open fences 
   auto bobs = other->load();
   REQUIRE(bobs.size() == 1);
   CHECK(bobs[0].user_id == "bob");
+  // A batch larger than one statement's rows (1000) goes whole, in order.
+  std::vector<std::string> frames;
+  for (int i = 1; i <= 2500; ++i) frames.push_back("{\"n\":" + std::to_string(i) + "}");
+  std::vector<store::event_log_row> many;
+  for (std::uint64_t seq = 1; seq <= 2500; ++seq)
+    many.push_back({"carol", seq, 60, frames[seq - 1]});
+  second->append({{"carol", "e-c", 2500, true}}, many);
+  users = second->load();
+  REQUIRE(users.size() == 1);
+  REQUIRE(users[0].events.size() == 2500);
+  CHECK(users[0].events[1499].frame == "{\"n\":1500}");
+  CHECK(users[0].events[2499].seq == 2500);
 }
 
 namespace {
