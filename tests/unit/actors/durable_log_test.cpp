@@ -30,12 +30,14 @@ struct temp_file {
 
 std::string event(const std::string& user, std::uint64_t seq, protocol::event_type type,
                   const std::string& run, const std::string& data) {
+  const std::string event_id = "evt-" + std::to_string(seq);  // the envelope holds views
+  const std::string correlation_id = "c-" + run;
   protocol::event_envelope env;
   env.type = type;
   env.seq = seq;
-  env.event_id = "evt-" + std::to_string(seq);
+  env.event_id = event_id;
   env.run_id = run;
-  env.correlation_id = "c-" + run;
+  env.correlation_id = correlation_id;
   env.conversation_id = "conv";
   env.user_id = user;
   env.unix_ms = 1000 + static_cast<std::int64_t>(seq);
