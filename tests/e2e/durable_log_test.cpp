@@ -113,7 +113,8 @@ TEST_CASE("durable log: 100 users mid-run, kill -9, restart on the same DATA_DIR
       back->send(request_json("c-next", "Show revenue by quarter as a bar chart"));
       REQUIRE(back->wait_for([](const auto& f) { return completed(f, "c-next"); },
                              std::chrono::seconds(20)));
-      auto next = run_events(back->frames(), "c-next");
+      auto later = back->frames();  // run_events points into it
+      auto next = run_events(later, "c-next");
       CHECK((*next.front())["seq"].GetInt64() == before + 1);
       CHECK(std::string((*next.back())["data"]["status"].GetString()) == "success");
       for (const auto* e : next) all.push_back(*e);
