@@ -220,9 +220,9 @@ class postgres_event_log final : public event_log_store {
     // its node row's lock and keep its successor from opening: the server
     // ends such a session, and the frozen process finds itself fenced.
     script("SET idle_in_transaction_session_timeout = '10s'");
-    // Like SQLite's synchronous=NORMAL: a commit is in the server's memory
-    // when it returns (it survives this process dying, and the database server
-    // process too), flushed to disk shortly after; DURABLE_LOG_FSYNC=1 waits
+    // Like SQLite's synchronous=NORMAL: a commit survives this process
+    // dying; a crash of the database server may lose its last commits (WAL
+    // not yet flushed, up to 3 x wal_writer_delay). DURABLE_LOG_FSYNC=1 waits
     // for the flush.
     script(full_sync_ ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
   }
