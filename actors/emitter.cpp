@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/durable_log.hpp"
 #include "actors/ids.hpp"
 #include "core/log.hpp"
 
@@ -30,7 +31,13 @@ void emitter::emit(const run_identity& run, protocol::event_type type, std::stri
   env.unix_ms = now_ms;
   auto frame = std::make_shared<const std::string>(protocol::write_event(env, data_json));
   log_.append(env.seq, now_ms, frame);
-  if (!conns_.empty()) out_->send_all(conns_, std::move(frame));
+  if (durable_ != nullptr) {
+    durable_->append(session_, user_key_, epoch_key_, !epoch_written_, env.seq, now_ms,
+                     std::move(frame));
+    epoch_written_ = true;
+  } else if (!conns_.empty()) {
+    out_->send_all(conns_, std::move(frame));
+  }
   if (log::enabled(log::level::debug))
     log::debug("emitter", "event",
                {{"user", user_id_},
@@ -38,6 +45,30 @@ void emitter::emit(const run_identity& run, protocol::event_type type, std::stri
                 {"event", protocol::to_string(type)},
                 {"seq", std::to_string(env.seq)}});
   stats_->events_by_type[static_cast<std::size_t>(type)].fetch_add(1, std::memory_order_relaxed);
+}
+
+void emitter::make_durable(durable_log* log, caf::actor session) {
+  durable_ = log;
+  session_ = std::move(session);
+  user_key_ = std::make_shared<const std::string>(user_id_);
+  epoch_key_ = std::make_shared<const std::string>(epoch_);
+  durable_seq_ = last_seq_;
+}
+
+void emitter::restore(std::uint64_t last_seq,
+                      std::vector<std::pair<std::uint64_t, std::int64_t>> times,
+                      std::vector<frame_ptr> frames) {
+  for (std::size_t i = 0; i < frames.size() && i < times.size(); ++i)
+    log_.append(times[i].first, times[i].second, std::move(frames[i]));
+  last_seq_ = last_seq;
+  durable_seq_ = last_seq;
+  epoch_written_ = true;
+}
+
+void emitter::delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames) {
+  durable_seq_ = std::max(durable_seq_, upto);
+  if (conns_.empty()) return;
+  for (const auto& f : frames) out_->send_all(conns_, f);
 }
 
 void emitter::attach(conn_id conn) {
@@ -53,20 +84,22 @@ void emitter::replay(conn_id conn, std::uint64_t after, const std::string& clien
   bool epoch_matches = client_epoch.empty() || client_epoch == epoch_;
   log_.prune(now_ms);
   std::uint64_t oldest = log_.empty() ? last_seq_ + 1 : log_.oldest_seq();
-  bool gap = !epoch_matches || after > last_seq_ || after + 1 < oldest;
+  const std::uint64_t visible = visible_seq();
+  bool gap = !epoch_matches || after > visible || after + 1 < oldest;
   std::vector<frame_ptr> frames;
   if (gap) {
     std::string why = !epoch_matches
                           ? "you sent epoch " + client_epoch.substr(0, 64) +
                                 ", this server holds epoch " + epoch_ +
                                 " (it restarted, or this is another node): your events are not here"
-                      : after > last_seq_ ? "last_seq is ahead of this user's history"
+                      : after > visible   ? "last_seq is ahead of this user's history"
                                           : "events after last_seq are no longer held";
     frames.push_back(std::make_shared<const std::string>(
         protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
     after = oldest - 1;
   }
-  log_.for_each_after(after, [&](const frame_ptr& frame) { frames.push_back(frame); });
+  log_.for_each_between(after, visible,
+                        [&](const frame_ptr& frame) { frames.push_back(frame); });
   if (!frames.empty()) out_->send_replay(conn, std::move(frames));
 }
 

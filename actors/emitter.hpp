@@ -2,12 +2,21 @@
 // each event the next `seq`, wraps it in the PROTOCOL.md section 3 envelope,
 // keeps it for resume and fans it out to that user's connections only.
 // It lives inside the user's session actor, so numbering needs no lock.
+//
+// With a durable log (actors/durable_log.hpp) an event is sent only once it
+// is durable: emit() numbers it, keeps it and queues it for the log; the
+// session calls delivered() with what the log made durable, and that is sent
+// then. Until then it is neither sent live nor replayed.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <memory>
+
+#include <caf/actor.hpp>
 
 #include "actors/counters.hpp"
 #include "actors/event_log.hpp"
@@ -28,6 +37,17 @@ class emitter {
   emitter(std::string user_id, std::string epoch, event_log_limits limits, outbox* out,
           counters* stats);
 
+  // Durable mode: events go through `log` (which outlives the emitter) and
+  // come back to `session` as (durable_atom, upto, frames). `recovered`: the
+  // user's history from the log (same epoch, seq continues); else a new one.
+  void make_durable(class durable_log* log, caf::actor session);
+  void restore(std::uint64_t last_seq, std::vector<std::pair<std::uint64_t, std::int64_t>> times,
+               std::vector<frame_ptr> frames);
+  // The log made events up to `upto` durable; `frames` are those not yet sent, in order.
+  void delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames);
+  // Events numbered and not yet durable (0 without a durable log).
+  std::uint64_t undelivered() const { return last_seq_ - visible_seq(); }
+
   void emit(const run_identity& run, protocol::event_type type, std::string_view data_json,
             std::int64_t now_ms);
 
@@ -36,6 +56,9 @@ class emitter {
   const std::vector<conn_id>& connections() const { return conns_; }
 
   std::uint64_t last_seq() const { return last_seq_; }
+  // The newest seq a client may have seen: last_seq(), or with a durable log
+  // the newest durable one.
+  std::uint64_t visible_seq() const { return durable_ ? durable_seq_ : last_seq_; }
   const std::string& epoch() const { return epoch_; }
   // The oldest seq still held for resume (last_seq() + 1 when none is).
   std::uint64_t oldest_seq() const { return log_.empty() ? last_seq_ + 1 : log_.oldest_seq(); }
@@ -57,6 +80,12 @@ class emitter {
   event_log log_;
   std::uint64_t last_seq_ = 0;
   std::vector<conn_id> conns_;
+  class durable_log* durable_ = nullptr;
+  caf::actor session_;
+  std::shared_ptr<const std::string> user_key_;
+  std::shared_ptr<const std::string> epoch_key_;
+  std::uint64_t durable_seq_ = 0;
+  bool epoch_written_ = false;  // the log holds this epoch (a recovered one, or after the first event)
 };
 
 }  // namespace aw::actors

@@ -46,6 +46,12 @@ class event_log {
     for (const auto& e : events_)
       if (e.seq > after) f(e.frame);
   }
+  // ... with after < seq <= upto.
+  template <class F>
+  void for_each_between(std::uint64_t after, std::uint64_t upto, F&& f) const {
+    for (const auto& e : events_)
+      if (e.seq > after && e.seq <= upto) f(e.frame);
+  }
 
  private:
   void trim(std::int64_t now_ms, bool adding);

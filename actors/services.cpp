@@ -5,6 +5,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/durable_log.hpp"
+#include "actors/history_record.hpp"
 #include "actors/history_writer.hpp"
 #include "actors/llm_actor.hpp"
 #include "actors/planner_actor.hpp"
@@ -12,6 +14,43 @@
 #include "core/log.hpp"
 
 namespace aw::actors {
+
+namespace {
+
+// DATA_DIR/events.db, recovered before any session can start: the runs that
+// were in flight end GATEWAY_LOST (durable first), and the history learns it.
+void start_durable_log(services& svc, const core::config& cfg) {
+  durable_log_options opt;
+  opt.max_pending_bytes = static_cast<std::size_t>(cfg.durable_log_max_pending_mb) << 20;
+  opt.keep_ms = static_cast<std::int64_t>(cfg.event_buffer_s) * 1000;
+  opt.keep_events = static_cast<std::uint64_t>(cfg.event_buffer_events);
+  opt.max_user_bytes = static_cast<std::size_t>(cfg.event_buffer_bytes);
+  opt.max_total_bytes = static_cast<std::size_t>(cfg.event_buffer_total_mb) << 20;
+  auto path = (std::filesystem::path(cfg.data_dir) / "events.db").string();
+  auto notify = [](const caf::actor& session, std::uint64_t upto, std::vector<frame_ptr> frames) {
+    caf::anon_send(session, durable_atom::value, upto, std::move(frames));
+  };
+  bool shared =
+      cfg.store_url.rfind("postgresql://", 0) == 0 || cfg.store_url.rfind("postgres://", 0) == 0;
+  auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id,
+                                                    cfg.durable_log_fsync != 0)
+                   : store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0);
+  if (shared) path = "postgresql (node " + cfg.node_id + ")";
+  svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);
+  auto now = protocol::now_unix_ms();
+  for (auto& [user, run] : svc.durable->recover(now)) {
+    svc.stats->runs_failed++;
+    svc.stats->errors_by_code[static_cast<std::size_t>(protocol::error_code::gateway_lost)]++;
+    if (svc.history)
+      caf::anon_send(svc.history, history_completed(user, run.id, now, protocol::run_status::error,
+                                                    run.completed_data));
+  }
+  svc.durable->start();
+  log::info("actors", "durable event log open",
+            {{"path", path}, {"fsync", cfg.durable_log_fsync != 0 ? "1" : "0"}});
+}
+
+}  // namespace
 
 services start_common_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                                outbox* out, supervisor& sup) {
@@ -23,6 +62,7 @@ services start_common_services(caf::actor_system& system, std::shared_ptr<const 
   // History (issue #8) is kept where sessions run, not on cluster nodes.
   if (cfg->role != "worker")
     svc.history = sup.adopt("history writer", spawn_history_writer(system, *cfg, svc.stats));
+  if (cfg->role != "worker" && cfg->durable_log != 0) start_durable_log(svc, *cfg);
   return svc;
 }
 

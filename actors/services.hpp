@@ -25,9 +25,13 @@ struct services {
   std::shared_ptr<counters> stats;
   std::shared_ptr<const core::config> cfg;
   outbox* out = nullptr;  // owned by the gateway, which outlives every session
+  // DURABLE_LOG=1 (issue #18): every event goes through it before it is sent; null otherwise
+  std::shared_ptr<class durable_log> durable;
 };
 
-// What every role shares: counters, the chart store, and the history writer
+// What every role shares: counters, the chart store, the durable event log
+// (DURABLE_LOG=1; recovered from DATA_DIR before this returns; throws
+// store_error when it cannot be opened) and the history writer
 // where sessions run (not on a cluster node), adopted by `sup` first so that
 // sup.stop_all() stops it last, after its final flush. The step actors are
 // left null.

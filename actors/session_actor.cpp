@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include "actors/conversation_memory.hpp"
+#include "actors/durable_log.hpp"
 #include "actors/emitter.hpp"
 #include "actors/history_record.hpp"
 #include "actors/history_writer.hpp"  // the history_write message
@@ -87,7 +88,8 @@ struct session_state {
   // the client cancelled it (the run then starts and ends as cancelled).
   std::unordered_map<std::string, bool> recalling;
   std::int64_t idle_since_ms = 0;
-  bool draining = false;  // told the gateway once its last run ended
+  bool draining = false;  // the node is shutting down
+  bool drained = false;   // told the gateway once its last run ended and was delivered
 };
 
 using session_self = caf::stateful_actor<session_state>;
@@ -112,6 +114,15 @@ void schedule_idle_check(session_self* self) {
                      idle_check_atom::value);
 }
 
+// Draining: the gateway hears once that this user has no run left and every
+// event has gone out (with a durable log, delivery follows the commit).
+void maybe_drained(session_self* self) {
+  auto& st = self->state;
+  if (!st.draining || st.drained || !st.runs.empty() || st.events->undelivered() != 0) return;
+  st.drained = true;
+  st.svc.out->drained(st.user_id);
+}
+
 void forget_run(session_self* self, const std::string& run_id) {
   auto& st = self->state;
   auto it = st.runs.find(run_id);
@@ -120,7 +131,7 @@ void forget_run(session_self* self, const std::string& run_id) {
   self->demonitor(it->second.actor);
   st.runs.erase(it);
   st.svc.stats->active_runs.fetch_sub(1, std::memory_order_relaxed);
-  if (st.draining && st.runs.empty()) st.svc.out->drained(st.user_id);
+  maybe_drained(self);
   schedule_idle_check(self);
 }
 
@@ -248,6 +259,11 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
                       "at most " + std::to_string(st.svc.cfg->max_runs_per_user) +
                           " runs may go at once per user",
                       cid);
+  if (st.svc.durable && st.svc.durable->over_bound()) {
+    st.svc.stats->durable_refused_runs++;
+    return send_error(self, conn, error_code::rate_limited,
+                      "the server is behind writing events; send the request again shortly", cid);
+  }
   if (over_rate_limit(st, now))
     return send_error(self, conn, error_code::rate_limited,
                       "over " + std::to_string(st.svc.cfg->rate_limit_requests) + " requests per " +
@@ -370,7 +386,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
   ack.session_id = session_id;
   ack.node = st.svc.cfg->node_id;
   ack.heartbeat_s = st.svc.cfg->heartbeat_s;
-  ack.last_seq = st.events->last_seq();
+  ack.last_seq = st.events->visible_seq();
   ack.epoch = st.events->epoch();
   st.svc.out->send(conn, std::make_shared<const std::string>(protocol::write_connection_ack(ack)));
   // Replay strictly before live events: both happen inside this one handler.
@@ -442,7 +458,7 @@ caf::message_handler common_handlers(session_self* self) {
                   "\",\"run_id\":\"" + run_id + "\"}";
         // Ids are checked at the protocol's charset ([A-Za-z0-9_.:@-]): no escaping needed.
         return "{\"user_id\":\"" + st.user_id + "\",\"epoch\":\"" + st.events->epoch() +
-               "\",\"last_seq\":" + std::to_string(st.events->last_seq()) +
+               "\",\"last_seq\":" + std::to_string(st.events->visible_seq()) +
                ",\"oldest_seq\":" + std::to_string(st.events->oldest_seq()) +
                ",\"connections\":" + std::to_string(st.conns.size()) + ",\"runs\":[" + runs + "]}";
       },
@@ -450,6 +466,10 @@ caf::message_handler common_handlers(session_self* self) {
         self->state.events->replay(conn, last_seq, std::string(), now_ms());
       },
       [self](emit_atom, run_event& ev) { on_run_event(self, ev); },
+      [self](durable_atom, std::uint64_t upto, const std::vector<frame_ptr>& frames) {
+        self->state.events->delivered(upto, frames);
+        maybe_drained(self);
+      },
       [self](run_timeout_atom, const std::string& run_id) {
         auto secs = std::to_string(self->state.svc.cfg->chart_generation_timeout_s);
         end_run(self, run_id, protocol::run_status::timeout, error_code::timeout,
@@ -466,6 +486,7 @@ caf::message_handler common_handlers(session_self* self) {
         auto& st = self->state;
         if (!st.conns.empty() || !st.runs.empty()) return;
         log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
+        if (st.svc.durable) st.svc.durable->forget(st.user_id);
         self->quit();
       },
   };
@@ -482,7 +503,7 @@ caf::behavior live(session_self* self) {
       [self](drain_atom) {
         auto& st = self->state;
         st.draining = true;
-        if (st.runs.empty()) st.svc.out->drained(st.user_id);
+        maybe_drained(self);
         self->become(draining(self));
       },
   }
@@ -520,8 +541,21 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
                           static_cast<std::size_t>(cfg.event_buffer_bytes),
                           st.svc.stats ? &st.svc.stats->event_buffer_bytes : nullptr,
                           static_cast<std::int64_t>(cfg.event_buffer_total_mb) << 20};
-  st.events = std::make_unique<emitter>(st.user_id, random_tag("e"), limits, st.svc.out,
-                                        st.svc.stats.get());
+  std::optional<recovered_user> recovered;
+  if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
+  st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : random_tag("e"),
+                                        limits, st.svc.out, st.svc.stats.get());
+  if (recovered) {
+    std::vector<std::pair<std::uint64_t, std::int64_t>> times;
+    std::vector<frame_ptr> frames;
+    for (auto& e : recovered->events) {
+      times.emplace_back(e.seq, e.at_ms);
+      frames.push_back(std::move(e.frame));
+    }
+    st.events->restore(recovered->last_seq, std::move(times), std::move(frames));
+  }
+  if (st.svc.durable)
+    st.events->make_durable(st.svc.durable.get(), caf::actor_cast<caf::actor>(self));
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (auto& [run_id, run] : st.runs) {

@@ -16,6 +16,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/durable_log.hpp"
 #include "actors/services.hpp"
 #include "actors/supervisor.hpp"
 #include "cluster/cluster.hpp"
@@ -148,12 +149,19 @@ int serve(const std::vector<std::string>& args) {
   {
     aw::gateway::server gateway(system, cfg);
     aw::actors::supervisor services_supervisor(system);
-    auto svc = cfg->role == "gateway"
-                   ? aw::cluster::start_gateway_services(system, cfg, &gateway.outbox(),
-                                                         services_supervisor)
-                   : aw::actors::start_services(system, cfg, &gateway.outbox(),
-                                                services_supervisor);
+    aw::actors::services svc;
+    try {
+      svc = cfg->role == "gateway"
+                ? aw::cluster::start_gateway_services(system, cfg, &gateway.outbox(),
+                                                      services_supervisor)
+                : aw::actors::start_services(system, cfg, &gateway.outbox(), services_supervisor);
+    } catch (const std::exception& e) {  // the durable event log cannot be opened or read
+      aw::log::error("app", "cannot start the services", {{"error", e.what()}});
+      services_supervisor.stop_all();
+      return 1;
+    }
     code = gateway.run(svc);  // returns once the sessions are told to stop
+    if (svc.durable) svc.durable->stop();  // what is queued is written first
     services_supervisor.stop_all();
   }
   aw::log::info("app", "exiting", {{"code", std::to_string(code)}});

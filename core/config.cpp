@@ -202,6 +202,18 @@ const std::vector<option>& options() {
       int_opt("RETENTION_DAYS", "--retention-days",
               "history and chart files older than this many days are removed", 1, 36500,
               &config::retention_days),
+      int_opt("DURABLE_LOG", "--durable-log",
+              "1: a durable event log under DATA_DIR (events.db); an event is sent once it is "
+              "durable, and a restart on the same DATA_DIR resumes every user (same epoch)",
+              0, 1, &config::durable_log),
+      int_opt("DURABLE_LOG_MAX_PENDING_MB", "--durable-log-max-pending-mb",
+              "MB of events queued for the durable log and not yet written; over it new runs "
+              "are refused (RATE_LIMITED) while runs in flight finish",
+              1, 65536, &config::durable_log_max_pending_mb),
+      int_opt("DURABLE_LOG_FSYNC", "--durable-log-fsync",
+              "1: fsync each durable-log commit (survives power loss; slower); 0: survives the "
+              "process dying",
+              0, 1, &config::durable_log_fsync),
       int_opt("CHART_DISK_MB", "--chart-disk-mb",
               "disk for chart files under DATA_DIR/charts, in all (the oldest charts go first)", 1,
               1048576, &config::chart_disk_mb),

@@ -72,6 +72,10 @@ struct config {
   int chart_disk_mb = 1024;          // chart files under DATA_DIR/charts, in all (oldest go first)
   int chart_disk_user_mb = 64;       // ... and per user (the user's oldest go first)
   std::string cors_origins;          // comma-separated origins allowed by CORS; "*" any; empty: none
+  // durable event log (issue #18): DATA_DIR/events.db
+  int durable_log = 0;                  // 1: an event is sent only once durable; restart resumes
+  int durable_log_max_pending_mb = 64;  // queued, not yet durable; over it new runs are refused
+  int durable_log_fsync = 0;            // 1: synchronous=FULL (survives power loss, slower)
   // cluster (issue #6)
   std::string role = "all";          // all | gateway | worker
   std::string workers;               // gateway: comma-separated host:port of worker nodes

@@ -15,7 +15,8 @@ namespace aw::gateway {
 std::string health_status(const health_figures& h) {
   bool render_ok = h.render_workers == 0 || h.render_workers_up > 0;
   bool cluster_ok = h.cluster_workers == 0 || h.cluster_workers_live > 0;
-  return h.store_up && render_ok && cluster_ok ? "healthy" : "degraded";
+  bool durable_ok = !h.durable_enabled || h.durable_up;
+  return h.store_up && render_ok && cluster_ok && durable_ok ? "healthy" : "degraded";
 }
 
 std::string health_json(const health_figures& h) {
@@ -52,6 +53,23 @@ std::string health_json(const health_figures& h) {
   w.Key("up");
   w.Int64(h.render_workers_up);
   w.EndObject();
+  if (h.durable_enabled) {
+    w.Key("durable_log");
+    w.StartObject();
+    w.Key("up");
+    w.Bool(h.durable_up);
+    w.Key("pending_events");
+    w.Int64(h.durable_pending_events);
+    w.Key("pending_bytes");
+    w.Int64(h.durable_pending_bytes);
+    w.Key("events");
+    w.Int64(h.durable_events);
+    w.Key("recovered_users");
+    w.Int64(h.durable_recovered_users);
+    w.Key("recovered_runs");
+    w.Int64(h.durable_recovered_runs);
+    w.EndObject();
+  }
   if (h.cluster_workers > 0) {
     w.Key("worker_nodes");
     w.StartObject();
@@ -187,6 +205,7 @@ http_answer readiness_answer(const health_figures& h, bool draining) {
   std::vector<const char*> reasons;
   if (draining) reasons.push_back("draining: the server is shutting down");
   if (!h.store_up) reasons.push_back("the history store does not answer");
+  if (h.durable_enabled && !h.durable_up) reasons.push_back("the durable event log cannot write");
   if (h.render_workers > 0 && h.render_workers_up == 0) reasons.push_back("no render worker is up");
   if (h.cluster_workers > 0 && h.cluster_workers_live == 0)
     reasons.push_back("no worker node is live");

@@ -26,9 +26,17 @@ struct health_figures {
   std::int64_t render_workers_up = 0;
   std::int64_t cluster_workers = 0;  // gateway role: worker nodes configured (0: not a gateway)
   std::int64_t cluster_workers_live = 0;
+  // DURABLE_LOG=1 (issue #18): the log's state, lag and size, and what start-up recovered
+  bool durable_enabled = false;
+  bool durable_up = true;
+  std::int64_t durable_pending_events = 0;
+  std::int64_t durable_pending_bytes = 0;
+  std::int64_t durable_events = 0;
+  std::int64_t durable_recovered_users = 0;
+  std::int64_t durable_recovered_runs = 0;
 };
 
-// "healthy", or "degraded" when the store is down, no render worker is up, or
+// "healthy", or "degraded" when the store or the durable event log is down, no render worker is up, or
 // (gateway role) no worker node is live.
 // /health answers 200 either way, so a load balancer can decide.
 std::string health_status(const health_figures& h);

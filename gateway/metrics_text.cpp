@@ -55,6 +55,39 @@ void histogram_family(std::string& out, const char* name, const char* help,
   sample(out, std::string(name) + "_count", static_cast<double>(h.count()));
 }
 
+// The durable event log (issue #18, DURABLE_LOG=1): lag, size, recoveries.
+void durable_log_metrics(std::string& out, const actors::counters& c) {
+  gauge(out, "agentwire_durable_log_up", "1 when the durable event log's last write succeeded.",
+        c.durable_up.load() ? 1 : 0);
+  gauge(out, "agentwire_durable_log_pending_events",
+        "Events queued for the durable log, not yet durable (so not yet sent).",
+        static_cast<double>(c.durable_pending_events.load()));
+  gauge(out, "agentwire_durable_log_pending_bytes",
+        "Bytes of those events (bounded by DURABLE_LOG_MAX_PENDING_MB).",
+        static_cast<double>(c.durable_pending_bytes.load()));
+  gauge(out, "agentwire_durable_log_events", "Events held in the durable log (all users).",
+        static_cast<double>(c.durable_rows.load()));
+  counter(out, "agentwire_durable_log_written_total", "Events made durable.",
+          static_cast<double>(c.durable_events_written.load()));
+  counter(out, "agentwire_durable_log_write_failures_total",
+          "Durable-log batches that failed (retried; delivery waits).",
+          static_cast<double>(c.durable_write_failures.load()));
+  counter(out, "agentwire_durable_log_refused_runs_total",
+          "Requests refused because the pending bytes were over DURABLE_LOG_MAX_PENDING_MB.",
+          static_cast<double>(c.durable_refused_runs.load()));
+  counter(out, "agentwire_durable_log_recovered_users_total",
+          "Users whose history was rebuilt from the durable log at start.",
+          static_cast<double>(c.recovered_users.load()));
+  counter(out, "agentwire_durable_log_recovered_runs_total",
+          "Runs found in flight at start and ended once with GATEWAY_LOST.",
+          static_cast<double>(c.recovered_runs.load()));
+  histogram_family(out, "agentwire_durable_log_commit_seconds",
+                   "One durable-log transaction (a batch), in seconds.", c.durable_commit_ms);
+  histogram_family(out, "agentwire_durable_log_lag_seconds",
+                   "From a batch's oldest event being queued to it being durable, in seconds.",
+                   c.durable_lag_ms);
+}
+
 }  // namespace
 
 std::string metrics_text(const actors::counters& c, const gauges& g) {
@@ -184,6 +217,7 @@ std::string metrics_text(const actors::counters& c, const gauges& g) {
           static_cast<double>(g.chart_disk_expired));
   gauge(out, "agentwire_http_queue", "HTTP requests waiting for a query worker.",
         static_cast<double>(g.http_queue));
+  if (c.durable_enabled.load()) durable_log_metrics(out, c);
   return out;
 }
 

@@ -230,6 +230,14 @@ health_figures server::impl::health_now() const {
   h.uptime_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   h.store_backend = store_backend;
   h.store_up = history_answers.load() && svc.stats->store_up.load();
+  const auto& c = *svc.stats;
+  h.durable_enabled = c.durable_enabled.load();
+  h.durable_up = c.durable_up.load();
+  h.durable_pending_events = c.durable_pending_events.load();
+  h.durable_pending_bytes = c.durable_pending_bytes.load();
+  h.durable_events = c.durable_rows.load();
+  h.durable_recovered_users = c.recovered_users.load();
+  h.durable_recovered_runs = c.recovered_runs.load();
   h.render_workers = svc.stats->render_workers.load();
   h.render_workers_up = svc.stats->render_workers_up.load();
   if (cfg->role == "gateway") {

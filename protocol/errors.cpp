@@ -36,6 +36,8 @@ std::string_view to_string(error_code c) {
       return "CANCELLED";
     case error_code::shutting_down:
       return "SHUTTING_DOWN";
+    case error_code::gateway_lost:
+      return "GATEWAY_LOST";
   }
   return "GENERATION_FAILED";
 }

@@ -24,6 +24,7 @@ enum class error_code {
   timeout,
   cancelled,
   shutting_down,  // an addition to PROTOCOL.md: the node is draining
+  gateway_lost,   // issue #18: the node running the run died; ended at its restart
 };
 
 std::string_view to_string(error_code c);

@@ -282,3 +282,20 @@ TEST_CASE("cluster TLS: all three files or none, each readable, and no open work
                               "/nonexistent.env");
   CHECK(with_tls.errors.empty());
 }
+
+TEST_CASE("DURABLE_LOG: off by default, 0 or 1, its pending bound at least 1 MB") {
+  auto r = load_config({}, "/nonexistent.env");
+  CHECK(r.cfg.durable_log == 0);
+  CHECK(r.cfg.durable_log_max_pending_mb == 64);
+  CHECK(r.cfg.durable_log_fsync == 0);
+  setenv("DURABLE_LOG", "1", 1);
+  auto set = load_config({"--durable-log-max-pending-mb", "8", "--durable-log-fsync", "1"},
+                         "/nonexistent.env");
+  unsetenv("DURABLE_LOG");
+  REQUIRE(set.errors.empty());
+  CHECK(set.cfg.durable_log == 1);
+  CHECK(set.cfg.durable_log_max_pending_mb == 8);
+  CHECK(set.cfg.durable_log_fsync == 1);
+  CHECK(load_config({"--durable-log", "2"}, "/nonexistent.env").errors.size() == 1);
+  CHECK(load_config({"--durable-log-max-pending-mb", "0"}, "/nonexistent.env").errors.size() == 1);
+}

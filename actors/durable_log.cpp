@@ -1,0 +1,311 @@
+#include "actors/durable_log.hpp"
+
+#include <algorithm>
+
+#include "core/log.hpp"
+#include "store/history_store.hpp"  // store_error
+
+namespace aw::actors {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+std::int64_t wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+double ms_since(steady::time_point t) {
+  return std::chrono::duration<double, std::milli>(steady::now() - t).count();
+}
+
+}  // namespace
+
+durable_log::durable_log(std::unique_ptr<store::event_log_store> db,
+                         std::shared_ptr<counters> stats, durable_log_options options,
+                         durable_notify notify)
+    : db_(std::move(db)), stats_(std::move(stats)), opt_(options), notify_(std::move(notify)) {
+  opt_.batch_events = std::max<std::size_t>(1, opt_.batch_events);
+  stats_->durable_enabled = true;
+}
+
+durable_log::~durable_log() {
+  stop();
+}
+
+std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t now_ms) {
+  auto users = db_->load();
+  std::vector<std::pair<std::string, ended_run>> ended;
+  std::int64_t rows = 0;
+  // Idle longer than resume promises (EVENT_BUFFER_S) when the node stopped
+  // (its newest event is the last sign of life; the outage itself does not
+  // count): that session would have retired, so its history is over.
+  std::int64_t last_alive = 0;
+  for (const auto& u : users)
+    if (!u.events.empty()) last_alive = std::max(last_alive, u.events.back().at_ms);
+  std::size_t expired = 0;
+  std::size_t total_bytes = 0;
+  std::size_t not_loaded = 0;  // over the byte limits
+  // The most recently active users first: when the total runs out, the idlest give up events.
+  std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
+    auto at = [](const store::stored_user& u) {
+      return u.events.empty() ? 0 : u.events.back().at_ms;
+    };
+    return at(a) > at(b);
+  });
+  for (auto& u : users) {
+    if (u.events.empty() || u.events.back().at_ms < last_alive - opt_.keep_ms) {
+      db_->forget(u.user_id);
+      ++expired;
+      continue;
+    }
+    auto before = u.events.size();
+    auto runs = end_open_runs(u, now_ms);
+    if (!runs.empty()) {
+      // The endings are durable before anyone can see them, like every event.
+      std::vector<store::event_log_row> tail;
+      for (auto i = before; i < u.events.size(); ++i)
+        tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
+      db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
+      for (auto& r : runs) {
+        log::warn(
+            "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
+            {{"user", u.user_id}, {"run", r.id.run_id}, {"correlation_id", r.id.correlation_id}});
+        ended.emplace_back(u.user_id, std::move(r));
+      }
+    }
+    rows += static_cast<std::int64_t>(u.events.size());
+    // Newest first within the byte limits; a user keeps at least its newest event.
+    std::size_t keep_from = u.events.size();
+    std::size_t user_bytes = 0;
+    while (keep_from > 0) {
+      auto size = u.events[keep_from - 1].frame.size();
+      bool first = keep_from == u.events.size();
+      if (!first &&
+          (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
+        break;
+      user_bytes += size;
+      total_bytes += size;
+      --keep_from;
+    }
+    not_loaded += keep_from;
+    u.events.erase(u.events.begin(), u.events.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    recovered_user rec;
+    rec.epoch = u.epoch;
+    rec.last_seq = u.last_seq;
+    rec.events.reserve(u.events.size());
+    for (auto& e : u.events)
+      rec.events.push_back(
+          {e.seq, e.at_ms, std::make_shared<const std::string>(std::move(e.frame))});
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    recovered_[u.user_id] = std::move(rec);
+  }
+  stats_->durable_rows = rows;
+  stats_->recovered_users += static_cast<std::int64_t>(users.size() - expired);
+  stats_->recovered_runs += static_cast<std::int64_t>(ended.size());
+  if (!users.empty())
+    log::info("durable_log", "histories recovered from the durable event log",
+              {{"users", std::to_string(users.size() - expired)},
+               {"expired_users", std::to_string(expired)},
+               {"events_not_loaded", std::to_string(not_loaded)},
+               {"events", std::to_string(rows)},
+               {"runs_ended_gateway_lost", std::to_string(ended.size())}});
+  return ended;
+}
+
+void durable_log::start() {
+  if (!writer_.joinable()) writer_ = std::thread([this] { run(); });
+}
+
+void durable_log::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+std::optional<recovered_user> durable_log::take(const std::string& user_id) {
+  std::lock_guard<std::mutex> lock(recovered_mutex_);
+  auto it = recovered_.find(user_id);
+  if (it == recovered_.end()) return std::nullopt;
+  auto out = std::move(it->second);
+  recovered_.erase(it);
+  return out;
+}
+
+void durable_log::append(const caf::actor& session, std::shared_ptr<const std::string> user_id,
+                         std::shared_ptr<const std::string> epoch, bool new_epoch,
+                         std::uint64_t seq, std::int64_t at_ms, frame_ptr frame) {
+  auto bytes = static_cast<std::int64_t>(frame->size());
+  bool was_empty = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    was_empty = queue_.empty();
+    // Counted before the writer can take it, so the gauges never go below 0.
+    stats_->durable_pending_events.fetch_add(1, std::memory_order_relaxed);
+    stats_->durable_pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    queue_.push_back(item{session, false, std::move(user_id), std::move(epoch), new_epoch, seq,
+                          at_ms, std::move(frame), steady::now()});
+  }
+  // The writer looks at the queue again after each batch: only an empty queue
+  // can have it asleep.
+  if (was_empty) wake_.notify_one();
+}
+
+void durable_log::forget(const std::string& user_id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    item it;
+    it.forget = true;
+    it.user_id = std::make_shared<const std::string>(user_id);
+    queue_.push_back(std::move(it));
+  }
+  // Removed from the recovered users too: that history is over.
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    recovered_.erase(user_id);
+  }
+  wake_.notify_one();
+}
+
+// One transaction for the batch: per user, its mark (epoch, newest seq) once,
+// then its rows; a forget in the batch is its own step, in queue order.
+bool durable_log::write(std::vector<item>& batch) {
+  auto start = steady::now();
+  try {
+    std::vector<store::event_log_user> users;
+    std::vector<store::event_log_row> rows;
+    std::unordered_map<std::string_view, std::size_t> user_at;  // index in `users`
+    auto flush = [&] {
+      if (!rows.empty() || !users.empty()) db_->append(users, rows);
+      users.clear();
+      rows.clear();
+      user_at.clear();
+    };
+    for (auto& it : batch) {
+      if (it.forget) {  // what came before it is written first
+        flush();
+        db_->forget(*it.user_id);
+        continue;
+      }
+      auto found = user_at.find(*it.user_id);
+      if (found == user_at.end() || it.new_epoch) {
+        if (found != user_at.end()) flush();  // a new history after one in this batch
+        user_at[*it.user_id] = users.size();
+        users.push_back({*it.user_id, *it.epoch, it.seq, it.new_epoch});
+      } else {
+        auto& u = users[found->second];
+        u.last_seq = std::max(u.last_seq, it.seq);
+        u.epoch = *it.epoch;
+      }
+      rows.push_back({*it.user_id, it.seq, it.at_ms, *it.frame});
+    }
+    flush();
+  } catch (const std::exception& e) {
+    stats_->durable_write_failures++;
+    if (stats_->durable_up.exchange(false))
+      log::error("durable_log",
+                 "the durable event log cannot write: delivery waits and the batch is retried",
+                 {{"error", e.what()}, {"events", std::to_string(batch.size())}});
+    return false;
+  }
+  stats_->durable_commit_ms.observe(ms_since(start));
+  if (!stats_->durable_up.exchange(true))
+    log::info("durable_log", "the durable event log writes again");
+  return true;
+}
+
+void durable_log::deliver(std::vector<item>& batch) {
+  struct notice {
+    caf::actor session;
+    std::uint64_t upto = 0;
+    std::vector<frame_ptr> frames;
+  };
+  std::vector<notice> notices;
+  std::unordered_map<std::string_view, std::size_t> at;  // by user
+  std::int64_t events = 0;
+  std::int64_t bytes = 0;
+  for (auto& it : batch) {
+    if (it.forget) continue;
+    ++events;
+    bytes += static_cast<std::int64_t>(it.frame->size());
+    auto found = at.find(*it.user_id);
+    if (found == at.end() || notices[found->second].session != it.session) {
+      // A user's session can change (retired, then back): each gets its own.
+      at[*it.user_id] = notices.size();
+      notices.push_back({it.session, 0, {}});
+      found = at.find(*it.user_id);
+    }
+    auto& n = notices[found->second];
+    n.upto = it.seq;
+    n.frames.push_back(std::move(it.frame));
+  }
+  stats_->durable_events_written += events;
+  stats_->durable_rows += events;
+  stats_->durable_pending_events.fetch_sub(events, std::memory_order_relaxed);
+  stats_->durable_pending_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+  for (auto& n : notices) notify_(n.session, n.upto, std::move(n.frames));
+}
+
+void durable_log::maybe_prune(steady::time_point now) {
+  if (now - last_prune_ < opt_.prune_every) return;
+  last_prune_ = now;
+  try {
+    db_->prune(wall_ms() - opt_.keep_ms, opt_.keep_events);
+    stats_->durable_rows = db_->count();
+  } catch (const std::exception& e) {
+    log::warn("durable_log", "pruning the durable event log failed; it runs again later",
+              {{"error", e.what()}});
+  }
+}
+
+void durable_log::run() {
+  last_prune_ = steady::now();
+  auto backoff = std::chrono::milliseconds(0);
+  std::vector<item> batch;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    wake_.wait_for(lock, opt_.prune_every, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      if (stopping_) return;
+      lock.unlock();
+      maybe_prune(steady::now());
+      lock.lock();
+      continue;
+    }
+    std::size_t bytes = 0;
+    while (!queue_.empty() && batch.size() < opt_.batch_events &&
+           (batch.empty() || bytes < opt_.batch_bytes)) {
+      bytes += queue_.front().frame ? queue_.front().frame->size() : 0;
+      batch.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    lock.unlock();
+    auto oldest = batch.front().queued;
+    bool ok = write(batch);
+    if (ok) {
+      stats_->durable_lag_ms.observe(ms_since(oldest));
+      deliver(batch);
+      batch.clear();
+      backoff = std::chrono::milliseconds(0);
+      maybe_prune(steady::now());
+      lock.lock();
+      continue;
+    }
+    lock.lock();
+    // Back at the head, in order, and tried again after a pause (a stop ends the pause).
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
+    batch.clear();
+    if (stopping_) {
+      log::error("durable_log", "stopping with events that are not durable (never sent)",
+                 {{"events", std::to_string(queue_.size())}});
+      return;
+    }
+    backoff = backoff.count() == 0 ? opt_.first_retry : std::min(backoff * 2, opt_.max_retry);
+    wake_.wait_for(lock, backoff, [&] { return stopping_; });
+  }
+}
+
+}  // namespace aw::actors

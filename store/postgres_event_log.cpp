@@ -1,0 +1,282 @@
+// PostgreSQL backend of the durable event log (STORE_URL=postgresql://...):
+// the log of one node (NODE_ID) in the shared database, so that the node
+// restarted on another machine with the same NODE_ID (a StatefulSet pod
+// rescheduled) finds its users again. Fenced by a lease epoch per node: each
+// open takes the next epoch, and every append first locks the node's row and
+// checks that the epoch is still its own. An older process with the same
+// NODE_ID that is still alive is refused from then on, and, since events are
+// sent only once durable, can send nothing more.
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "store/event_log_store.hpp"
+#include "store/history_store.hpp"  // store_error
+
+namespace aw::store {
+namespace {
+
+constexpr const char* schema =
+    "SELECT pg_advisory_xact_lock(4171296533);"
+    "CREATE TABLE IF NOT EXISTS event_log_nodes ("
+    " node_id TEXT PRIMARY KEY, lease_epoch BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS event_log_users ("
+    " node_id TEXT NOT NULL, user_id TEXT NOT NULL, epoch TEXT NOT NULL,"
+    " last_seq BIGINT NOT NULL, PRIMARY KEY (node_id, user_id));"
+    "CREATE TABLE IF NOT EXISTS event_log_events ("
+    " node_id TEXT NOT NULL, user_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+    " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));"
+    // Frames are mostly base64 images, which do not compress: skip TOAST's
+    // compression (CPU on the database server for nothing).
+    "ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;";
+
+std::string trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+struct result {
+  PGresult* r;
+  explicit result(PGresult* r) : r(r) {}
+  result(result&& o) noexcept : r(o.r) { o.r = nullptr; }
+  ~result() { PQclear(r); }
+  result(const result&) = delete;
+  result& operator=(const result&) = delete;
+  int rows() const { return PQntuples(r); }
+  std::string text(int row, int col) const {
+    return std::string(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));
+  }
+  std::int64_t integer(int row, int col) const { return std::stoll(PQgetvalue(r, row, col)); }
+  std::int64_t affected() const {
+    const char* n = PQcmdTuples(r);
+    return n && *n ? std::stoll(n) : 0;
+  }
+};
+
+class postgres_event_log final : public event_log_store {
+ public:
+  postgres_event_log(std::string url, std::string node_id, bool full_sync)
+      : url_(std::move(url)), node_(std::move(node_id)), full_sync_(full_sync) {
+    try {
+      connect();
+      transaction([&] {
+        script(schema);
+        auto r = exec(
+            "INSERT INTO event_log_nodes (node_id, lease_epoch) VALUES ($1, 1)"
+            " ON CONFLICT (node_id) DO UPDATE SET lease_epoch = event_log_nodes.lease_epoch + 1"
+            " RETURNING lease_epoch",
+            {node_});
+        lease_epoch_ = r.integer(0, 0);
+      });
+    } catch (...) {
+      if (conn_) PQfinish(conn_);
+      throw;
+    }
+  }
+  ~postgres_event_log() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  std::int64_t lease_epoch() const { return lease_epoch_; }
+
+  void append(const std::vector<event_log_user>& users,
+              const std::vector<event_log_row>& rows) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] {
+      fence();
+      for (const auto& u : users) {
+        std::string user(u.user_id);
+        if (u.new_epoch)
+          exec("DELETE FROM event_log_events WHERE node_id = $1 AND user_id = $2", {node_, user});
+        exec(
+            "INSERT INTO event_log_users (node_id, user_id, epoch, last_seq)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (node_id, user_id) DO UPDATE"
+            " SET epoch = excluded.epoch, last_seq = excluded.last_seq",
+            {node_, user, std::string(u.epoch), std::to_string(u.last_seq)});
+      }
+      insert_rows(rows);
+    });
+  }
+
+  std::vector<stored_user> load() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<stored_user> out;
+    transaction([&] {
+      out.clear();
+      auto users = exec(
+          "SELECT user_id, epoch, last_seq FROM event_log_users WHERE node_id = $1"
+          " ORDER BY user_id",
+          {node_});
+      for (int i = 0; i < users.rows(); ++i)
+        out.push_back({users.text(i, 0),
+                       users.text(i, 1),
+                       static_cast<std::uint64_t>(users.integer(i, 2)),
+                       {}});
+      auto events = exec(
+          "SELECT user_id, seq, at_ms, frame FROM event_log_events WHERE node_id = $1"
+          " ORDER BY user_id, seq",
+          {node_});
+      std::size_t u = 0;
+      for (int i = 0; i < events.rows(); ++i) {
+        auto user = events.text(i, 0);
+        while (u < out.size() && out[u].user_id < user) ++u;
+        if (u == out.size() || out[u].user_id != user) continue;  // rows without a mark
+        out[u].events.push_back({static_cast<std::uint64_t>(events.integer(i, 1)),
+                                 events.integer(i, 2), events.text(i, 3)});
+      }
+    });
+    return out;
+  }
+
+  void forget(std::string_view user_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] {
+      fence();
+      std::string user(user_id);
+      exec("DELETE FROM event_log_events WHERE node_id = $1 AND user_id = $2", {node_, user});
+      exec("DELETE FROM event_log_users WHERE node_id = $1 AND user_id = $2", {node_, user});
+    });
+  }
+
+  std::int64_t prune(std::int64_t cutoff_ms, std::uint64_t keep_events) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::int64_t removed = 0;
+    transaction([&] {
+      removed = exec(
+                    "DELETE FROM event_log_events e USING event_log_users u"
+                    " WHERE e.node_id = $1 AND u.node_id = e.node_id AND u.user_id = e.user_id"
+                    " AND e.at_ms < $2 AND e.seq + $3 <= u.last_seq",
+                    {node_, std::to_string(cutoff_ms), std::to_string(keep_events)})
+                    .affected();
+    });
+    return removed;
+  }
+
+  std::int64_t count() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::int64_t n = 0;
+    transaction([&] {
+      n = exec("SELECT COUNT(*) FROM event_log_events WHERE node_id = $1", {node_}).integer(0, 0);
+    });
+    return n;
+  }
+
+ private:
+  // One statement per up to rows_per_statement rows (a round trip each, not one a row).
+  void insert_rows(const std::vector<event_log_row>& rows) {
+    constexpr std::size_t rows_per_statement = 1000;  // 4 parameters a row, under 65535
+    for (std::size_t from = 0; from < rows.size(); from += rows_per_statement) {
+      std::size_t n = std::min(rows_per_statement, rows.size() - from);
+      std::string sql =
+          "INSERT INTO event_log_events (node_id, user_id, seq, at_ms, frame) VALUES ";
+      std::vector<std::string> params{node_};
+      params.reserve(1 + 4 * n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& r = rows[from + i];
+        auto p = [&](std::size_t k) { return "$" + std::to_string(2 + 4 * i + k); };
+        sql += (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + ")";
+        params.emplace_back(r.user_id);
+        params.push_back(std::to_string(r.seq));
+        params.push_back(std::to_string(r.at_ms));
+        params.emplace_back(r.frame);
+      }
+      sql +=
+          " ON CONFLICT (node_id, user_id, seq) DO UPDATE SET at_ms = excluded.at_ms,"
+          " frame = excluded.frame";
+      exec(sql.c_str(), params);
+    }
+  }
+
+  // Inside a transaction: the node's row locked, its epoch still ours.
+  void fence() {
+    auto r = exec("SELECT lease_epoch FROM event_log_nodes WHERE node_id = $1 FOR UPDATE", {node_});
+    std::int64_t now = r.rows() == 1 ? r.integer(0, 0) : 0;
+    if (now != lease_epoch_)
+      throw store_error("postgresql event log: fenced: another process opened node " + node_ +
+                        "'s log (lease epoch " + std::to_string(now) + ", this one " +
+                        std::to_string(lease_epoch_) + ")");
+  }
+
+  void connect() {
+    const char* keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "application_name",
+                          "client_encoding",
+                          "dbname",
+                          nullptr};
+    const char* values[] = {"5",    "10",         "5",    "3", "agentwire-event-log",
+                            "UTF8", url_.c_str(), nullptr};
+    if (conn_) PQfinish(conn_);
+    conn_ = PQconnectdbParams(keys, values, 1);
+    if (conn_ == nullptr) throw store_error("postgresql event log: out of memory");
+    if (PQstatus(conn_) != CONNECTION_OK)
+      throw store_error("postgresql event log: cannot connect: " + trimmed(PQerrorMessage(conn_)));
+    script("SET statement_timeout = '30s'");
+    // A process frozen inside a transaction (SIGSTOP, a VM paused) would hold
+    // its node row's lock and keep its successor from opening: the server
+    // ends such a session, and the frozen process finds itself fenced.
+    script("SET idle_in_transaction_session_timeout = '10s'");
+    // Like SQLite's synchronous=NORMAL: a commit survives this process
+    // dying; a crash of the database server may lose its last commits (WAL
+    // not yet flushed, up to 3 x wal_writer_delay). DURABLE_LOG_FSYNC=1 waits
+    // for the flush.
+    script(full_sync_ ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
+  }
+
+  void check(PGresult* raw) {
+    auto status = PQresultStatus(raw);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+    std::string message = raw ? trimmed(PQresultErrorMessage(raw)) : "";
+    if (message.empty()) message = trimmed(PQerrorMessage(conn_));
+    throw store_error("postgresql event log: " + message);
+  }
+
+  void script(const char* sql) {
+    result r(PQexec(conn_, sql));
+    check(r.r);
+  }
+
+  result exec(const char* sql, const std::vector<std::string>& params) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    result r(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0));
+    check(r.r);
+    return r;
+  }
+
+  // A lost connection is made again for the next call (the failed one throws).
+  template <class F>
+  void transaction(F&& body) {
+    if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) connect();
+    script("BEGIN");
+    try {
+      body();
+      script("COMMIT");
+    } catch (...) {
+      if (PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  std::mutex mutex_;
+  std::string url_;
+  std::string node_;
+  PGconn* conn_ = nullptr;
+  std::int64_t lease_epoch_ = 0;
+  bool full_sync_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
+                                                         const std::string& node_id,
+                                                         bool full_sync) {
+  return std::make_unique<postgres_event_log>(url, node_id, full_sync);
+}
+
+}  // namespace aw::store

@@ -1,0 +1,305 @@
+// The durable event log (issue #18): the SQLite rows round-trip, the runs a
+// log shows in flight are ended once with GATEWAY_LOST, and the writer batches,
+// retries and delivers in order.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+
+#include <rapidjson/document.h>
+
+#include "actors/durable_log.hpp"
+#include "protocol/server_messages.hpp"
+#include "store/history_store.hpp"
+
+using namespace aw;
+using namespace aw::actors;
+
+namespace {
+
+struct temp_file {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("aw-durable-" + std::to_string(::getpid()));
+  temp_file() { std::filesystem::create_directories(dir); }
+  ~temp_file() { std::filesystem::remove_all(dir); }
+  std::string path() const { return (dir / "events.db").string(); }
+};
+
+std::string event(const std::string& user, std::uint64_t seq, protocol::event_type type,
+                  const std::string& run, const std::string& data) {
+  const std::string event_id = "evt-" + std::to_string(seq);  // the envelope holds views
+  const std::string correlation_id = "c-" + run;
+  protocol::event_envelope env;
+  env.type = type;
+  env.seq = seq;
+  env.event_id = event_id;
+  env.run_id = run;
+  env.correlation_id = correlation_id;
+  env.conversation_id = "conv";
+  env.user_id = user;
+  env.unix_ms = 1000 + static_cast<std::int64_t>(seq);
+  return protocol::write_event(env, data);
+}
+
+rapidjson::Document parse(const std::string& s) {
+  rapidjson::Document d;
+  d.Parse(s.c_str());
+  REQUIRE(d.IsObject());
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("durable log store: rows round-trip, a new epoch replaces a user's rows, forget, prune") {
+  temp_file tmp;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    std::string frame1 = "{\"seq\":1,\"text\":\"caf\xc3\xa9 \\\"q\\\"\"}";
+    std::string frame2(70000, 'x');  // a large frame (a chart) is kept whole
+    db->append({{"alice", "e-1", 2, true}, {"bob", "e-9", 1, true}},
+               {{"alice", 1, 10, frame1}, {"alice", 2, 20, frame2}, {"bob", 1, 30, "{}"}});
+    auto users = db->load();
+    REQUIRE(users.size() == 2);
+    CHECK(users[0].user_id == "alice");
+    CHECK(users[0].epoch == "e-1");
+    CHECK(users[0].last_seq == 2);
+    REQUIRE(users[0].events.size() == 2);
+    CHECK(users[0].events[0].frame == frame1);
+    CHECK(users[0].events[0].at_ms == 10);
+    CHECK(users[0].events[1].frame == frame2);
+    CHECK(db->count() == 3);
+    // alice starts a new history: her old rows go in the same transaction.
+    db->append({{"alice", "e-2", 1, true}}, {{"alice", 1, 40, "{\"new\":1}"}});
+    // prune: rows older than 35 ms and more than 0 behind their last seq.
+    db->append({{"bob", "e-9", 3, false}}, {{"bob", 2, 31, "{}"}, {"bob", 3, 50, "{}"}});
+    CHECK(db->prune(35, 1) == 2);  // bob 1 and 2 (bob 3 is within the newest 1)
+    db->forget("nobody");
+  }
+  // Reopened, as after a restart.
+  auto db = store::open_sqlite_event_log(tmp.path(), true);
+  auto users = db->load();
+  REQUIRE(users.size() == 2);
+  CHECK(users[0].epoch == "e-2");
+  REQUIRE(users[0].events.size() == 1);
+  CHECK(users[0].events[0].frame == "{\"new\":1}");
+  REQUIRE(users[1].events.size() == 1);
+  CHECK(users[1].events[0].seq == 3);
+  db->forget("bob");
+  CHECK(db->load().size() == 1);
+}
+
+TEST_CASE("durable log recovery: a run in flight ends once with GATEWAY_LOST, its tools closed") {
+  using protocol::event_type;
+  store::stored_user u;
+  u.user_id = "alice";
+  u.epoch = "e-1";
+  auto add = [&](event_type t, const std::string& run, const std::string& data) {
+    ++u.last_seq;
+    u.events.push_back({u.last_seq, 1000, event("alice", u.last_seq, t, run, data)});
+  };
+  add(event_type::agent_started, "run-a", protocol::started_data("agent", "q1"));
+  add(event_type::agent_started, "run-b", protocol::started_data("agent", "q2"));
+  add(event_type::agent_thinking, "run-a",
+      protocol::thinking_data(protocol::thinking_stage::planning, "t", 0.1));
+  add(event_type::tool_executing, "run-a",
+      protocol::tool_executing_data("render_chart", "call-1", "{}", 0.5));
+  add(event_type::agent_thinking, "run-b",
+      protocol::thinking_data(protocol::thinking_stage::planning, "t", 0.1));
+  add(event_type::agent_completed, "run-b",
+      protocol::completed_failure_data(protocol::run_status::cancelled, 1,
+                                       protocol::error_code::cancelled, "x"));
+  add(event_type::agent_started, "run-c", protocol::started_data("agent", "q3"));
+  u.events.push_back({99, 1000, "not json"});  // skipped, not fatal
+  u.events.pop_back();
+
+  auto ended = end_open_runs(u, 5000);
+  REQUIRE(ended.size() == 2);
+  CHECK(ended[0].id.run_id == "run-a");
+  CHECK(ended[0].id.correlation_id == "c-run-a");
+  CHECK(ended[1].id.run_id == "run-c");
+  // run-a: its open tool, then agent_completed; run-c: a thought first (it had none).
+  REQUIRE(u.events.size() == 7 + 4);
+  CHECK(u.last_seq == 11);
+  std::vector<std::string> types;
+  for (std::size_t i = 7; i < u.events.size(); ++i) {
+    auto d = parse(u.events[i].frame);
+    CHECK(d["seq"].GetUint64() == i + 1);
+    CHECK(std::string(d["user_id"].GetString()) == "alice");
+    types.push_back(std::string(d["type"].GetString()) + ":" + d["run_id"].GetString());
+    if (std::string(d["type"].GetString()) == "agent_completed") {
+      CHECK(std::string(d["data"]["status"].GetString()) == "error");
+      CHECK(std::string(d["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
+    }
+    if (std::string(d["type"].GetString()) == "tool_completed") {
+      CHECK(std::string(d["data"]["tool_call_id"].GetString()) == "call-1");
+      CHECK(std::string(d["data"]["status"].GetString()) == "error");
+    }
+  }
+  CHECK(types == std::vector<std::string>{"tool_completed:run-a", "agent_completed:run-a",
+                                          "agent_thinking:run-c", "agent_completed:run-c"});
+  // Ended runs are ended: a second pass finds nothing.
+  CHECK(end_open_runs(u, 6000).empty());
+}
+
+namespace {
+
+// Records transactions; fails the first `failures` of them.
+struct fake_store : store::event_log_store {
+  std::mutex m;
+  int failures = 0;
+  std::vector<std::size_t> batch_rows;
+  std::vector<std::string> rows;  // "user:seq"
+  std::vector<std::string> forgotten;
+  void append(const std::vector<store::event_log_user>&,
+              const std::vector<store::event_log_row>& r) override {
+    std::lock_guard<std::mutex> lock(m);
+    if (failures > 0) {
+      --failures;
+      throw store::store_error("disk full");
+    }
+    batch_rows.push_back(r.size());
+    for (const auto& row : r)
+      rows.push_back(std::string(row.user_id) + ":" + std::to_string(row.seq));
+  }
+  std::vector<store::stored_user> load() override { return {}; }
+  void forget(std::string_view user) override {
+    std::lock_guard<std::mutex> lock(m);
+    forgotten.emplace_back(user);
+  }
+  std::int64_t prune(std::int64_t, std::uint64_t) override { return 0; }
+  std::int64_t count() override { return 0; }
+};
+
+struct deliveries {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::uint64_t> upto;
+  std::vector<std::string> frames;
+  bool wait_frames(std::size_t n) {
+    std::unique_lock<std::mutex> lock(m);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return frames.size() >= n; });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("durable log writer: batches in order, bounded, retried after a failure") {
+  auto stats = std::make_shared<counters>();
+  auto* db = new fake_store;
+  db->failures = 2;
+  deliveries got;
+  durable_log_options opt;
+  opt.batch_events = 100;
+  opt.max_pending_bytes = 1000;
+  opt.first_retry = std::chrono::milliseconds(1);
+  durable_log log(std::unique_ptr<store::event_log_store>(db), stats, opt,
+                  [&](const caf::actor&, std::uint64_t upto, std::vector<frame_ptr> frames) {
+                    std::lock_guard<std::mutex> lock(got.m);
+                    got.upto.push_back(upto);
+                    for (auto& f : frames) got.frames.push_back(*f);
+                    got.cv.notify_all();
+                  });
+  auto user = std::make_shared<const std::string>("alice");
+  auto epoch = std::make_shared<const std::string>("e-1");
+  // Queued before the writer runs: 250 events of 9 bytes, over the 1000-byte bound.
+  for (std::uint64_t seq = 1; seq <= 250; ++seq)
+    log.append(
+        caf::actor(), user, epoch, seq == 1, seq, 0,
+        std::make_shared<const std::string>("frame-" + std::to_string(seq + 1000).substr(1)));
+  CHECK(stats->durable_pending_events.load() == 250);
+  CHECK(stats->durable_pending_bytes.load() == 2250);
+  CHECK(log.over_bound());
+  log.forget("bob");
+  log.start();
+  REQUIRE(got.wait_frames(250));
+  log.stop();
+  CHECK(stats->durable_write_failures.load() == 2);
+  CHECK(stats->durable_events_written.load() == 250);
+  CHECK(stats->durable_pending_events.load() == 0);
+  CHECK(stats->durable_pending_bytes.load() == 0);
+  CHECK_FALSE(log.over_bound());
+  CHECK(db->batch_rows == std::vector<std::size_t>{100, 100, 50});
+  CHECK(got.upto == std::vector<std::uint64_t>{100, 200, 250});
+  for (std::size_t i = 0; i < 250; ++i) {
+    CHECK(got.frames[i] == "frame-" + std::to_string(i + 1001).substr(1));
+    CHECK(db->rows[i] == "alice:" + std::to_string(i + 1));
+  }
+  CHECK(db->forgotten == std::vector<std::string>{"bob"});
+}
+
+TEST_CASE("durable log recover: open runs end durably, idle users go, each history is taken once") {
+  using protocol::event_type;
+  temp_file tmp;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    std::string started =
+        event("alice", 1, event_type::agent_started, "run-a", protocol::started_data("agent", "q"));
+    std::string thought =
+        event("alice", 2, event_type::agent_thinking, "run-a",
+              protocol::thinking_data(protocol::thinking_stage::planning, "t", 0));
+    std::string old = event("carol", 7, event_type::agent_thinking, "run-c", "{}");
+    // carol's newest event is 400 s older than alice's: past keep_ms (300 s).
+    db->append({{"alice", "e-a", 2, true}, {"carol", "e-c", 7, true}},
+               {{"alice", 1, 1000000, started},
+                {"alice", 2, 1000001, thought},
+                {"carol", 7, 600000, old}});
+  }
+  auto stats = std::make_shared<counters>();
+  durable_log log(store::open_sqlite_event_log(tmp.path(), false), stats, durable_log_options{},
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  auto ended = log.recover(2000000);
+  REQUIRE(ended.size() == 1);
+  CHECK(ended[0].first == "alice");
+  CHECK(ended[0].second.id.run_id == "run-a");
+  CHECK(stats->recovered_users.load() == 1);
+  CHECK(stats->recovered_runs.load() == 1);
+  auto alice = log.take("alice");
+  REQUIRE(alice);
+  CHECK(alice->epoch == "e-a");
+  CHECK(alice->last_seq == 3);  // started, thinking, then agent_completed GATEWAY_LOST
+  REQUIRE(alice->events.size() == 3);
+  CHECK(parse(*alice->events[2].frame)["data"]["error"]["code"].GetString() ==
+        std::string("GATEWAY_LOST"));
+  CHECK_FALSE(log.take("alice"));
+  CHECK_FALSE(log.take("carol"));
+  // The ending is durable: a second start finds the run ended and carol gone.
+  auto db = store::open_sqlite_event_log(tmp.path(), false);
+  auto users = db->load();
+  REQUIRE(users.size() == 1);
+  CHECK(users[0].last_seq == 3);
+  CHECK(end_open_runs(users[0], 3000000).empty());
+}
+
+TEST_CASE("durable log recover: held within the per-user and total byte limits, newest first") {
+  temp_file tmp;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    std::vector<store::event_log_row> rows;
+    std::vector<std::string> frames;
+    for (int i = 1; i <= 10; ++i) frames.push_back(std::string(100, static_cast<char>('a' + i)));
+    for (std::uint64_t seq = 1; seq <= 10; ++seq)
+      rows.push_back({"busy", seq, 1000 + static_cast<std::int64_t>(seq), frames[seq - 1]});
+    for (std::uint64_t seq = 1; seq <= 3; ++seq)
+      rows.push_back({"quiet", seq, 500 + static_cast<std::int64_t>(seq), frames[seq - 1]});
+    db->append({{"busy", "e-b", 10, true}, {"quiet", "e-q", 3, true}}, rows);
+  }
+  auto stats = std::make_shared<counters>();
+  durable_log_options opt;
+  opt.max_user_bytes = 350;   // three events and a half
+  opt.max_total_bytes = 450;  // busy's three, then one of quiet's (its newest, always kept)
+  durable_log log(store::open_sqlite_event_log(tmp.path(), false), stats, opt,
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  log.recover(2000);
+  auto busy = log.take("busy");
+  REQUIRE(busy);
+  CHECK(busy->last_seq == 10);
+  REQUIRE(busy->events.size() == 3);
+  CHECK(busy->events.front().seq == 8);
+  auto quiet = log.take("quiet");
+  REQUIRE(quiet);
+  REQUIRE(quiet->events.size() == 1);
+  CHECK(quiet->events.front().seq == 3);
+}
