@@ -10,72 +10,21 @@
 
 #include "store/event_log_store.hpp"
 #include "store/history_store.hpp"  // store_error
+#include "store/sqlite_statement.hpp"
 
 namespace aw::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw store_error("sqlite event log: " + what + ": " + (db ? sqlite3_errmsg(db) : "no memory"));
-}
+constexpr std::string_view owner = "sqlite event log";
 
-void exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : sqlite3_errmsg(db);
-    sqlite3_free(message);
-    throw store_error(std::string("sqlite event log: ") + text);
-  }
-}
+void exec(sqlite3* db, const char* sql) { sqlite::exec(db, owner, sql); }
 
-// A prepared statement, reset however the caller's block is left.
-class stmt {
- public:
-  stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr) != SQLITE_OK)
-      fail(db, "prepare");
-  }
-  ~stmt() { sqlite3_finalize(s_); }
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  stmt& text(int i, std::string_view v) {
-    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
-    return *this;
-  }
-  stmt& integer(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(s_, i, v));
-    return *this;
-  }
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, "step");
-  }
-  std::string column_text(int i) {
-    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : "";
-  }
-  std::int64_t column_int(int i) { return sqlite3_column_int64(s_, i); }
-  void reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
+struct stmt : sqlite::statement {
+  stmt(sqlite3* db, const char* sql) : sqlite::statement(db, owner, sql) {}
 };
-
-struct resetting {
-  explicit resetting(stmt& s) : s(s) {}
-  ~resetting() { s.reset(); }
-  stmt& s;
-};
+using resetting = sqlite::in_use;
 
 constexpr const char* schema =
     "CREATE TABLE IF NOT EXISTS event_log_users ("

@@ -11,6 +11,7 @@
 #include "store/backends.hpp"
 #include "store/migrations.hpp"
 #include "store/sql.hpp"
+#include "store/sqlite_statement.hpp"
 #include "store/text.hpp"
 
 namespace aw::store {
@@ -23,70 +24,15 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  throw store_error("sqlite: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
-}
+constexpr std::string_view owner = "sqlite";
 
-void exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message ? message : sqlite3_errmsg(db);
-    sqlite3_free(message);
-    throw store_error(std::string("sqlite: ") + text);
-  }
-}
+[[noreturn]] void fail(sqlite3* db, const std::string& what) { sqlite::fail(db, owner, what); }
+void exec(sqlite3* db, const char* sql) { sqlite::exec(db, owner, sql); }
 
-class statement {
- public:
-  statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
-      fail(db, "prepare");
-  }
-  ~statement() { sqlite3_finalize(stmt_); }
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-
-  // Binds without copying: the caller keeps `s` alive until reset().
-  statement& text(int i, const std::string& s) {
-    check(sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC));
-    return *this;
-  }
-  statement& integer(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(stmt_, i, v));
-    return *this;
-  }
-  // True while there is a row.
-  bool step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, "step");
-  }
-  std::string column_text(int i) {
-    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)))
-             : std::string();
-  }
-  std::int64_t column_int(int i) { return sqlite3_column_int64(stmt_, i); }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
+struct statement : sqlite::statement {
+  statement(sqlite3* db, const char* sql) : sqlite::statement(db, owner, sql) {}
 };
-
-// Resets a statement however the block is left.
-struct in_use {
-  explicit in_use(statement& s) : s(s) {}
-  ~in_use() { s.reset(); }
-  statement& s;
-};
+using sqlite::in_use;
 
 void migrate(sqlite3* db) {
   exec(db, "BEGIN IMMEDIATE");
