@@ -358,18 +358,17 @@ std::optional<std::vector<chart_edit>> parse_follow_up(std::string_view content)
       }
       continue;
     }
-    // "compare with last year", "vs the previous year", "against last year".
-    if (one_of(w, {"compare", "compared", "vs", "versus", "against"}) ||
-        (w == "year" && i > 0 && t[i - 1].text == "over" && i > 1 && t[i - 2].text == "year")) {
-      std::size_t j = i + 1;
-      while (j < t.size() && one_of(t[j].text, {"with", "to", "the", "it"})) ++j;
+    // The words from t[j] on, after a series verb (i .. j-1): "last|previous|
+    // prior year|years|period" compares with the period before; a year
+    // ("2023") adds that year's series. True when one was taken.
+    auto take_series = [&](std::size_t j) {
       if (j + 1 < t.size() && one_of(t[j].text, {"last", "previous", "prior"}) &&
           one_of(t[j + 1].text, {"year", "years", "period"})) {
         for (std::size_t k = i; k <= j + 1; ++k) t[k].used = true;
         e.kind = edit_kind::compare_prior;
         edits.push_back(e);
         i = j + 1;
-        continue;
+        return true;
       }
       if (j < t.size() && is_year(t[j].text)) {
         for (std::size_t k = i; k <= j; ++k) t[k].used = true;
@@ -377,8 +376,16 @@ std::optional<std::vector<chart_edit>> parse_follow_up(std::string_view content)
         e.names = {t[j].original};
         edits.push_back(e);
         i = j;
-        continue;
+        return true;
       }
+      return false;
+    };
+    // "compare with last year", "vs the previous year", "against last year".
+    if (one_of(w, {"compare", "compared", "vs", "versus", "against"}) ||
+        (w == "year" && i > 0 && t[i - 1].text == "over" && i > 1 && t[i - 2].text == "year")) {
+      std::size_t j = i + 1;
+      while (j < t.size() && one_of(t[j].text, {"with", "to", "the", "it"})) ++j;
+      if (take_series(j)) continue;
     }
     // "add 2023", "add a series for 2022", "include 2023".
     if (one_of(w, {"add", "include", "overlay"})) {
@@ -386,22 +393,7 @@ std::optional<std::vector<chart_edit>> parse_follow_up(std::string_view content)
       while (j < t.size() && one_of(t[j].text, {"a", "the", "series", "line", "data", "for", "year",
                                                 "also", "in", "another"}))
         ++j;
-      if (j < t.size() && is_year(t[j].text)) {
-        for (std::size_t k = i; k <= j; ++k) t[k].used = true;
-        e.kind = edit_kind::add_series;
-        e.names = {t[j].original};
-        edits.push_back(e);
-        i = j;
-        continue;
-      }
-      if (j + 1 < t.size() && one_of(t[j].text, {"last", "previous", "prior"}) &&
-          one_of(t[j + 1].text, {"year", "period"})) {
-        for (std::size_t k = i; k <= j + 1; ++k) t[k].used = true;
-        e.kind = edit_kind::compare_prior;
-        edits.push_back(e);
-        i = j + 1;
-        continue;
-      }
+      if (take_series(j)) continue;
     }
     // Order: "sort descending", "largest first", "alphabetically".
     if (one_of(w, {"descending", "desc", "decreasing"}) ||
