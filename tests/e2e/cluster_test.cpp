@@ -542,7 +542,8 @@ TEST_CASE(
   fake.answer(fake_reply::huge_partials);
   CHECK(run(svg) == "success");
   std::size_t streamed = 0;
-  for (const auto* f : run_events(client->frames(), "bad-" + std::to_string(n)))
+  auto frames = client->frames();  // run_events points into it: kept alive for the loop
+  for (const auto* f : run_events(frames, "bad-" + std::to_string(n)))
     if (f->type() == "agent_thinking" && (*f)["data"].HasMember("partial") &&
         (*f)["data"]["partial"].GetBool()) {
       CHECK(f->text.size() < (64 << 10) + 1024);
