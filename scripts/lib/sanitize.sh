@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The unit tests under AddressSanitizer (with LeakSanitizer) and
+# The tests under AddressSanitizer (with LeakSanitizer) and
 # UndefinedBehaviorSanitizer: configures build-asan with -DAW_SANITIZE=ON,
-# builds the <area>_tests executables of tests/unit only (not the server, not
-# e2e) and runs each of them once. Exits non-zero on any sanitizer finding,
-# failing test or build error. Logs: build-asan/sanitize-logs/<target>.log.
+# builds the <area>_tests executables of tests/unit, the end-to-end and the
+# cluster tests (with the sanitized server they start) and runs each once.
+# Exits non-zero on any sanitizer finding, failing test or build error.
+# Logs: build-asan/sanitize-logs/<target>.log.
 #
-#   bash scripts/lib/sanitize.sh [TARGET...]    (default: every tests/unit/<area>)
+#   bash scripts/lib/sanitize.sh [--build-only] [TARGET...]
+#       (default: every tests/unit/<area>, e2e_tests and cluster_tests;
+#        --build-only builds them and runs nothing)
 #
 # Environment: AW_ASAN_BUILD (default <repo>/build-asan), AW_SANITIZE_JOBS
 # (compile jobs and test binaries run at once, default 1), AW_SANITIZE_TIMEOUT
@@ -17,6 +20,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 build="${AW_ASAN_BUILD:-$AW_ROOT/build-asan}"
 jobs="${AW_SANITIZE_JOBS:-1}"
 per_binary_timeout="${AW_SANITIZE_TIMEOUT:-900}"
+
+build_only=0
+if [ "${1:-}" = --build-only ]; then
+  build_only=1
+  shift
+fi
 
 # One doctest executable per folder of tests/unit that has test sources
 # (tests/CMakeLists.txt), unless targets are named on the command line.
@@ -45,19 +54,29 @@ logs="$build/sanitize-logs"
 mkdir -p "$logs"
 failed=()
 
-# Each target on its own, so that one that does not build still lets the
-# others build and run (the script fails all the same).
+# All targets in one build, so that links overlap with compiles; only when it
+# fails is each target built on its own, to say which ones do not build (the
+# others still run; the script fails all the same).
 built=()
-for t in "${targets[@]}"; do
-  aw_log "sanitize: building $t (-j $jobs)"
-  if cmake --build "$build" -j "$jobs" --target "$t" >"$logs/$t.build.log" 2>&1; then
-    built+=("$t")
-  else
-    aw_log "sanitize: $t does not build; from $logs/$t.build.log:"
-    grep -E -m 10 'error|Error' "$logs/$t.build.log" >&2 || tail -n 20 "$logs/$t.build.log" >&2
-    failed+=("$t (build)")
-  fi
-done
+aw_log "sanitize: building ${targets[*]} (-j $jobs)"
+if cmake --build "$build" -j "$jobs" --target "${targets[@]}" >"$logs/build.log" 2>&1; then
+  built=("${targets[@]}")
+else
+  for t in "${targets[@]}"; do
+    if cmake --build "$build" -j "$jobs" --target "$t" >"$logs/$t.build.log" 2>&1; then
+      built+=("$t")
+    else
+      aw_log "sanitize: $t does not build; from $logs/$t.build.log:"
+      grep -E -m 10 'error|Error' "$logs/$t.build.log" >&2 || tail -n 20 "$logs/$t.build.log" >&2
+      failed+=("$t (build)")
+    fi
+  done
+fi
+if [ "$build_only" = 1 ]; then
+  if [ ${#failed[@]} -ne 0 ]; then exit 1; fi
+  exit 0
+fi
+
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:abort_on_error=0:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # fontconfig's allocations for a render thread's pango font map are not freed
@@ -65,9 +84,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # the servers the end-to-end tests start inherit this.
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$AW_ROOT/tests/fontconfig_thread_exit.supp}"
 
-# What runs: one job per test binary, the end-to-end tests in as many shards
-# as there are jobs (they mostly wait on servers and timeouts, so shards
-# overlap well). Jobs run $jobs at a time.
+# What runs: one job per test binary, the end-to-end tests in one shard more
+# than there are jobs (they mostly wait on servers and timeouts, so shards
+# overlap well, and smaller shards even out the load). The longest go first;
+# jobs run $jobs at a time.
 job_names=()
 job_cmds=()
 add_job() {  # name, then the command line
@@ -75,7 +95,14 @@ add_job() {  # name, then the command line
   shift
   job_cmds+=("$(printf '%q ' "$@")")
 }
+ordered=()
+for t in e2e_tests cluster_tests render_tests; do
+  if [[ " ${built[*]} " == *" $t "* ]]; then ordered+=("$t"); fi
+done
 for t in "${built[@]}"; do
+  if [[ " ${ordered[*]} " != *" $t "* ]]; then ordered+=("$t"); fi
+done
+for t in "${ordered[@]}"; do
   exe="$(find "$build/tests" -maxdepth 2 -type f -name "$t" -perm -u+x | head -n 1)"
   if [ -z "$exe" ]; then
     aw_log "sanitize: $t was built but not found under $build/tests"
@@ -86,9 +113,10 @@ for t in "${built[@]}"; do
     add_job "$t" "$exe" -s run_invariants -r 60  # CAF's own test runner (tests/CMakeLists.txt)
   elif [ "$t" = e2e_tests ] && [ "$jobs" -gt 1 ]; then
     # A fixed shuffle spreads the long tests over the shards.
+    shards=$((jobs + 1))
     cases="$("$exe" --no-intro --count | grep -oE '[0-9]+$' | tail -n 1)"
-    per=$(((cases + jobs - 1) / jobs))
-    for ((k = 0; k < jobs; ++k)); do
+    per=$(((cases + shards - 1) / shards))
+    for ((k = 0; k < shards; ++k)); do
       add_job "$t.$((k + 1))" "$exe" --no-intro --order-by=rand --rand-seed=7 \
         --first=$((k * per + 1)) --last=$(((k + 1) * per))
     done
