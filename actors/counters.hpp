@@ -67,17 +67,18 @@ struct counters {
   std::atomic<std::int64_t> worker_retried_steps{0};  // ... and were retried on another
   // durable event log (issue #18): its lag (queued, not yet durable), size and recoveries
   std::atomic<bool> durable_enabled{false};
-  std::atomic<bool> durable_up{true};                     // the last write succeeded
-  std::atomic<std::int64_t> durable_pending_events{0};    // queued, not yet durable
-  std::atomic<std::int64_t> durable_pending_bytes{0};     // their frame bytes
-  std::atomic<std::int64_t> durable_events_written{0};    // rows committed
-  std::atomic<std::int64_t> durable_rows{0};              // rows held (counted at start and prune)
-  std::atomic<std::int64_t> durable_write_failures{0};    // failed batches (retried)
-  std::atomic<std::int64_t> durable_refused_runs{0};      // requests refused over the bound
-  std::atomic<std::int64_t> recovered_users{0};           // users rebuilt from the log at start
-  std::atomic<std::int64_t> recovered_runs{0};            // runs found in flight, ended GATEWAY_LOST
+  std::atomic<bool> durable_up{true};                   // the last write succeeded
+  std::atomic<std::int64_t> durable_pending_events{0};  // queued, not yet durable
+  std::atomic<std::int64_t> durable_pending_bytes{0};   // their frame bytes
+  std::atomic<std::int64_t> durable_events_written{0};  // rows committed
+  std::atomic<std::int64_t> durable_rows{0};            // rows held (counted at start and prune)
+  std::atomic<std::int64_t> durable_write_failures{0};  // failed batches (retried)
+  std::atomic<std::int64_t> durable_refused_runs{0};    // requests refused over the bound
+  std::atomic<std::int64_t> recovered_users{0};         // users rebuilt from the log at start
+  std::atomic<std::int64_t> recovered_runs{0};          // runs found in flight, ended GATEWAY_LOST
   histogram durable_commit_ms{{0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // per batch
-  histogram durable_lag_ms{{0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // queued -> durable
+  histogram durable_lag_ms{
+      {0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // queued -> durable
 };
 
 }  // namespace aw::actors

@@ -92,14 +92,13 @@ void emitter::replay(conn_id conn, std::uint64_t after, const std::string& clien
                           ? "you sent epoch " + client_epoch.substr(0, 64) +
                                 ", this server holds epoch " + epoch_ +
                                 " (it restarted, or this is another node): your events are not here"
-                      : after > visible   ? "last_seq is ahead of this user's history"
-                                          : "events after last_seq are no longer held";
+                      : after > visible ? "last_seq is ahead of this user's history"
+                                        : "events after last_seq are no longer held";
     frames.push_back(std::make_shared<const std::string>(
         protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
     after = oldest - 1;
   }
-  log_.for_each_between(after, visible,
-                        [&](const frame_ptr& frame) { frames.push_back(frame); });
+  log_.for_each_between(after, visible, [&](const frame_ptr& frame) { frames.push_back(frame); });
   if (!frames.empty()) out_->send_replay(conn, std::move(frames));
 }
 

@@ -85,7 +85,8 @@ class emitter {
   std::shared_ptr<const std::string> user_key_;
   std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
-  bool epoch_written_ = false;  // the log holds this epoch (a recovered one, or after the first event)
+  bool epoch_written_ =
+      false;  // the log holds this epoch (a recovered one, or after the first event)
 };
 
 }  // namespace aw::actors

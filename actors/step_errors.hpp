@@ -13,7 +13,11 @@ namespace aw::actors {
 
 // invalid_reply: a worker node's answer failed the gateway's checks
 // (cluster/reply_checks.hpp); the step fails with its own protocol error.
-enum class cluster_error : std::uint8_t { worker_lost = 1, version_mismatch = 2, invalid_reply = 3 };
+enum class cluster_error : std::uint8_t {
+  worker_lost = 1,
+  version_mismatch = 2,
+  invalid_reply = 3
+};
 
 caf::error make_error(cluster_error x, std::string message);
 bool is_worker_lost(const caf::error& err);

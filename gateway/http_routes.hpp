@@ -36,9 +36,9 @@ struct health_figures {
   std::int64_t durable_recovered_runs = 0;
 };
 
-// "healthy", or "degraded" when the store or the durable event log is down, no render worker is up, or
-// (gateway role) no worker node is live.
-// /health answers 200 either way, so a load balancer can decide.
+// "healthy", or "degraded" when the store or the durable event log is down, no render worker is up,
+// or (gateway role) no worker node is live. /health answers 200 either way, so a load balancer can
+// decide.
 std::string health_status(const health_figures& h);
 
 std::string health_json(const health_figures& h);

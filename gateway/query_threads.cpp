@@ -6,7 +6,8 @@
 
 namespace aw::gateway {
 
-query_threads::query_threads(std::size_t threads, std::size_t max_queued) : max_queued_(max_queued) {
+query_threads::query_threads(std::size_t threads, std::size_t max_queued)
+    : max_queued_(max_queued) {
   for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
 }
 

@@ -19,7 +19,9 @@ constexpr int busy_timeout_ms = 5000;
 
 constexpr std::string_view owner = "sqlite event log";
 
-void exec(sqlite3* db, const char* sql) { sqlite::exec(db, owner, sql); }
+void exec(sqlite3* db, const char* sql) {
+  sqlite::exec(db, owner, sql);
+}
 
 struct stmt : sqlite::statement {
   stmt(sqlite3* db, const char* sql) : sqlite::statement(db, owner, sql) {}

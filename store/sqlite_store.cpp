@@ -26,8 +26,12 @@ std::int64_t now_ms() {
 
 constexpr std::string_view owner = "sqlite";
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) { sqlite::fail(db, owner, what); }
-void exec(sqlite3* db, const char* sql) { sqlite::exec(db, owner, sql); }
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  sqlite::fail(db, owner, what);
+}
+void exec(sqlite3* db, const char* sql) {
+  sqlite::exec(db, owner, sql);
+}
 
 struct statement : sqlite::statement {
   statement(sqlite3* db, const char* sql) : sqlite::statement(db, owner, sql) {}
