@@ -55,13 +55,10 @@ void emitter::make_durable(durable_log* log, caf::actor session) {
   durable_seq_ = last_seq_;
 }
 
-void emitter::restore(std::uint64_t last_seq,
-                      std::vector<std::pair<std::uint64_t, std::int64_t>> times,
-                      std::vector<frame_ptr> frames) {
-  for (std::size_t i = 0; i < frames.size() && i < times.size(); ++i)
-    log_.append(times[i].first, times[i].second, std::move(frames[i]));
-  last_seq_ = last_seq;
-  durable_seq_ = last_seq;
+void emitter::restore(recovered_user& user) {
+  for (auto& e : user.events) log_.append(e.seq, e.at_ms, std::move(e.frame));
+  last_seq_ = user.last_seq;
+  durable_seq_ = user.last_seq;
   epoch_written_ = true;
 }
 

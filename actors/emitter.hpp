@@ -10,11 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include <caf/actor.hpp>
 
@@ -24,6 +23,8 @@
 #include "protocol/server_messages.hpp"
 
 namespace aw::actors {
+
+struct recovered_user;  // actors/durable_log.hpp
 
 struct run_identity {
   std::string run_id;
@@ -38,11 +39,11 @@ class emitter {
           counters* stats);
 
   // Durable mode: events go through `log` (which outlives the emitter) and
-  // come back to `session` as (durable_atom, upto, frames). `recovered`: the
-  // user's history from the log (same epoch, seq continues); else a new one.
+  // come back to `session` as (durable_atom, upto, frames).
   void make_durable(class durable_log* log, caf::actor session);
-  void restore(std::uint64_t last_seq, std::vector<std::pair<std::uint64_t, std::int64_t>> times,
-               std::vector<frame_ptr> frames);
+  // The user's history recovered from the log (its frames are moved out):
+  // the same epoch (given to the constructor), seq continues after it.
+  void restore(recovered_user& user);
   // The log made events up to `upto` durable; `frames` are those not yet sent, in order.
   void delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames);
   // Events numbered and not yet durable (0 without a durable log).
@@ -85,8 +86,8 @@ class emitter {
   std::shared_ptr<const std::string> user_key_;
   std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
-  bool epoch_written_ =
-      false;  // the log holds this epoch (a recovered one, or after the first event)
+  // The log holds this epoch (a recovered one, or after the first event).
+  bool epoch_written_ = false;
 };
 
 }  // namespace aw::actors

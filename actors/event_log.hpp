@@ -40,13 +40,7 @@ class event_log {
   std::size_t size() const { return events_.size(); }
   std::size_t bytes() const { return bytes_; }
 
-  // Calls f(frame) for every held event with seq > after, oldest first.
-  template <class F>
-  void for_each_after(std::uint64_t after, F&& f) const {
-    for (const auto& e : events_)
-      if (e.seq > after) f(e.frame);
-  }
-  // ... with after < seq <= upto.
+  // Calls f(frame) for every held event with after < seq <= upto, oldest first.
   template <class F>
   void for_each_between(std::uint64_t after, std::uint64_t upto, F&& f) const {
     for (const auto& e : events_)

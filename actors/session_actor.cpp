@@ -545,15 +545,7 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
   if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
   st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : random_tag("e"),
                                         limits, st.svc.out, st.svc.stats.get());
-  if (recovered) {
-    std::vector<std::pair<std::uint64_t, std::int64_t>> times;
-    std::vector<frame_ptr> frames;
-    for (auto& e : recovered->events) {
-      times.emplace_back(e.seq, e.at_ms);
-      frames.push_back(std::move(e.frame));
-    }
-    st.events->restore(recovered->last_seq, std::move(times), std::move(frames));
-  }
+  if (recovered) st.events->restore(*recovered);
   if (st.svc.durable)
     st.events->make_durable(st.svc.durable.get(), caf::actor_cast<caf::actor>(self));
   self->set_down_handler([self](caf::down_msg& msg) {
