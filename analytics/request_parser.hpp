@@ -35,13 +35,10 @@ struct parsed_request {
   std::vector<std::string> labels;
   bool labels_generic = false;  // "Store 1".. : only their count comes from the words
   std::vector<std::string> series;
-  int points = 0;  // points, samples groups or candles fixed by the words
+  int points = 0;                     // points, samples groups or candles fixed by the words
   std::vector<std::string> measures;  // the two sides of a relationship ("ad spend", "sales")
 };
 
 parsed_request parse_request(std::string_view content);
-
-// Names for a time axis of `grain` with `count` periods ending at the end of kReferenceYear.
-std::vector<std::string> time_labels(time_grain grain, int count, int last_year);
 
 }  // namespace aw::analytics

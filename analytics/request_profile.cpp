@@ -4,6 +4,7 @@
 
 #include "analytics/request_parser.hpp"
 #include "analytics/text.hpp"
+#include "analytics/time_axis.hpp"
 
 namespace aw::analytics {
 namespace {
