@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "render/gnuplot_png_library.hpp"
 #include "render/gnuplot_process.hpp"
 #include "render/palette.hpp"
 #include "render/png_encoder.hpp"
@@ -67,16 +68,30 @@ bool parse_png_path(const std::string& text, png_path& out) {
     out = png_path::pngcairo;
     return true;
   }
+  if (text == "pngcairo-fast") {
+    out = png_path::pngcairo_fast;
+    return true;
+  }
   return false;
 }
 
 const char* to_string(png_path path) {
-  return path == png_path::svg_raster ? "svg" : "pngcairo";
+  switch (path) {
+    case png_path::svg_raster:
+      return "svg";
+    case png_path::pngcairo:
+      return "pngcairo";
+    case png_path::pngcairo_fast:
+      break;
+  }
+  return "pngcairo-fast";
 }
 
-chart_renderer::chart_renderer(renderer_options options)
-    : options_(std::move(options)),
-      process_(std::make_unique<gnuplot_process>(options_.gnuplot_path)) {
+chart_renderer::chart_renderer(renderer_options options) : options_(std::move(options)) {
+  std::string preload;
+  if (options_.png == png_path::pngcairo_fast)
+    preload = options_.png_library.empty() ? gnuplot_png_library() : options_.png_library;
+  process_ = std::make_unique<gnuplot_process>(options_.gnuplot_path, preload);
   std::string base = options_.work_dir + "/aw-render-" + std::to_string(getpid()) + "-" +
                      std::to_string(next_instance++);
   output_path_png_ = base + ".png";
