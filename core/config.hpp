@@ -45,7 +45,7 @@ struct config {
   std::string gnuplot_path = "gnuplot";
   // pngcairo-fast (pngcairo + our preloaded PNG writer) | pngcairo | svg (gnuplot svg,
   // librsvg + libspng in process)
-  std::string png_path = "pngcairo";
+  std::string png_path = "pngcairo-fast";
   std::string llm_provider = "builtin";  // builtin | openai
   std::string openai_api_key;            // required for openai; never logged
   std::string llm_base_url = "https://api.openai.com/v1";

@@ -53,10 +53,10 @@ TEST_CASE("help lists every environment variable") {
     CHECK_MESSAGE(help.find(name) != std::string::npos, name);
 }
 
-TEST_CASE("PNG_PATH: pngcairo by default, pngcairo-fast or svg on request, nothing else") {
+TEST_CASE("PNG_PATH: pngcairo-fast by default, pngcairo or svg on request, nothing else") {
   auto r = load_config({}, "/nonexistent.env");
   REQUIRE(r.errors.empty());
-  CHECK(r.cfg.png_path == "pngcairo");
+  CHECK(r.cfg.png_path == "pngcairo-fast");
   auto svg = load_config({"--png-path", "svg"}, "/nonexistent.env");
   CHECK(svg.errors.empty());
   CHECK(svg.cfg.png_path == "svg");
