@@ -178,7 +178,7 @@ int run_render_bench(const std::vector<std::string>& args) {
     const auto& t = totals[p];
     const char* what = format == protocol::image_format::svg ? "svg"
                        : paths[p] == render::png_path::svg_raster
-                           ? "png via svg + librsvg + libspng"
+                           ? "png via svg + librsvg + fast_png"
                        : paths[p] == render::png_path::pngcairo_fast
                            ? "png via gnuplot pngcairo + our preloaded encoder"
                            : "png via gnuplot pngcairo + cairo's encoder";

@@ -44,7 +44,7 @@ struct config {
   int render_cache_mb = 64;      // images reused for identical render requests
   std::string gnuplot_path = "gnuplot";
   // pngcairo-fast (pngcairo + our preloaded PNG writer) | pngcairo | svg (gnuplot svg,
-  // librsvg + libspng in process)
+  // librsvg + fast_png in process)
   std::string png_path = "pngcairo-fast";
   std::string llm_provider = "builtin";  // builtin | openai
   std::string openai_api_key;            // required for openai; never logged

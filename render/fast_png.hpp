@@ -7,7 +7,7 @@
 // libdeflate gives the CRC-32 and Adler-32 checksums.
 //
 // Used by the preloaded PNG writer inside gnuplot (gnuplot_png_preload.cpp)
-// and by the svg_raster path. Not thread-safe per encoder; one per thread.
+// and by the svg_raster path (chart_renderer). Not thread-safe per encoder; one per thread.
 #pragma once
 
 #include <cstddef>

@@ -6,7 +6,7 @@
 // into gnuplot (gnuplot_png_preload.cpp), write the PNG: pngcairo's pixels,
 // ~5x less CPU. `pngcairo` has cairo's own PNG writer (libpng, zlib level 6,
 // ~90% of the chart's CPU). `svg_raster` has gnuplot write SVG, then draws it
-// with librsvg onto a cairo image and encodes the PNG with libspng, all in
+// with librsvg onto a cairo image and encodes the PNG with fast_png, all in
 // the owner's thread.
 #pragma once
 
@@ -28,7 +28,7 @@ struct render_output {
 
 // How PNG images are made (SVG is always gnuplot's svg terminal).
 enum class png_path {
-  svg_raster,     // gnuplot svg -> librsvg + cairo -> libspng, in process
+  svg_raster,     // gnuplot svg -> librsvg + cairo -> fast_png, in process
   pngcairo,       // gnuplot's pngcairo terminal, cairo's PNG writer
   pngcairo_fast,  // gnuplot's pngcairo terminal, our preloaded PNG writer
 };
@@ -49,6 +49,7 @@ struct renderer_options {
 
 class gnuplot_process;
 class svg_rasteriser;
+class fast_png_encoder;
 
 class chart_renderer {
  public:
@@ -75,8 +76,8 @@ class chart_renderer {
 
   renderer_options options_;
   std::unique_ptr<gnuplot_process> process_;
-  std::unique_ptr<svg_rasteriser> rasteriser_;  // created on the first svg_raster PNG
-  std::vector<unsigned char> png_scratch_;      // reused between PNG encodes
+  std::unique_ptr<svg_rasteriser> rasteriser_;     // created on the first svg_raster PNG
+  std::unique_ptr<fast_png_encoder> png_encoder_;  // its buffers reused between encodes
   std::string output_path_png_;
   std::string output_path_svg_;
 };
