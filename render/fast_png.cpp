@@ -243,8 +243,9 @@ void fast_png_encoder::trim(std::size_t keep_bytes) {
 bool fast_png_encoder::encode(const unsigned char* pixels, int stride, int width, int height,
                               cairo_pixels format, std::string& out, std::string* error) {
   // 2^28 pixels is far beyond any chart we draw (and its buffers fit memory).
-  if (!pixels || width <= 0 || height <= 0 || stride < width * 4 ||
-      static_cast<unsigned long long>(width) * height > (1ull << 28)) {
+  if (!pixels || width <= 0 || height <= 0 ||
+      static_cast<unsigned long long>(width) * height > (1ull << 28) ||
+      static_cast<long long>(stride) < static_cast<long long>(width) * 4) {
     if (error) *error = "bad image for PNG encoding";
     return false;
   }

@@ -167,4 +167,5 @@ TEST_CASE("fast_png_encoder: opaque and transparent ARGB32, RGB24 noise, odd siz
   unsigned char one[4] = {};
   CHECK_FALSE(encoder.encode(one, 2, 1, 1, cairo_pixels::rgb24, png));  // stride < width * 4
   CHECK_FALSE(encoder.encode(one, 4, 0, 1, cairo_pixels::rgb24, png));
+  CHECK_FALSE(encoder.encode(one, 4, 1 << 30, 1, cairo_pixels::rgb24, png));  // too many pixels
 }
