@@ -24,8 +24,8 @@ const char* render_help() {
          "  --out DIR       where --all writes them (made if missing)\n"
          "  --bench N       render N charts through a pool and print charts/s (1..100000)\n"
          "  --pool P        gnuplot processes for --bench (1..64; default: one per core)\n"
-         "  --format F      png (default) or svg, for --bench (which measures both PNG paths)\n"
-         "  --png-path P    pngcairo (default) or svg: how --all makes its PNGs\n"
+         "  --format F      png (default) or svg, for --bench (which measures every PNG path)\n"
+         "  --png-path P    pngcairo-fast (default), pngcairo or svg: how --all makes its PNGs\n"
          "  --width W       200..4000 (default 800)\n"
          "  --height H      200..4000 (default 500)\n"
          "  --help          this text\n";

@@ -91,7 +91,8 @@ int serve(const std::vector<std::string>& args) {
        {"auth", cfg->auth_secret.empty() ? "off" : "on"},
        {"metrics_token", cfg->metrics_token.empty() ? "off" : "on"},
        {"render_pool_size", std::to_string(cfg->render_pool_size)},
-       {"worker_threads", std::to_string(cfg->worker_threads)}});
+       {"worker_threads", std::to_string(cfg->worker_threads)},
+       {"png_path", cfg->png_path}});
   // Fail fast on a broken environment, before anything listens.
   if (auto problems = aw::app::preflight_problems(*cfg); !problems.empty()) {
     if (!cfg->start_degraded) {

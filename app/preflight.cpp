@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "render/gnuplot_png_library.hpp"
+
 namespace aw::app {
 namespace {
 
@@ -63,6 +65,12 @@ std::vector<std::string> preflight_problems(const core::config& cfg) {
                        (cfg.gnuplot_path.find('/') == std::string::npos ? " on PATH" : "") +
                        "; install gnuplot (Debian: apt-get install gnuplot-nox), or set "
                        "GNUPLOT_PATH (--gnuplot-path) to it");
+  if (cfg.role != "gateway" && cfg.png_path == "pngcairo-fast" &&
+      render::gnuplot_png_library().empty())
+    problems.push_back(std::string("PNG_PATH: pngcairo-fast needs ") +
+                       render::kGnuplotPngLibraryName +
+                       " next to the agentwire binary or in ../lib/agentwire/ from it (it is built "
+                       "with it); copy it there, or set PNG_PATH (--png-path) to pngcairo");
   return problems;
 }
 

@@ -50,7 +50,7 @@ double process_cpu_ms(const std::string& stat_path, long* parent = nullptr) {
 }
 
 // CPU used so far by this process and its live children (the gnuplot processes
-// of both pools: the idle pool's add nothing while the other one is measured).
+// of every pool: the idle pools add nothing while one is measured).
 double family_cpu_ms() {
   double total = process_cpu_ms("/proc/self/stat");
   long self = static_cast<long>(getpid());
@@ -97,7 +97,7 @@ int run_render_bench(const std::vector<std::string>& args) {
   int width = 800;
   int height = 500;
   auto format = protocol::image_format::png;
-  std::string which = "both";
+  std::string which = "all";
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto value = [&]() -> std::string { return i + 1 < args.size() ? args[++i] : ""; };
     if (args[i] == "--bench")
@@ -114,23 +114,25 @@ int run_render_bench(const std::vector<std::string>& args) {
       which = value();
     else {
       std::cerr << "usage: agentwire render --bench N [--pool P] [--width W] [--height H]"
-                   " [--format png|svg] [--png-path svg|pngcairo|both]\n";
+                   " [--format png|svg] [--png-path pngcairo-fast|pngcairo|svg|all]\n";
       return 2;
     }
   }
-  render::png_path single = render::png_path::svg_raster;
+  render::png_path single = render::png_path::pngcairo_fast;
   if (charts < 1 || charts > 100000 || pool < 1 || pool > 64 ||
-      (which != "both" && !render::parse_png_path(which, single))) {
-    std::cerr << "agentwire render --bench: N must be 1..100000, P 1..64, --png-path svg, pngcairo"
-                 " or both\n";
+      (which != "all" && !render::parse_png_path(which, single))) {
+    std::cerr << "agentwire render --bench: N must be 1..100000, P 1..64, --png-path"
+                 " pngcairo-fast, pngcairo, svg or all\n";
     return 2;
   }
-  // The default path first: bench/summary.js reads the first figure.
+  // The default path first: bench/summary.js reads the first figure. Every
+  // other path is compared with pngcairo (cairo's own PNG writer).
   std::vector<render::png_path> paths;
-  if (format == protocol::image_format::svg || which != "both")
+  if (format == protocol::image_format::svg || which != "all")
     paths = {single};
   else
-    paths = {render::png_path::svg_raster, render::png_path::pngcairo};
+    paths = {render::png_path::pngcairo_fast, render::png_path::pngcairo,
+             render::png_path::svg_raster};
 
   caf::actor_system_config cfg;
   // The server's scheduler (app/main.cpp): work stealing's idle workers poll
@@ -176,21 +178,28 @@ int run_render_bench(const std::vector<std::string>& args) {
     const auto& t = totals[p];
     const char* what = format == protocol::image_format::svg ? "svg"
                        : paths[p] == render::png_path::svg_raster
-                           ? "png via svg + librsvg + libspng"
-                           : "png via gnuplot pngcairo";
+                           ? "png via svg + librsvg + fast_png"
+                       : paths[p] == render::png_path::pngcairo_fast
+                           ? "png via gnuplot pngcairo + our preloaded encoder"
+                           : "png via gnuplot pngcairo + cairo's encoder";
     std::printf(
         "render pool: %d charts (%dx%d %s) with %d gnuplot processes in %.2f s: %.1f charts/s"
         ", %d ok, %.1f KB average, %.2f ms of CPU per chart\n",
         t.charts, width, height, what, pool, t.secs, t.charts / t.secs, t.ok,
         t.ok ? t.bytes / 1024.0 / t.ok : 0.0, t.cpu_ms / t.charts);
   }
-  if (paths.size() == 2)
-    std::printf(
-        "svg path / pngcairo path: %.2fx the charts/s, %.2fx less CPU per chart"
-        " (alternating rounds; load average %.2f before, %.2f after, on %u cores)\n",
-        (totals[0].charts / totals[0].secs) / (totals[1].charts / totals[1].secs),
-        (totals[1].cpu_ms / totals[1].charts) / (totals[0].cpu_ms / totals[0].charts), load_before,
-        load_average(), std::thread::hardware_concurrency());
+  if (paths.size() > 1) {
+    const auto& base = totals[1];  // pngcairo
+    for (std::size_t p = 0; p < paths.size(); ++p) {
+      if (p == 1) continue;
+      std::printf("%s / pngcairo: %.2fx the charts/s, %.2fx less CPU per chart\n",
+                  render::to_string(paths[p]),
+                  (totals[p].charts / totals[p].secs) / (base.charts / base.secs),
+                  (base.cpu_ms / base.charts) / (totals[p].cpu_ms / totals[p].charts));
+    }
+    std::printf("(alternating rounds; load average %.2f before, %.2f after, on %u cores)\n",
+                load_before, load_average(), std::thread::hardware_concurrency());
+  }
   bool all_ok = true;
   for (const auto& t : totals) all_ok = all_ok && t.ok == t.charts;
   for (const auto& renderer : pools) caf::anon_send_exit(renderer, caf::exit_reason::user_shutdown);

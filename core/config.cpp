@@ -196,8 +196,8 @@ std::string config_help() {
          "       agentwire check-token TOKEN        verify a token with AUTH_SECRET\n"
          "       agentwire token --user U [--ttl S]  a test JWT signed with AUTH_SECRET\n"
          "       agentwire render --all --out DIR   render every chart type (PNG and SVG)\n"
-         "       agentwire render --bench N         charts/s through the render pool (both PNG "
-         "paths)\n"
+         "       agentwire render --bench N         charts/s through the render pool (every PNG "
+         "path)\n"
          "       agentwire version | --version      the version\n\n"
          "Every flag has an environment variable (also read from ./.env); flags win over\n"
          "the environment, which wins over .env.\n";

@@ -43,7 +43,9 @@ struct config {
   int chart_cache_mb = 256;      // rendered images kept for GET /charts/{id}
   int render_cache_mb = 64;      // images reused for identical render requests
   std::string gnuplot_path = "gnuplot";
-  std::string png_path = "pngcairo";  // pngcairo | svg (gnuplot svg, librsvg + libspng in process)
+  // pngcairo-fast (pngcairo + our preloaded PNG writer) | pngcairo | svg (gnuplot svg,
+  // librsvg + fast_png in process)
+  std::string png_path = "pngcairo-fast";
   std::string llm_provider = "builtin";  // builtin | openai
   std::string openai_api_key;            // required for openai; never logged
   std::string llm_base_url = "https://api.openai.com/v1";

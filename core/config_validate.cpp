@@ -104,8 +104,8 @@ void validate_config(config& cfg, std::vector<std::string>& errors) {
     errors.push_back("AUTH_SECRET: " + std::to_string(cfg.auth_secret.size()) +
                      " bytes is too short to sign tokens safely; use at least 32 random bytes "
                      "(e.g. openssl rand -hex 32)");
-  if (cfg.png_path != "svg" && cfg.png_path != "pngcairo")
-    errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of svg, pngcairo");
+  if (cfg.png_path != "svg" && cfg.png_path != "pngcairo" && cfg.png_path != "pngcairo-fast")
+    errors.push_back("PNG_PATH: '" + cfg.png_path + "' is not one of pngcairo-fast, pngcairo, svg");
   if (cfg.agui_disconnect != "continue" && cfg.agui_disconnect != "cancel")
     errors.push_back("AGUI_DISCONNECT: '" + cfg.agui_disconnect +
                      "' is not one of continue, cancel");

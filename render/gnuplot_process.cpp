@@ -149,7 +149,8 @@ void close_fd(int& fd) {
 
 }  // namespace
 
-gnuplot_process::gnuplot_process(std::string executable) : executable_(std::move(executable)) {}
+gnuplot_process::gnuplot_process(std::string executable, std::string preload)
+    : executable_(std::move(executable)), preload_(std::move(preload)) {}
 
 gnuplot_process::~gnuplot_process() {
   if (pid_ <= 0) return;
@@ -243,6 +244,7 @@ bool gnuplot_process::spawn(std::string* error) {
   std::string program = executable_;
   char* argv[] = {program.data(), nullptr};  // no file argument: commands come on stdin
   std::vector<std::string> env = gnuplot_environment();
+  if (!preload_.empty()) env.push_back("LD_PRELOAD=" + preload_);
   std::vector<char*> envp;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

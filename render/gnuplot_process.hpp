@@ -37,7 +37,8 @@ struct gnuplot_run {
 
 class gnuplot_process {
  public:
-  explicit gnuplot_process(std::string executable = "gnuplot");
+  // `preload`: a shared library gnuplot gets in LD_PRELOAD (none when empty).
+  explicit gnuplot_process(std::string executable = "gnuplot", std::string preload = "");
   ~gnuplot_process();
   gnuplot_process(const gnuplot_process&) = delete;
   gnuplot_process& operator=(const gnuplot_process&) = delete;
@@ -74,6 +75,7 @@ class gnuplot_process {
   void kill_child();
 
   std::string executable_;
+  std::string preload_;
   // Written by the owner thread under child_mutex_ (spawn and reaping), read
   // under it by abandon(): a reaped pid is never signalled.
   std::mutex child_mutex_;

@@ -10,9 +10,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "render/fast_png.hpp"
+#include "render/gnuplot_png_library.hpp"
 #include "render/gnuplot_process.hpp"
 #include "render/palette.hpp"
-#include "render/png_encoder.hpp"
 #include "render/svg_rasteriser.hpp"
 
 namespace aw::render {
@@ -67,16 +68,30 @@ bool parse_png_path(const std::string& text, png_path& out) {
     out = png_path::pngcairo;
     return true;
   }
+  if (text == "pngcairo-fast") {
+    out = png_path::pngcairo_fast;
+    return true;
+  }
   return false;
 }
 
 const char* to_string(png_path path) {
-  return path == png_path::svg_raster ? "svg" : "pngcairo";
+  switch (path) {
+    case png_path::svg_raster:
+      return "svg";
+    case png_path::pngcairo:
+      return "pngcairo";
+    case png_path::pngcairo_fast:
+      break;
+  }
+  return "pngcairo-fast";
 }
 
-chart_renderer::chart_renderer(renderer_options options)
-    : options_(std::move(options)),
-      process_(std::make_unique<gnuplot_process>(options_.gnuplot_path)) {
+chart_renderer::chart_renderer(renderer_options options) : options_(std::move(options)) {
+  std::string preload;
+  if (options_.png == png_path::pngcairo_fast)
+    preload = options_.png_library.empty() ? gnuplot_png_library() : options_.png_library;
+  process_ = std::make_unique<gnuplot_process>(options_.gnuplot_path, preload);
   std::string base = options_.work_dir + "/aw-render-" + std::to_string(getpid()) + "-" +
                      std::to_string(next_instance++);
   output_path_png_ = base + ".png";
@@ -88,7 +103,9 @@ chart_renderer::~chart_renderer() {
   std::remove(output_path_svg_.c_str());
 }
 
-void chart_renderer::abandon() { process_->abandon(); }
+void chart_renderer::abandon() {
+  process_->abandon();
+}
 
 bool chart_renderer::start(std::string* error) {
   return process_->start(options_.timeout, error);
@@ -107,21 +124,18 @@ render_output chart_renderer::render(const chart_spec& spec) {
             .count();
     return r;
   };
-  const bool raster =
-      spec.format == image_format::png && options_.png == png_path::svg_raster;
+  const bool raster = spec.format == image_format::png && options_.png == png_path::svg_raster;
   // What gnuplot writes: SVG for the svg_raster path too.
   const auto written = raster ? image_format::svg : spec.format;
-  const std::string& path =
-      written == image_format::svg ? output_path_svg_ : output_path_png_;
+  const std::string& path = written == image_format::svg ? output_path_svg_ : output_path_png_;
   std::remove(path.c_str());
 
   std::string script;
   try {
-    script =
-        build_script(spec, path,
-                     raster ? script_target::svg_for_raster
-                            : (written == image_format::svg ? script_target::svg
-                                                                      : script_target::pngcairo));
+    script = build_script(
+        spec, path,
+        raster ? script_target::svg_for_raster
+               : (written == image_format::svg ? script_target::svg : script_target::pngcairo));
   } catch (const std::exception& e) {
     out.error = e.what();
     return finish(out);
@@ -161,12 +175,13 @@ bool chart_renderer::rasterise(const chart_spec& spec, std::string& bytes, std::
   if (!rasteriser_->draw(shift_text_baselines(bytes), spec.width, spec.height, background, &error))
     return false;
   std::string png;
+  if (!png_encoder_) png_encoder_ = std::make_unique<fast_png_encoder>();
   bool encoded =
-      encode_png_rgb24(rasteriser_->pixels(), rasteriser_->stride(), rasteriser_->width(),
-                       rasteriser_->height(), png_scratch_, png, &error);
+      png_encoder_->encode(rasteriser_->pixels(), rasteriser_->stride(), rasteriser_->width(),
+                           rasteriser_->height(), cairo_pixels::rgb24, png, &error);
   // Kept for the next chart only up to 2 megapixels of RGB (a 4000x4000
   // chart would otherwise hold 48 MB per render worker).
-  if (png_scratch_.capacity() > kKeepScratchBytes) std::vector<unsigned char>().swap(png_scratch_);
+  png_encoder_->trim(kKeepScratchBytes);
   if (!encoded) return false;
   bytes = std::move(png);
   return true;

@@ -1,10 +1,13 @@
 // Turns a chart_spec into image bytes with one persistent gnuplot process.
 // Blocking and not thread-safe: one owner (a detached actor) per instance.
 //
-// PNG has two paths (renderer_options::png): `svg_raster` (the default) has
-// gnuplot write SVG, then draws it with librsvg onto a cairo image and encodes
-// the PNG with libspng, all in the owner's thread; `pngcairo` has gnuplot
-// draw and encode the PNG itself (slower: most of its time is zlib).
+// PNG has three paths (renderer_options::png). `pngcairo_fast` (the default)
+// has gnuplot's pngcairo terminal draw the chart and our encoder, preloaded
+// into gnuplot (gnuplot_png_preload.cpp), write the PNG: pngcairo's pixels,
+// ~5x less CPU. `pngcairo` has cairo's own PNG writer (libpng, zlib level 6,
+// ~90% of the chart's CPU). `svg_raster` has gnuplot write SVG, then draws it
+// with librsvg onto a cairo image and encodes the PNG with fast_png, all in
+// the owner's thread.
 #pragma once
 
 #include <chrono>
@@ -25,23 +28,28 @@ struct render_output {
 
 // How PNG images are made (SVG is always gnuplot's svg terminal).
 enum class png_path {
-  svg_raster,  // gnuplot svg -> librsvg + cairo -> libspng, in process
-  pngcairo,    // gnuplot's pngcairo terminal
+  svg_raster,     // gnuplot svg -> librsvg + cairo -> fast_png, in process
+  pngcairo,       // gnuplot's pngcairo terminal, cairo's PNG writer
+  pngcairo_fast,  // gnuplot's pngcairo terminal, our preloaded PNG writer
 };
 
-// "svg" or "pngcairo"; false for anything else.
+// "svg", "pngcairo" or "pngcairo-fast"; false for anything else.
 bool parse_png_path(const std::string& text, png_path& out);
 const char* to_string(png_path path);
 
 struct renderer_options {
   std::string gnuplot_path = "gnuplot";
-  png_path png = png_path::svg_raster;
+  png_path png = png_path::pngcairo_fast;
+  // pngcairo_fast: the preloaded PNG writer; empty: gnuplot_png_library().
+  // When there is none, gnuplot keeps cairo's writer (same pixels, slower).
+  std::string png_library;
   std::string work_dir = "/tmp";  // where the per-chart output file lives
   std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
 class gnuplot_process;
 class svg_rasteriser;
+class fast_png_encoder;
 
 class chart_renderer {
  public:
@@ -68,8 +76,8 @@ class chart_renderer {
 
   renderer_options options_;
   std::unique_ptr<gnuplot_process> process_;
-  std::unique_ptr<svg_rasteriser> rasteriser_;  // created on the first svg_raster PNG
-  std::vector<unsigned char> png_scratch_;      // reused between PNG encodes
+  std::unique_ptr<svg_rasteriser> rasteriser_;     // created on the first svg_raster PNG
+  std::unique_ptr<fast_png_encoder> png_encoder_;  // its buffers reused between encodes
   std::string output_path_png_;
   std::string output_path_svg_;
 };

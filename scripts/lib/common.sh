@@ -10,7 +10,7 @@ AW_APT_PACKAGES=(
   libgnuplot-iostream-dev gnuplot-nox fonts-dejavu-core
   libboost-iostreams-dev libboost-filesystem-dev
   doctest-dev libpng-dev libssl-dev openssl libcurl4-openssl-dev
-  librsvg2-dev libspng-dev
+  librsvg2-dev libdeflate-dev libcairo2-dev
   clang libclang-rt-14-dev
   libsqlite3-dev libpq-dev
 )

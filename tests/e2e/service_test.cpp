@@ -26,6 +26,16 @@ std::string chart_bytes(const rapidjson::Value& response) {
   return base64_decode(uri.substr(comma + 1));
 }
 
+// PNG_PATH=pngcairo-fast (the default): the PNG was written by our writer
+// preloaded into gnuplot, whose zlib stream starts 78 01 with a fixed-Huffman
+// block (cairo's own writer, through libpng, starts otherwise).
+bool written_by_preloaded_writer(const std::string& png) {
+  auto at = png.find("IDAT");
+  if (at == std::string::npos || at + 7 > png.size()) return false;
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(png[at + 4 + i]); };
+  return b(0) == 0x78 && b(1) == 0x01 && ((b(2) >> 1) & 3) == 1;
+}
+
 }  // namespace
 
 TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses users") {
@@ -79,6 +89,7 @@ TEST_CASE("two users run concurrently: complete ordered runs, no frame crosses u
   CHECK(png.width == 640);
   CHECK(png.height == 400);
   CHECK(png.distinct_colours > 8);
+  CHECK(written_by_preloaded_writer(chart_bytes(response)));
   CHECK(std::string(response["metadata"]["chart_type"].GetString()) != "");
 
   const auto* pie = completion(a1->frames(), "a-2");

@@ -53,10 +53,10 @@ TEST_CASE("help lists every environment variable") {
     CHECK_MESSAGE(help.find(name) != std::string::npos, name);
 }
 
-TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
+TEST_CASE("PNG_PATH: pngcairo-fast by default, pngcairo or svg on request, nothing else") {
   auto r = load_config({}, "/nonexistent.env");
   REQUIRE(r.errors.empty());
-  CHECK(r.cfg.png_path == "pngcairo");
+  CHECK(r.cfg.png_path == "pngcairo-fast");
   auto svg = load_config({"--png-path", "svg"}, "/nonexistent.env");
   CHECK(svg.errors.empty());
   CHECK(svg.cfg.png_path == "svg");
@@ -64,6 +64,9 @@ TEST_CASE("PNG_PATH: pngcairo by default, svg on request, nothing else") {
   auto cairo = load_config({"--png-path", "pngcairo"}, "/nonexistent.env");
   CHECK(cairo.errors.empty());
   CHECK(cairo.cfg.png_path == "pngcairo");
+  auto fast = load_config({"--png-path", "pngcairo-fast"}, "/nonexistent.env");
+  CHECK(fast.errors.empty());
+  CHECK(fast.cfg.png_path == "pngcairo-fast");
   auto bad = load_config({"--png-path", "gd"}, "/nonexistent.env");
   REQUIRE(bad.errors.size() == 1);
   CHECK(bad.errors[0].find("PNG_PATH") != std::string::npos);

@@ -30,9 +30,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "render/fast_png.hpp"
 #include "render/gnuplot_process.hpp"
 #include "render/palette.hpp"
-#include "render/png_encoder.hpp"
 #include "render/renderer.hpp"
 #include "render/svg_rasteriser.hpp"
 #include "render_test_support.hpp"
@@ -238,10 +238,10 @@ TEST_CASE("the checks above fail for gnuplot's SVG drawn as it is (small text, s
   std::remove(path.c_str());
   svg_rasteriser rasteriser;
   std::string error, png;
-  std::vector<unsigned char> scratch;
   REQUIRE_MESSAGE(rasteriser.draw(svg, spec.width, spec.height, 0xFFFFFF, &error), error);
-  REQUIRE(encode_png_rgb24(rasteriser.pixels(), rasteriser.stride(), spec.width, spec.height,
-                           scratch, png, &error));
+  fast_png_encoder encoder;
+  REQUIRE(encoder.encode(rasteriser.pixels(), rasteriser.stride(), spec.width, spec.height,
+                         cairo_pixels::rgb24, png, &error));
   auto pa = aw::test::decode_png_rgb(a.bytes);
   auto pb = aw::test::decode_png_rgb(png);
   auto ta = title_box(pa);

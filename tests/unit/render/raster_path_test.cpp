@@ -1,5 +1,5 @@
-// The pieces of the svg_raster PNG path on their own: the PNG encoder, the
-// baseline shift, the scripts per target and the PNG_PATH names.
+// The pieces of the svg_raster PNG path on their own: the baseline shift, the
+// scripts per target and the PNG_PATH names (the PNG encoder: fast_png_test).
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -7,40 +7,11 @@
 #include <thread>
 #include <vector>
 
-#include "render/png_encoder.hpp"
 #include "render/renderer.hpp"
 #include "render/svg_rasteriser.hpp"
 #include "render_test_support.hpp"
 
 using namespace aw::render;
-
-TEST_CASE("encode_png_rgb24: the PNG decodes to the very pixels, stride padding ignored") {
-  const int width = 37, height = 11, stride = width * 4 + 12;
-  std::vector<unsigned char> image(static_cast<std::size_t>(stride) * height, 0xAB);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      std::uint32_t p = (static_cast<std::uint32_t>(x * 7) << 16) |
-                        (static_cast<std::uint32_t>(y * 23) << 8) |
-                        static_cast<std::uint32_t>(x ^ y);
-      std::memcpy(&image[static_cast<std::size_t>(y) * stride + x * 4], &p, 4);
-    }
-  std::vector<unsigned char> scratch;
-  std::string png, error;
-  REQUIRE_MESSAGE(encode_png_rgb24(image.data(), stride, width, height, scratch, png, &error),
-                  error);
-  auto decoded = aw::test::decode_png_rgb(png);
-  REQUIRE_MESSAGE(decoded.ok, decoded.error);
-  CHECK(decoded.width == width);
-  CHECK(decoded.height == height);
-  int wrong = 0;
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      const unsigned char* px = &decoded.rgb[(static_cast<std::size_t>(y) * width + x) * 3];
-      wrong += px[0] != x * 7 || px[1] != y * 23 || px[2] != (x ^ y);
-    }
-  CHECK(wrong == 0);
-  CHECK_FALSE(encode_png_rgb24(image.data(), width * 2, width, height, scratch, png, &error));
-}
 
 TEST_CASE("shift_text_baselines moves <text> tags only, never label text") {
   std::string svg = "<g><text>a &lt;text> b</text><text xml:space=\"x\">c</text><text>d</text></g>";
@@ -95,9 +66,12 @@ TEST_CASE("PNG_PATH names") {
   CHECK(p == png_path::svg_raster);
   CHECK(parse_png_path("pngcairo", p));
   CHECK(p == png_path::pngcairo);
+  CHECK(parse_png_path("pngcairo-fast", p));
+  CHECK(p == png_path::pngcairo_fast);
   CHECK_FALSE(parse_png_path("png", p));
   CHECK(std::string(to_string(png_path::svg_raster)) == "svg");
   CHECK(std::string(to_string(png_path::pngcairo)) == "pngcairo");
+  CHECK(std::string(to_string(png_path::pngcairo_fast)) == "pngcairo-fast");
 }
 
 TEST_CASE("svg_raster renderers on several threads at once draw what one thread draws") {
