@@ -160,19 +160,18 @@ void read_data(const rapidjson::Value& doc, model_answer& a) {
 
 }  // namespace
 
-std::optional<model_answer> parse_answer(std::string_view text, std::string* error) {
+result<model_answer> parse_answer(std::string_view text) {
+  constexpr auto unusable = protocol::error_code::llm_unavailable;
   auto open = text.find('{');
   auto close = text.rfind('}');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
-    if (error) *error = "the answer holds no JSON object";
-    return std::nullopt;
+    return {unusable, "the answer holds no JSON object"};
   }
   std::string json(text.substr(open, close - open + 1));
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseNanAndInfFlag>(json.c_str());
   if (doc.HasParseError() || !doc.IsObject()) {
-    if (error) *error = "the answer is not a valid JSON object";
-    return std::nullopt;
+    return {unusable, "the answer is not a valid JSON object"};
   }
   model_answer a;
   a.title = get_string(doc, "title", max_title_chars, a);
@@ -193,8 +192,7 @@ std::optional<model_answer> parse_answer(std::string_view text, std::string* err
   }
   read_data(doc, a);
   if (a.title.empty() && a.narrative.empty() && a.insights.empty() && a.labels.empty()) {
-    if (error) *error = "the answer holds no usable field";
-    return std::nullopt;
+    return {unusable, "the answer holds no usable field"};
   }
   return a;
 }
