@@ -292,7 +292,7 @@ parse_result parse_client_message(std::string_view frame) {
   }
   if (failed.ok()) return msg;
   error.code = failed.code();
-  error.message = failed.message();
+  error.message = std::move(failed).message();
   return error;
 }
 

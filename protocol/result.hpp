@@ -8,6 +8,7 @@
 //   unusable model answer, ...). A caller may still choose another one.
 // - The message is operator detail: it goes to the log. What a user sees is
 //   chosen where the failure meets the user (users get generic messages).
+// - A moved-from status is ok (as LevelDB's); a copy is a deep copy.
 // - A result built from a status must be given a failed one; value() of a
 //   failed result and code() of an ok status are programming errors (assert).
 // - Expected failures (bad input, a refused request, an unusable answer) are
@@ -19,7 +20,7 @@
 #pragma once
 
 #include <cassert>
-#include <optional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -28,27 +29,46 @@
 
 namespace aw {
 
+// An ok status is one null pointer (as LevelDB's): the parser returns one per
+// field read, so the ok path must cost nothing; a failure allocates once.
 class status {
  public:
-  status() = default;  // ok
+  status() noexcept = default;  // ok
   status(protocol::error_code code, std::string message)
-      : code_(code), message_(std::move(message)) {}
-
-  bool ok() const { return !code_.has_value(); }
-  protocol::error_code code() const {
-    assert(code_.has_value());
-    return *code_;
+      : rep_(std::make_unique<rep>(rep{code, std::move(message)})) {}
+  status(const status& other) : rep_(other.rep_ ? std::make_unique<rep>(*other.rep_) : nullptr) {}
+  status& operator=(const status& other) {
+    if (this != &other) rep_ = other.rep_ ? std::make_unique<rep>(*other.rep_) : nullptr;
+    return *this;
   }
-  const std::string& message() const { return message_; }
+  status(status&&) noexcept = default;
+  status& operator=(status&&) noexcept = default;
+
+  bool ok() const { return rep_ == nullptr; }
+  protocol::error_code code() const {
+    assert(rep_ != nullptr);
+    return rep_->code;
+  }
+  // Empty when ok.
+  const std::string& message() const& { return rep_ ? rep_->message : empty_message(); }
+  std::string message() && { return rep_ ? std::move(rep_->message) : std::string(); }
 
   friend bool operator==(const status& a, const status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
+    if (a.ok() || b.ok()) return a.ok() == b.ok();
+    return a.rep_->code == b.rep_->code && a.rep_->message == b.rep_->message;
   }
   friend bool operator!=(const status& a, const status& b) { return !(a == b); }
 
  private:
-  std::optional<protocol::error_code> code_;
-  std::string message_;
+  struct rep {
+    protocol::error_code code;
+    std::string message;
+  };
+  static const std::string& empty_message() {
+    static const std::string empty;
+    return empty;
+  }
+  std::unique_ptr<rep> rep_;
 };
 
 inline status ok_status() {

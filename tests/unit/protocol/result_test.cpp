@@ -31,6 +31,19 @@ TEST_CASE("status: ok by default, else a code and a message") {
   CHECK(to_string(status(protocol::error_code::timeout, "")) == "TIMEOUT");
 }
 
+TEST_CASE("status: copies are deep, a moved-from status is ok") {
+  status failed(protocol::error_code::render_failed, "gnuplot said no");
+  status copy = failed;
+  CHECK(copy == failed);
+  status other(protocol::error_code::timeout, "late");
+  other = copy;
+  CHECK(other == failed);
+  status moved = std::move(copy);
+  CHECK(moved == failed);
+  CHECK(copy.ok());  // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(std::move(moved).message() == "gnuplot said no");
+}
+
 TEST_CASE("result: a value or a failed status") {
   auto even = half(8);
   REQUIRE(even.ok());
