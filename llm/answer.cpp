@@ -222,9 +222,9 @@ std::optional<protocol::chart_type> decide_type(const protocol::analytics_payloa
     return std::nullopt;
   }
   analytics::complete_user_data(*chosen, d, answer.y_label.empty() ? "Value" : answer.y_label);
-  if (auto misfit = analytics::check_data_fits(*chosen, d)) {
+  if (auto misfit = analytics::check_data_fits(*chosen, d); !misfit.ok()) {
     *why = "chose " + answer.chart_type + ", which does not fit the data (" +
-           misfit->message.substr(0, 120) + ")";
+           misfit.message().substr(0, 120) + ")";
     return std::nullopt;
   }
   return chosen;
@@ -255,7 +255,7 @@ analytics::generation build_generation(const protocol::analytics_payload& payloa
     d.values = answer.values;
     d.series = answer.series;
     analytics::complete_user_data(type, d, answer.y_label.empty() ? "Value" : answer.y_label);
-    if (!analytics::check_data_fits(type, d)) {
+    if (analytics::check_data_fits(type, d).ok()) {
       g.data = std::move(d);
       model_data = true;
     }
