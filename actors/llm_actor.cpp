@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/step_errors.hpp"
 #include "analytics/prose_stream.hpp"
 #include "core/log.hpp"
 #include "llm/answer.hpp"
@@ -53,8 +54,8 @@ void finish(llm_self* self, std::uint64_t key, llm::call_result& r) {
   observe(*st.stats, r);
   std::string reason = r.error;
   if (r.ok) {
-    std::string error;
-    if (auto answer = llm::parse_answer(r.content, &error)) {
+    auto answer = llm::parse_answer(r.content);
+    if (answer) {
       auto gen = llm::build_generation(call.payload, call.type, *answer);
       gen.provider = "openai";
       gen.model = st.cfg->llm_model;
@@ -70,14 +71,14 @@ void finish(llm_self* self, std::uint64_t key, llm::call_result& r) {
       call.promise.deliver(std::move(gen));
       return;
     }
-    reason = "unusable answer: " + error;
+    reason = "unusable answer: " + answer.message();
   }
   log::warn("llm", "the model call failed",
             {{"error", reason},
              {"attempts", std::to_string(r.attempts)},
              {"fallback", st.cfg->llm_fallback}});
   if (st.cfg->llm_fallback != "builtin") {
-    call.promise.deliver(caf::make_error(caf::sec::runtime_error, "LLM_UNAVAILABLE: " + reason));
+    call.promise.deliver(make_error(protocol::error_code::llm_unavailable, reason));
     return;
   }
   auto gen = builtin(call.payload, call.type, "builtin (fallback)");

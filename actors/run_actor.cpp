@@ -123,14 +123,17 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
   self->quit();
 }
 
-// A step whose request failed: WORKER_LOST when its worker node died (cluster
-// mode), else `code` with what the step's actor said.
+// A step whose request failed: the code of the status it failed with (WORKER_LOST
+// when its worker node died, in cluster mode), else `code` with CAF's own error.
 void step_failed(run_self* self, const tool_call& call, protocol::error_code code,
                  const std::string& what, const caf::error& err) {
-  if (is_worker_lost(err))
-    return fail(self, call, protocol::error_code::worker_lost,
-                "the worker node running this step was lost; send the request again",
-                error_text(err));
+  if (auto failed = status_of(err)) {
+    if (failed->code() == protocol::error_code::worker_lost)
+      return fail(self, call, protocol::error_code::worker_lost,
+                  "the worker node running this step was lost; send the request again",
+                  failed->message());
+    return fail(self, call, failed->code(), what, failed->message());
+  }
   if (is_invalid_reply(err))
     return fail(self, call, code, "a worker node gave an invalid answer; try again",
                 error_text(err));

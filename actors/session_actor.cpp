@@ -271,8 +271,9 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
                       cid);
   auto& payload = req.payload;
   if (payload.data && payload.chart_preference) {
-    if (auto err = analytics::check_data_fits(*payload.chart_preference, *payload.data))
-      return send_error(self, conn, error_code::validation_failed, err->message, cid);
+    if (auto misfit = analytics::check_data_fits(*payload.chart_preference, *payload.data);
+        !misfit.ok())
+      return send_error(self, conn, misfit.code(), misfit.message(), cid);
   }
   st.recent_requests.push_back(now);
 

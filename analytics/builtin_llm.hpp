@@ -9,6 +9,7 @@
 #include "protocol/chart_data.hpp"
 #include "protocol/chart_types.hpp"
 #include "protocol/client_messages.hpp"
+#include "protocol/result.hpp"
 
 namespace aw::analytics {
 
@@ -38,14 +39,9 @@ struct generation {
   std::string decided_by = "builtin";
 };
 
-struct generation_error {
-  std::string field;    // e.g. "payload.data.ohlc"
-  std::string message;  // names the field
-};
-
-// Checks that user data fits the chart type (shape present, lengths, limits).
-std::optional<generation_error> check_data_fits(protocol::chart_type type,
-                                                const protocol::chart_data& data);
+// Checks that user data fits the chart type (shape present, lengths, limits):
+// ok, or VALIDATION_FAILED with "<field>: why", e.g. "payload.data.ohlc: ...".
+status check_data_fits(protocol::chart_type type, const protocol::chart_data& data);
 
 // Same payload and type -> same result. User data is used as given (echoed exactly),
 // missing shapes are derived where that is meaningful.

@@ -10,8 +10,8 @@ namespace {
 
 using protocol::chart_type;
 
-std::optional<generation_error> fail(const std::string& field, const std::string& message) {
-  return generation_error{field, field + ": " + message};
+status fail(const std::string& field, const std::string& message) {
+  return {protocol::error_code::validation_failed, field + ": " + message};
 }
 
 std::string name_of(chart_type t) {
@@ -25,7 +25,7 @@ bool all_finite(const std::vector<double>& v) {
 }
 
 // Lengths, limits and finiteness, whatever the chart type.
-std::optional<generation_error> check_general(const protocol::chart_data& d) {
+status check_general(const protocol::chart_data& d) {
   if (!d.values.empty() && !d.series.empty())
     return fail("payload.data", "give either values or series, not both");
   if (d.labels.size() > protocol::max_data_points)
@@ -84,7 +84,7 @@ std::optional<generation_error> check_general(const protocol::chart_data& d) {
   bool empty = d.values.empty() && d.series.empty() && d.points.empty() && d.candles.empty() &&
                d.groups.empty() && d.matrix.empty();
   if (empty) return fail("payload.data", "holds no values");
-  return std::nullopt;
+  return {};
 }
 
 bool has_values_summary(const protocol::chart_data& d) {
@@ -92,7 +92,7 @@ bool has_values_summary(const protocol::chart_data& d) {
   return !d.values.empty() || (d.series.empty() && d.matrix.empty());
 }
 
-std::optional<generation_error> check_values_type(chart_type type, const protocol::chart_data& d) {
+status check_values_type(chart_type type, const protocol::chart_data& d) {
   if (!has_values_summary(d))
     return fail("payload.data.values", name_of(type) + " needs labels and values (one series)");
   bool non_negative_total = type == chart_type::pie_chart || type == chart_type::donut_chart ||
@@ -105,13 +105,13 @@ std::optional<generation_error> check_values_type(chart_type type, const protoco
     }
     if (sum <= 0) return fail("payload.data.values", name_of(type) + " needs a positive total");
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace
 
-std::optional<generation_error> check_data_fits(chart_type type, const protocol::chart_data& d) {
-  if (auto e = check_general(d)) return e;
+status check_data_fits(chart_type type, const protocol::chart_data& d) {
+  if (auto misfit = check_general(d); !misfit.ok()) return misfit;
 
   const bool summary = !d.values.empty() || !d.series.empty();
   switch (shape_of(type)) {
@@ -121,7 +121,7 @@ std::optional<generation_error> check_data_fits(chart_type type, const protocol:
           return fail("payload.data.values", "radar_chart needs labels and values or series");
         if (d.labels.size() < 3)
           return fail("payload.data.labels", "radar_chart needs at least 3 labels");
-        return std::nullopt;
+        return {};
       }
       return check_values_type(type, d);
     case data_shape::series:
@@ -130,7 +130,7 @@ std::optional<generation_error> check_data_fits(chart_type type, const protocol:
                     "combo_bar_line needs at least 2 series (bars and line)");
       if (!summary && d.matrix.empty())
         return fail("payload.data.series", name_of(type) + " needs labels and series");
-      return std::nullopt;
+      return {};
     case data_shape::points:
       if (d.points.empty() && !summary)
         return fail("payload.data.points", name_of(type) + " needs points or labels and values");
@@ -139,7 +139,7 @@ std::optional<generation_error> check_data_fits(chart_type type, const protocol:
           if (!d.points[i].size)
             return fail("payload.data.points[" + std::to_string(i) + "].size",
                         "bubble_chart needs a size for every point");
-      return std::nullopt;
+      return {};
     case data_shape::groups:
       if (d.groups.empty() && !summary)
         return fail("payload.data.samples",
@@ -148,17 +148,17 @@ std::optional<generation_error> check_data_fits(chart_type type, const protocol:
         if (d.groups[i].values.empty())
           return fail("payload.data.groups[" + std::to_string(i) + "].values",
                       "a group needs at least one value");
-      return std::nullopt;
+      return {};
     case data_shape::matrix:
       if (d.matrix.empty() && !summary)
         return fail("payload.data.matrix", "heatmap needs a matrix, series or values");
-      return std::nullopt;
+      return {};
     case data_shape::candles:
       if (d.candles.empty())
         return fail("payload.data.ohlc", "candlestick_chart needs open/high/low/close data");
-      return std::nullopt;
+      return {};
   }
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace aw::analytics

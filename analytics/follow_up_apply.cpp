@@ -303,7 +303,7 @@ refinement apply_follow_up(const prior_chart& prior, const std::vector<chart_edi
     type = fitted;
   }
   p.chart_preference = type;
-  if (data_usable && drawn_from_summary(type) && !check_data_fits(type, d)) {
+  if (data_usable && drawn_from_summary(type) && check_data_fits(type, d).ok()) {
     p.data = std::move(d);
     p.use_synthetic_data = false;
   } else if (prior.synthetic) {

@@ -131,7 +131,7 @@ chart_plan make_plan(const protocol::analytics_payload& payload) {
       if (data && !data->series.empty() && !parsed.named) t = several_form(t);
       c = choice{t, parsed.reason, parsed.named.has_value()};
     }
-    if (c && data && check_data_fits(c->type, *data)) c.reset();  // the data cannot draw it
+    if (c && data && !check_data_fits(c->type, *data).ok()) c.reset();  // the data cannot draw it
     if (!c) {
       c = data && !data->series.empty()
               ? choice{chart_type::bar_chart_grouped, "the data holds several series"}

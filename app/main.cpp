@@ -18,6 +18,7 @@
 
 #include "actors/durable_log.hpp"
 #include "actors/services.hpp"
+#include "actors/step_errors.hpp"
 #include "actors/supervisor.hpp"
 #include "cluster/cluster.hpp"
 #include "cluster/gateway_services.hpp"
@@ -126,6 +127,7 @@ int serve(const std::vector<std::string>& args) {
 
   std::signal(SIGPIPE, SIG_IGN);
   caf::actor_system_config caf_cfg;
+  aw::actors::add_error_categories(caf_cfg);  // so CAF prints agentwire's errors by name
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg->worker_threads));
   // Work sharing wakes an idle worker at once; work stealing lets idle workers
   // sleep between polls (up to 10 ms), which showed as tail latency on events.

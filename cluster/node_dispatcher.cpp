@@ -9,6 +9,7 @@
 #include <caf/openssl/manager.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/step_errors.hpp"
 #include "actors/step_timeouts.hpp"
 #include "cluster/reply_checks.hpp"
 #include "core/log.hpp"
@@ -58,7 +59,7 @@ std::optional<std::size_t> pick_node(dispatcher_state& st, std::optional<std::si
 void fail_step(dispatcher_self* self, std::uint64_t id, const std::string& why) {
   auto it = self->state.steps.find(id);
   if (it == self->state.steps.end()) return;
-  it->second.promise.deliver(make_error(cluster_error::worker_lost, why));
+  it->second.promise.deliver(actors::make_error(protocol::error_code::worker_lost, why));
   self->state.steps.erase(it);
 }
 
@@ -153,7 +154,7 @@ void on_failure(dispatcher_self* self, std::uint64_t id, std::uint64_t attempt, 
   w.in_flight = std::max(0, w.in_flight - 1);
   // The node's proxy bounced the request: the node is going away.
   if (err == caf::sec::request_receiver_down) return retry_or_fail(self, id, node);
-  // Anything else is the step's own answer (a timeout, LLM_UNAVAILABLE, ...).
+  // Anything else is the step's own answer (a timeout, a status such as LLM_UNAVAILABLE).
   it->second.promise.deliver(std::move(err));
   st.steps.erase(it);
 }

@@ -67,11 +67,12 @@ std::map<std::string, std::string> parse_query(std::string_view query, bool* ok)
   return out;
 }
 
-handshake_result parse_handshake(std::string_view resource) {
-  handshake_result result;
+result<handshake> parse_handshake(std::string_view resource) {
+  auto refused = [](const char* why) -> result<handshake> {
+    return {protocol::error_code::validation_failed, why};
+  };
   if (resource.size() > 4096) {
-    result.error = "request target too long";
-    return result;
+    return refused("request target too long");
   }
   auto qpos = resource.find('?');
   std::string_view path = resource.substr(0, qpos);
@@ -79,16 +80,14 @@ handshake_result parse_handshake(std::string_view resource) {
   bool query_ok = true;
   auto params = parse_query(query, &query_ok);
   if (!query_ok) {
-    result.error = "malformed query string";
-    return result;
+    return refused("malformed query string");
   }
   handshake hs;
   if (path == "/ws" || path == "/ws/") {
     auto u = params.find("user_id");
     auto s = params.find("session_id");
     if (u == params.end() || s == params.end()) {
-      result.error = "user_id and session_id are required";
-      return result;
+      return refused("user_id and session_id are required");
     }
     hs.user_id = u->second;
     hs.session_id = s->second;
@@ -96,44 +95,36 @@ handshake_result parse_handshake(std::string_view resource) {
     std::string_view rest = path.substr(4);
     auto slash = rest.find('/');
     if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos) {
-      result.error = "path form is /ws/{user_id}/{session_id}";
-      return result;
+      return refused("path form is /ws/{user_id}/{session_id}");
     }
     if (!url_decode(rest.substr(0, slash), false, &hs.user_id) ||
         !url_decode(rest.substr(slash + 1), false, &hs.session_id)) {
-      result.error = "malformed path";
-      return result;
+      return refused("malformed path");
     }
   } else {
-    result.error = "unknown path; use /ws";
-    return result;
+    return refused("unknown path; use /ws");
   }
   if (!protocol::is_valid_id(hs.user_id)) {
-    result.error = "user_id must be 1-128 chars of [A-Za-z0-9_.:@-]";
-    return result;
+    return refused("user_id must be 1-128 chars of [A-Za-z0-9_.:@-]");
   }
   if (!protocol::is_valid_id(hs.session_id)) {
-    result.error = "session_id must be 1-128 chars of [A-Za-z0-9_.:@-]";
-    return result;
+    return refused("session_id must be 1-128 chars of [A-Za-z0-9_.:@-]");
   }
   if (auto t = params.find("token"); t != params.end()) hs.token = t->second;
   if (auto l = params.find("last_seq"); l != params.end()) {
     std::uint64_t v = 0;
     if (!parse_u64(l->second, &v)) {
-      result.error = "last_seq must be an integer >= 0";
-      return result;
+      return refused("last_seq must be an integer >= 0");
     }
     hs.last_seq = v;
   }
   if (auto e = params.find("epoch"); e != params.end()) {
     if (e->second.size() > 64) {
-      result.error = "epoch too long";
-      return result;
+      return refused("epoch too long");
     }
     hs.epoch = e->second;
   }
-  result.ok = std::move(hs);
-  return result;
+  return hs;
 }
 
 }  // namespace aw::gateway

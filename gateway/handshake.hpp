@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/result.hpp"
+
 namespace aw::gateway {
 
 struct handshake {
@@ -20,13 +22,9 @@ struct handshake {
   std::string epoch;
 };
 
-struct handshake_result {
-  std::optional<handshake> ok;
-  std::string error;  // why it was refused (HTTP 400)
-};
-
-// `resource` is the request target: path plus optional query.
-handshake_result parse_handshake(std::string_view resource);
+// `resource` is the request target: path plus optional query. Refused with
+// VALIDATION_FAILED and why (the gateway answers HTTP 400 with it).
+result<handshake> parse_handshake(std::string_view resource);
 
 // Percent-decoding of one URL component; '+' is a space in queries. False on a bad escape.
 bool url_decode(std::string_view in, bool plus_is_space, std::string* out);

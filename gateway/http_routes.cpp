@@ -272,7 +272,10 @@ bool parse_count(const std::string& s, std::int64_t* out) {
 
 }  // namespace
 
-history_route parse_history_route(std::string_view path, std::string_view query) {
+result<history_route> parse_history_route(std::string_view path, std::string_view query) {
+  auto refused = [](std::string why) -> result<history_route> {
+    return {protocol::error_code::validation_failed, std::move(why)};
+  };
   history_route r;
   constexpr std::string_view prefix = "/conversations/";
   if (path.substr(0, prefix.size()) != prefix) return r;
@@ -292,47 +295,37 @@ history_route parse_history_route(std::string_view path, std::string_view query)
   } else {
     return r;
   }
-  auto id = [&](std::string_view raw, const char* name, std::string* out) {
-    if (raw.size() > 3 * 128 || !url_decode(raw, false, out) || !protocol::is_valid_id(*out)) {
-      r.error = protocol::invalid_id_message(name);
-      return false;
-    }
-    return true;
+  auto id = [](std::string_view raw, std::string* out) {
+    return raw.size() <= 3 * 128 && url_decode(raw, false, out) && protocol::is_valid_id(*out);
   };
-  if (!id(segments[0], "user_id", &r.user_id)) return r;
-  if (r.what == history_route::kind::messages &&
-      !id(segments[1], "conversation_id", &r.conversation_id))
-    return r;
+  if (!id(segments[0], &r.user_id)) return refused(protocol::invalid_id_message("user_id"));
+  if (r.what == history_route::kind::messages && !id(segments[1], &r.conversation_id))
+    return refused(protocol::invalid_id_message("conversation_id"));
   bool ok = true;
   auto params = parse_query(query, &ok);
   if (!ok) {
-    r.error = "malformed query string";
-    return r;
+    return refused("malformed query string");
   }
   if (auto it = params.find("limit"); it != params.end()) {
     std::int64_t v = 0;
     if (!parse_count(it->second, &v) || v < 1 || v > history_max_limit) {
-      r.error = "limit must be an integer 1.." + std::to_string(history_max_limit);
-      return r;
+      return refused("limit must be an integer 1.." + std::to_string(history_max_limit));
     }
     r.limit = static_cast<int>(v);
   }
   if (auto it = params.find("before"); it != params.end()) {
     std::int64_t v = 0;
     if (!parse_count(it->second, &v)) {
-      r.error = "before must be a time in milliseconds since 1970 (an integer >= 0)";
-      return r;
+      return refused("before must be a time in milliseconds since 1970 (an integer >= 0)");
     }
     r.before_ms = v;
   }
   if (auto it = params.find("before_id"); it != params.end()) {
     if (!r.before_ms) {
-      r.error = "before_id needs before";
-      return r;
+      return refused("before_id needs before");
     }
     if (!protocol::is_valid_id(it->second)) {
-      r.error = protocol::invalid_id_message("before_id");
-      return r;
+      return refused(protocol::invalid_id_message("before_id"));
     }
     r.before_id = it->second;
   }

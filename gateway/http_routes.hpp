@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/result.hpp"
+
 namespace aw::actors {
 struct stored_chart;
 }
@@ -91,12 +93,13 @@ struct history_route {
   int limit = 50;               // 1..200
   std::optional<std::int64_t> before_ms;
   std::string before_id;  // with before_ms only: the tie-break of the cursor
-  std::string error;      // non-empty: answer 400 with it
 };
 
 constexpr int history_default_limit = 50;
 constexpr int history_max_limit = 200;
 
-history_route parse_history_route(std::string_view path, std::string_view query);
+// what == none: not a history path (404). A history path with a bad id,
+// limit or cursor fails with VALIDATION_FAILED and why (answered 400).
+result<history_route> parse_history_route(std::string_view path, std::string_view query);
 
 }  // namespace aw::gateway

@@ -208,7 +208,7 @@ bool server::impl::on_validate(hdl_t hdl) {
   };
   if (stopping) return refuse(websocketpp::http::status_code::service_unavailable, "shutting down");
   auto parsed = parse_handshake(con->get_resource());
-  if (!parsed.ok) return refuse(websocketpp::http::status_code::bad_request, parsed.error);
+  if (!parsed) return refuse(websocketpp::http::status_code::bad_request, parsed.message());
   if (static_cast<int>(conns.size()) >= cfg->max_total_connections)
     return refuse(websocketpp::http::status_code::service_unavailable,
                   "over MAX_TOTAL_CONNECTIONS");
@@ -217,20 +217,20 @@ bool server::impl::on_validate(hdl_t hdl) {
   // Users held in memory are bounded: a new one is refused at the cap (a user
   // already held, connected or keeping events for resume, still gets in).
   if (users.size() >= static_cast<std::size_t>(cfg->max_users) &&
-      users.find(parsed.ok->user_id) == users.end())
+      users.find(parsed->user_id) == users.end())
     return refuse(websocketpp::http::status_code::service_unavailable, "over MAX_USERS");
   if (!cfg->auth_secret.empty()) {
     auto check =
-        auth::verify_hs256(cfg->auth_secret, parsed.ok->token, now_ms() / 1000, token_rules());
+        auth::verify_hs256(cfg->auth_secret, parsed->token, now_ms() / 1000, token_rules());
     if (!check.ok) return refuse(websocketpp::http::status_code::unauthorized, check.error);
-    if (!auth::user_matches(check, parsed.ok->user_id))
+    if (!auth::user_matches(check, parsed->user_id))
       return refuse(websocketpp::http::status_code::unauthorized, "token is for another user");
     con->token_expires_s = check.expires_unix_s;
   }
-  con->user_id = parsed.ok->user_id;
-  con->session_id = parsed.ok->session_id;
-  con->last_seq = parsed.ok->last_seq ? static_cast<std::int64_t>(*parsed.ok->last_seq) : -1;
-  con->epoch = parsed.ok->epoch;
+  con->user_id = parsed->user_id;
+  con->session_id = parsed->session_id;
+  con->last_seq = parsed->last_seq ? static_cast<std::int64_t>(*parsed->last_seq) : -1;
+  con->epoch = parsed->epoch;
   return true;
 }
 

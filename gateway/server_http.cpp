@@ -372,11 +372,12 @@ void server::impl::on_http(hdl_t hdl) {
   if (!cfg->auth_secret.empty() && (user = http_user(con)).empty()) return;
   if (path == "/metrics") return serve_metrics(con);
   if (std::string id = chart_id_from_path(path); !id.empty()) return serve_chart(con, id, user);
-  if (auto route = parse_history_route(path, query); route.what != history_route::kind::none) {
-    if (!route.error.empty()) return answer(con, json_error(400, route.error));
-    if (!user.empty() && route.user_id != user)
+  auto route = parse_history_route(path, query);
+  if (!route) return answer(con, json_error(400, route.message()));
+  if (route->what != history_route::kind::none) {
+    if (!user.empty() && route->user_id != user)
       return answer(con, json_error(403, "a token reads only its own user's history"));
-    return serve_history(con, route);
+    return serve_history(con, *route);
   }
   answer(con, json_error(404, "not found: " + path));
 }

@@ -160,19 +160,18 @@ void read_data(const rapidjson::Value& doc, model_answer& a) {
 
 }  // namespace
 
-std::optional<model_answer> parse_answer(std::string_view text, std::string* error) {
+result<model_answer> parse_answer(std::string_view text) {
+  constexpr auto unusable = protocol::error_code::llm_unavailable;
   auto open = text.find('{');
   auto close = text.rfind('}');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
-    if (error) *error = "the answer holds no JSON object";
-    return std::nullopt;
+    return {unusable, "the answer holds no JSON object"};
   }
   std::string json(text.substr(open, close - open + 1));
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseNanAndInfFlag>(json.c_str());
   if (doc.HasParseError() || !doc.IsObject()) {
-    if (error) *error = "the answer is not a valid JSON object";
-    return std::nullopt;
+    return {unusable, "the answer is not a valid JSON object"};
   }
   model_answer a;
   a.title = get_string(doc, "title", max_title_chars, a);
@@ -193,8 +192,7 @@ std::optional<model_answer> parse_answer(std::string_view text, std::string* err
   }
   read_data(doc, a);
   if (a.title.empty() && a.narrative.empty() && a.insights.empty() && a.labels.empty()) {
-    if (error) *error = "the answer holds no usable field";
-    return std::nullopt;
+    return {unusable, "the answer holds no usable field"};
   }
   return a;
 }
@@ -224,9 +222,9 @@ std::optional<protocol::chart_type> decide_type(const protocol::analytics_payloa
     return std::nullopt;
   }
   analytics::complete_user_data(*chosen, d, answer.y_label.empty() ? "Value" : answer.y_label);
-  if (auto misfit = analytics::check_data_fits(*chosen, d)) {
+  if (auto misfit = analytics::check_data_fits(*chosen, d); !misfit.ok()) {
     *why = "chose " + answer.chart_type + ", which does not fit the data (" +
-           misfit->message.substr(0, 120) + ")";
+           misfit.message().substr(0, 120) + ")";
     return std::nullopt;
   }
   return chosen;
@@ -257,7 +255,7 @@ analytics::generation build_generation(const protocol::analytics_payload& payloa
     d.values = answer.values;
     d.series = answer.series;
     analytics::complete_user_data(type, d, answer.y_label.empty() ? "Value" : answer.y_label);
-    if (!analytics::check_data_fits(type, d)) {
+    if (analytics::check_data_fits(type, d).ok()) {
       g.data = std::move(d);
       model_data = true;
     }

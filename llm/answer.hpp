@@ -11,6 +11,7 @@
 #include "analytics/builtin_llm.hpp"
 #include "protocol/chart_data.hpp"
 #include "protocol/client_messages.hpp"
+#include "protocol/result.hpp"
 
 namespace aw::llm {
 
@@ -37,8 +38,8 @@ struct model_answer {
 };
 
 // The first JSON object in `text` (code fences and chatter around it are ignored).
-// Nullopt with *error set when there is none or it holds nothing usable.
-std::optional<model_answer> parse_answer(std::string_view text, std::string* error);
+// LLM_UNAVAILABLE, with why, when there is none or it holds nothing usable.
+result<model_answer> parse_answer(std::string_view text);
 
 // The generation for the run: the user's data kept exactly when given (the model
 // only writes title, axis labels, insights, narrative); otherwise the model's data

@@ -118,29 +118,29 @@ std::string usage() {
          "  common: [--threads T (default 2)] [--max-handshakes M (default 500)]\n";
 }
 
-parse_result parse_args(const std::vector<std::string>& args) {
-  parse_result r;
+result<options> parse_args(const std::vector<std::string>& args) {
+  auto refused = [](std::string why) -> result<options> {
+    return {protocol::error_code::validation_failed, std::move(why)};
+  };
+  options opts;
   if (args.empty()) {
-    r.error = "missing mode: run, idle or ramp";
-    return r;
+    return refused("missing mode: run, idle or ramp");
   }
   const std::string& m = args[0];
   if (m == "-h" || m == "--help" || m == "help") {
-    r.ok = true;
-    r.opts.what = mode::help;
-    return r;
+    opts.what = mode::help;
+    return opts;
   }
   if (m == "run")
-    r.opts.what = mode::run;
+    opts.what = mode::run;
   else if (m == "idle")
-    r.opts.what = mode::idle;
+    opts.what = mode::idle;
   else if (m == "ramp")
-    r.opts.what = mode::ramp;
+    opts.what = mode::ramp;
   else {
-    r.error = "unknown mode '" + m + "': expected run, idle or ramp";
-    return r;
+    return refused("unknown mode '" + m + "': expected run, idle or ramp");
   }
-  auto table = flags_for(r.opts.what);
+  auto table = flags_for(opts.what);
   for (std::size_t i = 1; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool inline_value = false;
@@ -150,53 +150,43 @@ parse_result parse_args(const std::vector<std::string>& args) {
       inline_value = true;
     }
     if (name == "-h" || name == "--help") {
-      r.opts.what = mode::help;
-      r.ok = true;
-      return r;
+      opts.what = mode::help;
+      return opts;
     }
     auto it = table.find(name);
     if (it == table.end()) {
-      r.error = "unknown option '" + name + "' for mode " + m;
-      return r;
+      return refused("unknown option '" + name + "' for mode " + m);
     }
     if (!inline_value) {
       if (i + 1 >= args.size()) {
-        r.error = "option " + name + " needs a value (" + it->second.expects + ")";
-        return r;
+        return refused("option " + name + " needs a value (" + it->second.expects + ")");
       }
       value = args[++i];
     }
-    if (!it->second.set(r.opts, value)) {
-      r.error = "bad value '" + value + "' for " + name + ": expected " + it->second.expects;
-      return r;
+    if (!it->second.set(opts, value)) {
+      return refused("bad value '" + value + "' for " + name + ": expected " + it->second.expects);
     }
   }
-  options& o = r.opts;
+  const options& o = opts;
   if (o.url.empty()) {
-    r.error = "missing --url (e.g. --url ws://127.0.0.1:8080/ws)";
-    return r;
+    return refused("missing --url (e.g. --url ws://127.0.0.1:8080/ws)");
   }
   if (o.url.rfind("ws://", 0) != 0 || o.url.size() <= 5) {
-    r.error = "bad --url '" + o.url + "': must start with ws://";
-    return r;
+    return refused("bad --url '" + o.url + "': must start with ws://");
   }
   if (o.chart != "mixed" && !protocol::parse_chart_type(o.chart)) {
-    r.error = "bad --chart '" + o.chart + "': not one of the 23 chart types nor 'mixed'";
-    return r;
+    return refused("bad --chart '" + o.chart + "': not one of the 23 chart types nor 'mixed'");
   }
   if (o.what == mode::ramp) {
     if (o.metric != "agent_started" && o.metric != "agent_completed") {
-      r.error = "bad --metric '" + o.metric + "': expected agent_started or agent_completed";
-      return r;
+      return refused("bad --metric '" + o.metric + "': expected agent_started or agent_completed");
     }
     if (o.start > o.max_users) {
-      r.error = "--start " + std::to_string(o.start) + " is above --max-users " +
-                std::to_string(o.max_users);
-      return r;
+      return refused("--start " + std::to_string(o.start) + " is above --max-users " +
+                     std::to_string(o.max_users));
     }
   }
-  r.ok = true;
-  return r;
+  return opts;
 }
 
 }  // namespace aw::load

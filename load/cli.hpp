@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "protocol/result.hpp"
+
 namespace aw::load {
 
 enum class mode { run, idle, ramp, help };
@@ -19,7 +21,7 @@ struct options {
   int requests = 4;
   int concurrency = 1;
   std::string chart = "bar_chart_vertical";  // or "mixed"
-  std::string titles = "unique";  // unique: a title per request (no cache hits) | same
+  std::string titles = "unique";             // unique: a title per request (no cache hits) | same
   int width = 800, height = 500;
   double duration_max_s = 120;
   // idle
@@ -37,13 +39,9 @@ struct options {
   int max_handshakes = 500;
 };
 
-struct parse_result {
-  bool ok = false;
-  options opts;
-  std::string error;  // one line, when !ok
-};
-
-parse_result parse_args(const std::vector<std::string>& args);  // args without argv[0]
+// args without argv[0]; a bad command line fails with VALIDATION_FAILED and
+// one line that says why.
+result<options> parse_args(const std::vector<std::string>& args);
 std::string usage();
 
 }  // namespace aw::load

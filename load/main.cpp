@@ -40,11 +40,11 @@ int finish_run(const aw::load::options& o, const aw::load::run_result& r) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = aw::load::parse_args(args);
-  if (!parsed.ok) {
-    std::cerr << "agentwire-load: " << parsed.error << "\n" << aw::load::usage();
+  if (!parsed) {
+    std::cerr << "agentwire-load: " << parsed.message() << "\n" << aw::load::usage();
     return 2;
   }
-  const auto& o = parsed.opts;
+  const auto& o = *parsed;
   if (o.what == aw::load::mode::help) {
     std::cout << aw::load::usage();
     return 0;

@@ -26,6 +26,7 @@ enum class error_code {
   shutting_down,  // an addition to PROTOCOL.md: the node is draining
   gateway_lost,   // issue #18: the node running the run died; ended at its restart
 };
+constexpr error_code last_error_code = error_code::gateway_lost;  // keep it the last one
 
 std::string_view to_string(error_code c);
 

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "encoding/utf8.hpp"
 #include "protocol/chart_data.hpp"
 #include "protocol/parse.hpp"
-#include "encoding/utf8.hpp"
 
 namespace aw::protocol::json_read {
 
@@ -32,8 +32,8 @@ std::string item_path(std::string_view path, std::size_t index, std::string_view
   return p;
 }
 
-bool read_string(const value& v, std::string_view path, std::size_t min_chars,
-                 std::size_t max_chars, std::string* out, std::string* error) {
+status read_string(const value& v, std::string_view path, std::size_t min_chars,
+                   std::size_t max_chars, std::string* out) {
   if (v.IsString()) {
     std::string_view s(v.GetString(), v.GetStringLength());
     std::size_t n = utf8_length(s);
@@ -41,33 +41,30 @@ bool read_string(const value& v, std::string_view path, std::size_t min_chars,
     // it as invalid UTF-8 (ED B0 80), which kParseValidateEncodingFlag misses.
     if (n >= min_chars && n <= max_chars && is_valid_utf8(s)) {
       out->assign(s);
-      return true;
+      return {};
     }
   }
-  *error = std::string(path) + " must be a string of " + std::to_string(min_chars) + ".." +
-           std::to_string(max_chars) + " characters";
-  return false;
+  return invalid(std::string(path) + " must be a string of " + std::to_string(min_chars) + ".." +
+                 std::to_string(max_chars) + " characters");
 }
 
-bool read_required_string(const value* v, std::string_view path, std::size_t min_chars,
-                          std::size_t max_chars, std::string* out, std::string* error) {
-  if (v != nullptr && read_string(*v, path, min_chars, max_chars, out, error)) return true;
-  *error = std::string(path) + " is required (string, " + std::to_string(min_chars) + ".." +
-           std::to_string(max_chars) + " chars)";
-  return false;
+status read_required_string(const value* v, std::string_view path, std::size_t min_chars,
+                            std::size_t max_chars, std::string* out) {
+  if (v != nullptr && read_string(*v, path, min_chars, max_chars, out).ok()) return {};
+  return invalid(std::string(path) + " is required (string, " + std::to_string(min_chars) + ".." +
+                 std::to_string(max_chars) + " chars)");
 }
 
-bool read_bool(const value& v, std::string_view path, bool* out, std::string* error) {
+status read_bool(const value& v, std::string_view path, bool* out) {
   if (!v.IsBool()) {
-    *error = std::string(path) + " must be a boolean";
-    return false;
+    return invalid(std::string(path) + " must be a boolean");
   }
   *out = v.GetBool();
-  return true;
+  return {};
 }
 
-bool read_integer(const value& v, std::string_view path, std::int64_t min, std::int64_t max,
-                  std::int64_t* out, std::string* error) {
+status read_integer(const value& v, std::string_view path, std::int64_t min, std::int64_t max,
+                    std::int64_t* out) {
   bool ok = false;
   std::int64_t n = 0;
   if (v.IsInt64()) {
@@ -82,58 +79,50 @@ bool read_integer(const value& v, std::string_view path, std::int64_t min, std::
     }
   }
   if (!ok || n < min || n > max) {
-    *error = std::string(path) + " must be an integer " + std::to_string(min) + ".." +
-             std::to_string(max);
-    return false;
+    return invalid(std::string(path) + " must be an integer " + std::to_string(min) + ".." +
+                   std::to_string(max));
   }
   *out = n;
-  return true;
+  return {};
 }
 
-bool read_number(const value& v, std::string_view path, double* out, std::string* error) {
+status read_number(const value& v, std::string_view path, double* out) {
   if (!v.IsNumber() || !std::isfinite(v.GetDouble())) {
-    *error = std::string(path) + " must be a finite number";
-    return false;
+    return invalid(std::string(path) + " must be a finite number");
   }
   *out = v.GetDouble();
-  return true;
+  return {};
 }
 
-bool check_array(const value& v, std::string_view path, std::size_t max_items, std::string* error) {
+status check_array(const value& v, std::string_view path, std::size_t max_items) {
   if (!v.IsArray()) {
-    *error = std::string(path) + " must be an array";
-    return false;
+    return invalid(std::string(path) + " must be an array");
   }
   if (v.Empty()) {
-    *error = std::string(path) + " must not be empty";
-    return false;
+    return invalid(std::string(path) + " must not be empty");
   }
   if (v.Size() > max_items) {
-    *error = std::string(path) + " has more than " + std::to_string(max_items) + " entries";
-    return false;
+    return invalid(std::string(path) + " has more than " + std::to_string(max_items) + " entries");
   }
-  return true;
+  return {};
 }
 
-bool read_numbers(const value& v, std::string_view path, std::vector<double>* out,
-                  std::string* error) {
-  if (!check_array(v, path, max_data_points, error)) return false;
+status read_numbers(const value& v, std::string_view path, std::vector<double>* out) {
+  if (auto failed = check_array(v, path, max_data_points); !failed.ok()) return failed;
   out->clear();
   out->reserve(v.Size());
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
     const value& item = v[i];
     if (!item.IsNumber() || !std::isfinite(item.GetDouble())) {
-      *error = item_path(path, i) + " must be a finite number";
-      return false;
+      return invalid(item_path(path, i) + " must be a finite number");
     }
     out->push_back(item.GetDouble());
   }
-  return true;
+  return {};
 }
 
-bool read_labels(const value& v, std::string_view path, std::vector<std::string>* out,
-                 std::string* error) {
-  if (!check_array(v, path, max_data_points, error)) return false;
+status read_labels(const value& v, std::string_view path, std::vector<std::string>* out) {
+  if (auto failed = check_array(v, path, max_data_points); !failed.ok()) return failed;
   out->clear();
   out->reserve(v.Size());
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
@@ -142,13 +131,16 @@ bool read_labels(const value& v, std::string_view path, std::vector<std::string>
                              ? std::string_view(item.GetString(), item.GetStringLength())
                              : std::string_view();
     if (!item.IsString() || utf8_length(s) > max_label_chars || !is_valid_utf8(s)) {
-      *error = item_path(path, i) + " must be a string of at most " +
-               std::to_string(max_label_chars) + " characters";
-      return false;
+      return invalid(item_path(path, i) + " must be a string of at most " +
+                     std::to_string(max_label_chars) + " characters");
     }
     out->emplace_back(item.GetString(), item.GetStringLength());
   }
-  return true;
+  return {};
+}
+
+status invalid(std::string message) {
+  return {error_code::validation_failed, std::move(message)};
 }
 
 std::string quote(std::string_view text) {

@@ -13,6 +13,7 @@ namespace aw::protocol {
 namespace {
 
 using json_read::find;
+using json_read::invalid;
 using json_read::value;
 
 // Iterative parsing keeps deeply nested frames off the call stack.
@@ -32,77 +33,70 @@ constexpr std::int64_t kMinImageSize = 200;
 constexpr std::int64_t kMaxImageSize = 4000;
 constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
 
-struct failure {
-  error_code code = error_code::validation_failed;
-  std::string message;
-};
-
-bool parse_correlation_id(const value& msg, std::string* out, failure* f) {
+status parse_correlation_id(const value& msg, std::string* out) {
   return json_read::read_required_string(find(msg, "correlation_id"), "correlation_id", 1,
-                                         kMaxCorrelationIdChars, out, &f->message);
+                                         kMaxCorrelationIdChars, out);
 }
 
-bool parse_message_id(const value& msg, std::string* out, failure* f) {
+status parse_message_id(const value& msg, std::string* out) {
   const value* v = find(msg, "message_id");
-  return v == nullptr ||
-         json_read::read_string(*v, "message_id", 0, kMaxMessageIdChars, out, &f->message);
+  if (v == nullptr) return {};
+  return json_read::read_string(*v, "message_id", 0, kMaxMessageIdChars, out);
 }
 
-bool parse_conversation_id(const value& msg, std::string* out, failure* f) {
+status parse_conversation_id(const value& msg, std::string* out) {
   const value* v = find(msg, "conversation_id");
-  if (v == nullptr) return true;
+  if (v == nullptr) return {};
   if (!v->IsString() || !is_valid_id({v->GetString(), v->GetStringLength()})) {
-    f->message = invalid_id_message("conversation_id");
-    return false;
+    return invalid(invalid_id_message("conversation_id"));
   }
   out->assign(v->GetString(), v->GetStringLength());
-  return true;
+  return {};
 }
 
-bool parse_optional_bool(const value& obj, const char* name, const char* path, bool* out,
-                         failure* f) {
+status parse_optional_bool(const value& obj, const char* name, const char* path, bool* out) {
   const value* v = find(obj, name);
-  return v == nullptr || json_read::read_bool(*v, path, out, &f->message);
+  if (v == nullptr) return {};
+  return json_read::read_bool(*v, path, out);
 }
 
-bool parse_image_size(const value& obj, const char* name, const char* path, int* out, failure* f) {
+status parse_image_size(const value& obj, const char* name, const char* path, int* out) {
   const value* v = find(obj, name);
-  if (v == nullptr) return true;
+  if (v == nullptr) return {};
   std::int64_t n = 0;
-  if (!json_read::read_integer(*v, path, kMinImageSize, kMaxImageSize, &n, &f->message))
-    return false;
+  if (auto failed = json_read::read_integer(*v, path, kMinImageSize, kMaxImageSize, &n);
+      !failed.ok())
+    return failed;
   *out = static_cast<int>(n);
-  return true;
+  return {};
 }
 
-bool parse_chart_preference(const value& payload, std::optional<chart_type>* out, failure* f) {
+status parse_chart_preference(const value& payload, std::optional<chart_type>* out) {
   const value* v = find(payload, "chart_preference");
-  if (v == nullptr) return true;
+  if (v == nullptr) return {};
   if (!v->IsString()) {
-    f->message = "payload.chart_preference must be a string (one of the 23 chart types) or null";
-    return false;
+    return invalid("payload.chart_preference must be a string (one of the 23 chart types) or null");
   }
   std::string_view name(v->GetString(), v->GetStringLength());
   *out = parse_chart_type(name);
   if (!out->has_value()) {
-    f->code = error_code::unsupported_chart_type;
-    f->message =
+    std::string message =
         "payload.chart_preference " + json_read::quote(name) + " is not one of the 23 chart types";
     if (auto near = nearest_chart_type(name))
-      f->message += "; did you mean " + std::string(to_string(*near)) + "?";
-    return false;
+      message += "; did you mean " + std::string(to_string(*near)) + "?";
+    return {error_code::unsupported_chart_type, std::move(message)};
   }
-  return true;
+  return {};
 }
 
-bool parse_theme(const value& payload, theme_choice* out, failure* f) {
+status parse_theme(const value& payload, theme_choice* out) {
   const value* v = find(payload, "theme");
-  if (v == nullptr) return true;
+  if (v == nullptr) return {};
   if (v->IsString()) {
     std::string name(v->GetString(), v->GetStringLength());
     if (is_theme_name(name)) {
       out->name = std::move(name);
-      return true;
+      return {};
     }
   } else if (v->IsObject()) {
     theme_choice custom;
@@ -113,23 +107,21 @@ bool parse_theme(const value& payload, theme_choice* out, failure* f) {
       const value* c = find(*v, keys[i]);
       if (c == nullptr || !c->IsString() ||
           !is_hex_colour(std::string(c->GetString(), c->GetStringLength()))) {
-        f->message = std::string("payload.theme.") + keys[i] + " must be a colour \"#RRGGBB\"";
-        return false;
+        return invalid(std::string("payload.theme.") + keys[i] + " must be a colour \"#RRGGBB\"");
       }
       slots[i]->assign(c->GetString(), c->GetStringLength());
     }
     *out = std::move(custom);
-    return true;
+    return {};
   }
-  f->message =
+  return invalid(
       "payload.theme must be one of modern, corporate, dark, minimal, vibrant or "
-      "{\"primary\",\"secondary\",\"tertiary\"} colours";
-  return false;
+      "{\"primary\",\"secondary\",\"tertiary\"} colours");
 }
 
-bool parse_format(const value& payload, image_format* out, failure* f) {
+status parse_format(const value& payload, image_format* out) {
   const value* v = find(payload, "format");
-  if (v == nullptr) return true;
+  if (v == nullptr) return {};
   std::string_view s =
       v->IsString() ? std::string_view(v->GetString(), v->GetStringLength()) : std::string_view();
   if (s == "png") {
@@ -137,108 +129,109 @@ bool parse_format(const value& payload, image_format* out, failure* f) {
   } else if (s == "svg") {
     *out = image_format::svg;
   } else {
-    f->message = "payload.format must be \"png\" or \"svg\"";
-    return false;
+    return invalid("payload.format must be \"png\" or \"svg\"");
   }
-  return true;
+  return {};
 }
 
-bool parse_payload(const value* v, analytics_payload* out, failure* f) {
+status parse_payload(const value* v, analytics_payload* out) {
   if (v == nullptr || !v->IsObject()) {
-    f->message = "payload is required (object)";
-    return false;
+    return invalid("payload is required (object)");
   }
   const value& p = *v;
-  if (!json_read::read_required_string(find(p, "content"), "payload.content", 1, kMaxContentChars,
-                                       &out->content, &f->message))
-    return false;
+  if (auto failed = json_read::read_required_string(find(p, "content"), "payload.content", 1,
+                                                    kMaxContentChars, &out->content);
+      !failed.ok())
+    return failed;
   if (const value* title = find(p, "title")) {
     std::string t;
-    if (!json_read::read_string(*title, "payload.title", 1, kMaxTitleChars, &t, &f->message))
-      return false;
+    if (auto failed = json_read::read_string(*title, "payload.title", 1, kMaxTitleChars, &t);
+        !failed.ok())
+      return failed;
     out->title = std::move(t);
   }
   if (const value* data = find(p, "data")) {
     chart_data d;
-    if (!parse_chart_data(*data, "payload.data", &d, &f->message)) return false;
+    if (auto failed = parse_chart_data(*data, "payload.data", &d); !failed.ok()) return failed;
     out->data = std::move(d);
   }
   // PROTOCOL.md 2: synthetic data is the default only when no data was given.
   out->use_synthetic_data = !out->data.has_value();
-  return parse_optional_bool(p, "use_synthetic_data", "payload.use_synthetic_data",
-                             &out->use_synthetic_data, f) &&
-         parse_optional_bool(p, "enhance_labels", "payload.enhance_labels", &out->enhance_labels,
-                             f) &&
-         parse_chart_preference(p, &out->chart_preference, f) && parse_theme(p, &out->theme, f) &&
-         parse_format(p, &out->format, f) &&
-         parse_image_size(p, "width", "payload.width", &out->width, f) &&
-         parse_image_size(p, "height", "payload.height", &out->height, f);
+  status failed = parse_optional_bool(p, "use_synthetic_data", "payload.use_synthetic_data",
+                                      &out->use_synthetic_data);
+  if (failed.ok())
+    failed =
+        parse_optional_bool(p, "enhance_labels", "payload.enhance_labels", &out->enhance_labels);
+  if (failed.ok()) failed = parse_chart_preference(p, &out->chart_preference);
+  if (failed.ok()) failed = parse_theme(p, &out->theme);
+  if (failed.ok()) failed = parse_format(p, &out->format);
+  if (failed.ok()) failed = parse_image_size(p, "width", "payload.width", &out->width);
+  if (failed.ok()) failed = parse_image_size(p, "height", "payload.height", &out->height);
+  return failed;
 }
 
-bool parse_analytics_request(const value& msg, client_message* out, failure* f) {
+status parse_analytics_request(const value& msg, client_message* out) {
   analytics_request r;
-  if (!parse_correlation_id(msg, &r.correlation_id, f) ||
-      !parse_message_id(msg, &r.message_id, f) ||
-      !parse_conversation_id(msg, &r.conversation_id, f) ||
-      !parse_payload(find(msg, "payload"), &r.payload, f))
-    return false;
+  status failed = parse_correlation_id(msg, &r.correlation_id);
+  if (failed.ok()) failed = parse_message_id(msg, &r.message_id);
+  if (failed.ok()) failed = parse_conversation_id(msg, &r.conversation_id);
+  if (failed.ok()) failed = parse_payload(find(msg, "payload"), &r.payload);
+  if (!failed.ok()) return failed;
   *out = std::move(r);
-  return true;
+  return {};
 }
 
 // {"type":"query","query":...} is an analytics_request with every default.
-bool parse_query(const value& msg, client_message* out, failure* f) {
+status parse_query(const value& msg, client_message* out) {
   analytics_request r;
-  if (!json_read::read_required_string(find(msg, "query"), "query", 1, kMaxContentChars,
-                                       &r.payload.content, &f->message) ||
-      !parse_correlation_id(msg, &r.correlation_id, f) ||
-      !parse_message_id(msg, &r.message_id, f) ||
-      !parse_conversation_id(msg, &r.conversation_id, f))
-    return false;
+  status failed = json_read::read_required_string(find(msg, "query"), "query", 1, kMaxContentChars,
+                                                  &r.payload.content);
+  if (failed.ok()) failed = parse_correlation_id(msg, &r.correlation_id);
+  if (failed.ok()) failed = parse_message_id(msg, &r.message_id);
+  if (failed.ok()) failed = parse_conversation_id(msg, &r.conversation_id);
+  if (!failed.ok()) return failed;
   *out = std::move(r);
-  return true;
+  return {};
 }
 
-bool parse_cancel(const value& msg, client_message* out, failure* f) {
+status parse_cancel(const value& msg, client_message* out) {
   cancel_request r;
-  if (!parse_correlation_id(msg, &r.correlation_id, f)) return false;
+  if (auto failed = parse_correlation_id(msg, &r.correlation_id); !failed.ok()) return failed;
   *out = std::move(r);
-  return true;
+  return {};
 }
 
-bool parse_seq(const value& msg, const char* name, std::uint64_t* out, failure* f) {
+status parse_seq(const value& msg, const char* name, std::uint64_t* out) {
   const value* v = find(msg, name);
   std::int64_t n = 0;
-  if (v == nullptr || !json_read::read_integer(*v, name, 0, kMaxSeq, &n, &f->message)) {
-    f->message = std::string(name) + " is required (integer 0..2^53)";
-    return false;
+  if (v == nullptr || !json_read::read_integer(*v, name, 0, kMaxSeq, &n).ok()) {
+    return invalid(std::string(name) + " is required (integer 0..2^53)");
   }
   *out = static_cast<std::uint64_t>(n);
-  return true;
+  return {};
 }
 
-bool parse_resume(const value& msg, client_message* out, failure* f) {
+status parse_resume(const value& msg, client_message* out) {
   resume_request r;
-  if (!parse_seq(msg, "last_seq", &r.last_seq, f)) return false;
+  if (auto failed = parse_seq(msg, "last_seq", &r.last_seq); !failed.ok()) return failed;
   *out = r;
-  return true;
+  return {};
 }
 
-bool parse_ack(const value& msg, client_message* out, failure* f) {
+status parse_ack(const value& msg, client_message* out) {
   ack_request r;
-  if (!parse_seq(msg, "seq", &r.seq, f)) return false;
+  if (auto failed = parse_seq(msg, "seq", &r.seq); !failed.ok()) return failed;
   *out = r;
-  return true;
+  return {};
 }
 
-bool parse_auth(const value& msg, client_message* out, failure* f) {
+status parse_auth(const value& msg, client_message* out) {
   const value* v = find(msg, "token");
   if (v == nullptr || !v->IsString() || v->GetStringLength() == 0 || v->GetStringLength() > 4096) {
-    f->message = "token is required (string of 1..4096 bytes)";
-    return false;
+    return invalid("token is required (string of 1..4096 bytes)");
   }
   *out = auth_request{std::string(v->GetString(), v->GetStringLength())};
-  return true;
+  return {};
 }
 
 protocol_error make_error(error_code code, std::string message) {
@@ -277,31 +270,29 @@ parse_result parse_client_message(std::string_view frame) {
   }
   std::string_view t(type->GetString(), type->GetStringLength());
   client_message msg;
-  failure f;
-  bool ok = false;
+  status failed;
   if (t == "analytics_request") {
-    ok = parse_analytics_request(doc, &msg, &f);
+    failed = parse_analytics_request(doc, &msg);
   } else if (t == "query") {
-    ok = parse_query(doc, &msg, &f);
+    failed = parse_query(doc, &msg);
   } else if (t == "cancel") {
-    ok = parse_cancel(doc, &msg, &f);
+    failed = parse_cancel(doc, &msg);
   } else if (t == "ping") {
     msg = ping_request{};
-    ok = true;
   } else if (t == "resume") {
-    ok = parse_resume(doc, &msg, &f);
+    failed = parse_resume(doc, &msg);
   } else if (t == "ack") {
-    ok = parse_ack(doc, &msg, &f);
+    failed = parse_ack(doc, &msg);
   } else if (t == "auth") {
-    ok = parse_auth(doc, &msg, &f);
+    failed = parse_auth(doc, &msg);
   } else {
-    f.code = error_code::unknown_type;
-    f.message = "unknown type " + json_read::quote(t) +
-                " (expected analytics_request, query, cancel, ping, resume, ack or auth)";
+    failed = {error_code::unknown_type,
+              "unknown type " + json_read::quote(t) +
+                  " (expected analytics_request, query, cancel, ping, resume, ack or auth)"};
   }
-  if (ok) return msg;
-  error.code = f.code;
-  error.message = std::move(f.message);
+  if (failed.ok()) return msg;
+  error.code = failed.code();
+  error.message = std::move(failed).message();
   return error;
 }
 

@@ -8,12 +8,13 @@
 #include <rapidjson/document.h>
 
 #include "protocol/chart_data.hpp"
+#include "protocol/result.hpp"
 
 namespace aw::protocol {
 
-// `v` is the non-null value of the data field found at `path`. Returns false
-// and sets *error (naming the offending field) when it does not fit.
-bool parse_chart_data(const rapidjson::Value& v, std::string_view path, chart_data* out,
-                      std::string* error);
+// `v` is the non-null value of the data field found at `path`. Fails with
+// VALIDATION_FAILED, naming the offending field, when it does not fit; *out is
+// written only when it fits.
+status parse_chart_data(const rapidjson::Value& v, std::string_view path, chart_data* out);
 
 }  // namespace aw::protocol

@@ -558,6 +558,29 @@ TEST_CASE(
   CHECK(gw->log_count("\"msg\":\"worker lost\"") == 0);
 }
 
+TEST_CASE("cluster: a worker's step error reaches the gateway's client with its protocol code") {
+  // The status crosses as a caf::error of its own category (actors/step_errors.hpp).
+  fake_worker fake;
+  fake.answer(fake_reply::model_down);
+  auto gw = start_gateway("127.0.0.1:" + std::to_string(fake.port()));
+  REQUIRE_MESSAGE(gw->wait_log("\"msg\":\"worker connected\""), gw->log());
+  auto client = ws_client::connect(gw->url("/ws?user_id=model-down&session_id=s1"));
+  REQUIRE(client);
+  client->send(request_json("down-1", "Show quarterly revenue growth", "\"format\":\"svg\""));
+  REQUIRE(
+      client->wait_for([](const auto& frames) { return completed(frames, "down-1"); }, run_wait));
+  auto frames = client->frames();
+  CHECK(check_run(frames, "down-1") == "");
+  std::string code;
+  for (const auto* f : run_events(frames, "down-1"))
+    if (f->type() == "agent_completed" && (*f)["data"].HasMember("error"))
+      code = (*f)["data"]["error"]["code"].GetString();
+  CHECK(code == "LLM_UNAVAILABLE");
+  // The worker's detail is in the gateway's log, not in what the user sees.
+  CHECK(gw->wait_log("the fake model is down (HTTP 503)"));
+  for (const auto& f : frames) CHECK(f.text.find("HTTP 503") == std::string::npos);
+}
+
 TEST_CASE("cluster: a model's choice of chart type crosses from worker to gateway") {
   // The gateway asks for the type when a model is configured (the worker
   // makes the call); before cluster protocol 2 the choice was lost on the way.

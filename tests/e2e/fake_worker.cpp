@@ -8,6 +8,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/messages.hpp"
+#include "actors/step_errors.hpp"
 #include "analytics/builtin_llm.hpp"
 #include "analytics/planner.hpp"
 #include "cluster/cluster.hpp"
@@ -46,7 +47,10 @@ cluster::node_front_api::behavior_type fake_front(cluster::node_front_api::point
         return plan;
       },
       [how](actors::generate_atom, protocol::analytics_payload& payload, protocol::chart_type type,
-            caf::actor& stream_to) {
+            caf::actor& stream_to) -> caf::result<analytics::generation> {
+        if (how() == fake_reply::model_down)
+          return actors::make_error(protocol::error_code::llm_unavailable,
+                                    "the fake model is down (HTTP 503)");
         if (how() == fake_reply::huge_partials)
           for (int i = 0; i < 10; ++i)
             caf::anon_send(stream_to, actors::llm_partial_atom::value, std::string(100 << 10, 'x'));
@@ -83,6 +87,7 @@ cluster::node_front_api::behavior_type fake_front(cluster::node_front_api::point
 
 caf::actor_system_config& cluster_config(caf::actor_system_config& cfg) {
   cluster::configure_cluster(cfg, 5);
+  actors::add_error_categories(cfg);
   cfg.set("scheduler.max-threads", std::size_t{2});
   return cfg;
 }

@@ -16,6 +16,7 @@ enum class fake_reply {
   bad_generation,  // generate: a narrative that is not UTF-8
   model_choice,    // generate: as a model that chose pie_chart (decided_by "model")
   huge_partials,   // generate: streams 10 x 100 KiB of "model text" to the run first
+  model_down,      // generate: fails as the LLM actor does, LLM_UNAVAILABLE with a detail
 };
 
 class fake_worker {

@@ -6,16 +6,16 @@ using aw::gateway::parse_handshake;
 
 TEST_CASE("both URL forms parse") {
   auto q = parse_handshake("/ws?user_id=u-1&session_id=s.1&last_seq=41&epoch=e-7f3a&token=t");
-  REQUIRE(q.ok);
-  CHECK(q.ok->user_id == "u-1");
-  CHECK(q.ok->session_id == "s.1");
-  CHECK(*q.ok->last_seq == 41);
-  CHECK(q.ok->epoch == "e-7f3a");
-  CHECK(q.ok->token == "t");
+  REQUIRE(q);
+  CHECK(q->user_id == "u-1");
+  CHECK(q->session_id == "s.1");
+  CHECK(*q->last_seq == 41);
+  CHECK(q->epoch == "e-7f3a");
+  CHECK(q->token == "t");
   auto p = parse_handshake("/ws/u%40x/s1?last_seq=0");
-  REQUIRE(p.ok);
-  CHECK(p.ok->user_id == "u@x");
-  CHECK(*p.ok->last_seq == 0);
+  REQUIRE(p);
+  CHECK(p->user_id == "u@x");
+  CHECK(*p->last_seq == 0);
 }
 
 TEST_CASE("bad handshakes are refused with a reason") {
@@ -26,9 +26,10 @@ TEST_CASE("bad handshakes are refused with a reason") {
         "/ws?user_id=u&session_id=s&last_seq=-1", "/ws?user_id=u&session_id=s&last_seq=x",
         "/ws?user_id=u%zz&session_id=s"}) {
     auto r = parse_handshake(bad);
-    CHECK_MESSAGE(!r.ok, bad);
-    CHECK_MESSAGE(!r.error.empty(), bad);
+    REQUIRE_MESSAGE(!r, bad);
+    CHECK_MESSAGE(r.code() == aw::protocol::error_code::validation_failed, bad);
+    CHECK_MESSAGE(!r.message().empty(), bad);
   }
-  CHECK(!parse_handshake("/ws?user_id=" + std::string(129, 'u') + "&session_id=s").ok);
-  CHECK(parse_handshake("/ws?user_id=" + std::string(128, 'u') + "&session_id=s").ok);
+  CHECK(!parse_handshake("/ws?user_id=" + std::string(129, 'u') + "&session_id=s").ok());
+  CHECK(parse_handshake("/ws?user_id=" + std::string(128, 'u') + "&session_id=s").ok());
 }

@@ -10,25 +10,25 @@ using kind = history_route::kind;
 
 TEST_CASE("conversation and message routes parse, with defaults") {
   auto c = parse_history_route("/conversations/alice", "");
-  CHECK(c.what == kind::conversations);
-  CHECK(c.error.empty());
-  CHECK(c.user_id == "alice");
-  CHECK(c.limit == 50);
-  CHECK(!c.before_ms);
+  REQUIRE(c);
+  CHECK(c->what == kind::conversations);
+  CHECK(c->user_id == "alice");
+  CHECK(c->limit == 50);
+  CHECK(!c->before_ms);
   auto m =
       parse_history_route("/conversations/u%40x/conv-1/messages", "limit=200&before=1732233600123");
-  CHECK(m.what == kind::messages);
-  CHECK(m.error.empty());
-  CHECK(m.user_id == "u@x");
-  CHECK(m.conversation_id == "conv-1");
-  CHECK(m.limit == 200);
-  REQUIRE(m.before_ms);
-  CHECK(*m.before_ms == 1732233600123);
-  CHECK(m.before_id.empty());
+  REQUIRE(m);
+  CHECK(m->what == kind::messages);
+  CHECK(m->user_id == "u@x");
+  CHECK(m->conversation_id == "conv-1");
+  CHECK(m->limit == 200);
+  REQUIRE(m->before_ms);
+  CHECK(*m->before_ms == 1732233600123);
+  CHECK(m->before_id.empty());
   auto tie = parse_history_route("/conversations/a", "before=5&before_id=conv%3A7");
-  CHECK(tie.error.empty());
-  CHECK(tie.before_id == "conv:7");
-  CHECK(parse_history_route("/conversations/a", "limit=1&other=x").limit == 1);
+  REQUIRE(tie);
+  CHECK(tie->before_id == "conv:7");
+  CHECK(parse_history_route("/conversations/a", "limit=1&other=x")->limit == 1);
 }
 
 TEST_CASE("other paths are not history routes (404)") {
@@ -36,7 +36,7 @@ TEST_CASE("other paths are not history routes (404)") {
        {"/conversation/a", "/conversations", "/conversations/a/", "/conversations/a/b",
         "/conversations/a/b/msgs", "/conversations/a/b/messages/x", "/conversations/a/b/messages/",
         "/health"})
-    CHECK_MESSAGE(parse_history_route(path, "").what == kind::none, path);
+    CHECK_MESSAGE(parse_history_route(path, "")->what == kind::none, path);
 }
 
 TEST_CASE("bad ids, limits and cursors are 400 with a reason") {
@@ -65,12 +65,14 @@ TEST_CASE("bad ids, limits and cursors are 400 with a reason") {
         bad_case{"/conversations/a", "before=5&before_id=a%20b", "before_id"},
         bad_case{"/conversations/a", "limit=%zz", "query"}}) {
     auto r = parse_history_route(c.path, c.query);
-    CHECK_MESSAGE(r.what != kind::none, c.path);
-    CHECK_MESSAGE(r.error.find(c.says) != std::string::npos, c.path, " ", c.query, " -> ", r.error);
+    REQUIRE_MESSAGE(!r, c.path, " ", c.query);
+    CHECK(r.code() == aw::protocol::error_code::validation_failed);
+    CHECK_MESSAGE(r.message().find(c.says) != std::string::npos, c.path, " ", c.query, " -> ",
+                  r.message());
   }
   std::string long_id(129, 'a');
-  CHECK(!parse_history_route("/conversations/" + long_id, "").error.empty());
-  CHECK(parse_history_route("/conversations/" + std::string(128, 'a'), "").error.empty());
+  CHECK(!parse_history_route("/conversations/" + long_id, "").ok());
+  CHECK(parse_history_route("/conversations/" + std::string(128, 'a'), "").ok());
 }
 
 TEST_CASE("chart ids in paths") {

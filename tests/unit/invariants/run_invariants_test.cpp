@@ -63,7 +63,7 @@ fake_llm_type::behavior_type fake_llm(fake_llm_type::stateful_pointer<held_answe
           case step_mode::fail:
             return caf::make_error(caf::sec::unexpected_response);
           case step_mode::lost:
-            return make_error(cluster_error::worker_lost, "the worker node died");
+            return make_error(protocol::error_code::worker_lost, "the worker node died");
           case step_mode::hang:
             break;
         }

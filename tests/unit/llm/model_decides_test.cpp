@@ -22,9 +22,8 @@ protocol::analytics_payload request(std::string content) {
 }
 
 llm::model_answer answer(const std::string& json) {
-  std::string error;
-  auto a = parse_answer(json, &error);
-  REQUIRE_MESSAGE(a, error);
+  auto a = parse_answer(json);
+  REQUIRE_MESSAGE(a, a.error().message());
   return *a;
 }
 

@@ -77,38 +77,39 @@ TEST_CASE("RFC 3339 millisecond timestamps") {
 }
 
 namespace {
-parse_result parse(std::vector<std::string> a) {
+aw::result<options> parse(std::vector<std::string> a) {
   return parse_args(a);
 }
 }  // namespace
 
 TEST_CASE("CLI: a good run command and its defaults") {
   auto r = parse({"run", "--url", "ws://127.0.0.1:8080/ws", "--users", "50", "--requests", "4"});
-  REQUIRE(r.ok);
-  CHECK(r.opts.what == mode::run);
-  CHECK(r.opts.users == 50);
-  CHECK(r.opts.conns_per_user == 1);
-  CHECK(r.opts.concurrency == 1);
-  CHECK(r.opts.chart == "bar_chart_vertical");
-  CHECK(r.opts.width == 800);
-  CHECK(r.opts.height == 500);
-  CHECK(r.opts.duration_max_s == 120);
-  CHECK(r.opts.threads == 2);
+  REQUIRE(r);
+  CHECK(r->what == mode::run);
+  CHECK(r->users == 50);
+  CHECK(r->conns_per_user == 1);
+  CHECK(r->concurrency == 1);
+  CHECK(r->chart == "bar_chart_vertical");
+  CHECK(r->width == 800);
+  CHECK(r->height == 500);
+  CHECK(r->duration_max_s == 120);
+  CHECK(r->threads == 2);
   auto m = parse({"run", "--url=ws://h:1/ws", "--chart", "mixed", "--server-pid", "42"});
-  REQUIRE(m.ok);
-  CHECK(m.opts.chart == "mixed");
-  CHECK(m.opts.server_pid == 42);
+  REQUIRE(m);
+  CHECK(m->chart == "mixed");
+  CHECK(m->server_pid == 42);
   auto i = parse({"idle", "--url", "ws://h:1/ws", "--connections", "100", "--hold", "2.5"});
-  REQUIRE(i.ok);
-  CHECK(i.opts.connections == 100);
-  CHECK(i.opts.hold_s == 2.5);
+  REQUIRE(i);
+  CHECK(i->connections == 100);
+  CHECK(i->hold_s == 2.5);
 }
 
 TEST_CASE("CLI: parse errors are clear") {
   auto err = [](std::vector<std::string> a) {
     auto r = parse_args(a);
-    CHECK_FALSE(r.ok);
-    return r.error;
+    REQUIRE_FALSE(r);
+    CHECK(r.code() == aw::protocol::error_code::validation_failed);
+    return r.message();
   };
   CHECK(err({}).find("missing mode") != std::string::npos);
   CHECK(err({"walk"}).find("unknown mode 'walk'") != std::string::npos);
