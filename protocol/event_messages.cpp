@@ -1,6 +1,7 @@
 // The five run events and their `data` objects (PROTOCOL.md 3).
 #include "encoding/json_writer.hpp"
 #include "protocol/server_messages.hpp"
+#include "protocol/writers.hpp"
 
 namespace aw::protocol {
 
@@ -51,10 +52,7 @@ std::string_view to_string(run_status s) {
   return "error";
 }
 
-std::string write_event(const event_envelope& env, std::string_view data_json) {
-  rapidjson::StringBuffer buffer(nullptr, 384 + data_json.size());
-  encoding::json_writer w(buffer);
-  w.StartObject();
+void write_envelope_members(encoding::json_writer& w, const event_envelope& env) {
   w.Key("type");
   write_string(w, to_string(env.type));
   w.Key("seq");
@@ -75,6 +73,13 @@ std::string write_event(const event_envelope& env, std::string_view data_json) {
   }
   w.Key("timestamp");
   write_string(w, rfc3339_ms(env.unix_ms));
+}
+
+std::string write_event(const event_envelope& env, std::string_view data_json) {
+  rapidjson::StringBuffer buffer(nullptr, 384 + data_json.size());
+  encoding::json_writer w(buffer);
+  w.StartObject();
+  write_envelope_members(w, env);
   w.Key("data");
   write_raw(w, data_json, rapidjson::kObjectType, "{}");
   w.EndObject();
