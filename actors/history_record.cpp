@@ -164,11 +164,19 @@ store::history_write history_started(const std::string& user_id, const run_ident
 }
 
 store::history_write history_completed(const std::string& user_id, const run_identity& run,
+                                       std::int64_t at_ms, const protocol::completed_event& done) {
+  auto w = history_row(store::history_write::kind::completed, user_id, run, at_ms);
+  w.status = std::string(protocol::to_string(done.status));
+  w.response_json = protocol::write_stored_data(done);
+  return w;
+}
+
+store::history_write history_completed(const std::string& user_id, const run_identity& run,
                                        std::int64_t at_ms, protocol::run_status status,
-                                       std::string_view completed_data) {
+                                       std::string completed_data) {
   auto w = history_row(store::history_write::kind::completed, user_id, run, at_ms);
   w.status = std::string(protocol::to_string(status));
-  w.response_json = strip_chart_bytes(completed_data);
+  w.response_json = std::move(completed_data);
   return w;
 }
 

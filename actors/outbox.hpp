@@ -10,10 +10,26 @@
 
 #include <caf/actor.hpp>
 
+#include "protocol/run_event.hpp"
+
 namespace aw::actors {
 
 using conn_id = std::uint64_t;
 using frame_ptr = std::shared_ptr<const std::string>;
+
+// One numbered run event as the emitter made it: the typed value (what AG-UI
+// and the history map) and its WebSocket frame, encoded once. One allocation
+// holds both; shared_frame() hands the frame out as a plain frame_ptr that
+// shares it (the resume log and the durable log keep only that).
+struct event_record {
+  protocol::run_event event;
+  std::string frame;
+};
+using event_ptr = std::shared_ptr<const event_record>;
+
+inline frame_ptr shared_frame(const event_ptr& e) {
+  return frame_ptr(e, &e->frame);
+}
 
 // Why a connection is closed by the server. The gateway maps each to its
 // transport's close (gateway/close_codes.hpp: a WebSocket code, an AG-UI

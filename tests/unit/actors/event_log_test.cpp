@@ -56,9 +56,14 @@ TEST_CASE("the emitter numbers events per user and replays without gaps") {
   emitter em("u1", "e-1", {1024, 300000, 1 << 20}, &out, &stats);
   em.attach(1);
   em.attach(2);
-  run_identity run{"run-1", "c-1", "conv", ""};
-  for (int i = 0; i < 3; ++i)
-    em.emit(run, aw::protocol::event_type::agent_thinking, R"({"stage":"planning"})", 0);
+  auto run = std::make_shared<const run_identity>(run_identity{"run-1", "c-1", "conv", ""});
+  for (int i = 0; i < 3; ++i) {
+    auto ev =
+        em.emit(run, aw::protocol::thinking_event{aw::protocol::thinking_stage::planning, "t"}, 0);
+    // One record: the typed value and the frame sent, encoded from it.
+    CHECK(ev->event.seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(ev->frame == aw::protocol::write_frame(ev->event));
+  }
   CHECK(em.last_seq() == 3);
   CHECK(out.sent[1].size() == 3);
   CHECK(out.sent[1] == out.sent[2]);
