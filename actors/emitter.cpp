@@ -37,8 +37,9 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
     durable_->append(session_, user_ptr_, epoch_key_, !epoch_written_, seq, now_ms,
                      std::move(frame));
     epoch_written_ = true;
+    undelivered_.push_back(shared);
   } else if (!conns_.empty()) {
-    out_->send_all(conns_, std::move(frame));
+    out_->send_event(conns_, shared);
   }
   if (log::enabled(log::level::debug))
     log::debug("emitter", "event",
@@ -66,8 +67,25 @@ void emitter::restore(recovered_user& user) {
 
 void emitter::delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames) {
   durable_seq_ = std::max(durable_seq_, upto);
-  if (conns_.empty()) return;
-  for (const auto& f : frames) out_->send_all(conns_, f);
+  // `frames` are the frames of our own records, in order: each goes out as
+  // its record (typed, for AG-UI). A frame that is not (never expected) goes
+  // out as it is.
+  for (const auto& f : frames) {
+    while (!undelivered_.empty() && &undelivered_.front()->frame != f.get() &&
+           undelivered_.front()->event.seq <= upto)
+      undelivered_.pop_front();
+    event_ptr ev;
+    if (!undelivered_.empty() && &undelivered_.front()->frame == f.get()) {
+      ev = std::move(undelivered_.front());
+      undelivered_.pop_front();
+    }
+    if (conns_.empty()) continue;
+    if (ev)
+      out_->send_event(conns_, std::move(ev));
+    else
+      out_->send_all(conns_, f);
+  }
+  while (!undelivered_.empty() && undelivered_.front()->event.seq <= upto) undelivered_.pop_front();
 }
 
 void emitter::attach(conn_id conn) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -86,6 +87,7 @@ class emitter {
   std::shared_ptr<const std::string> user_ptr_;  // user_id_, shared by every event
   std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
+  std::deque<event_ptr> undelivered_;  // with a durable log: numbered, not yet durable
   // The log holds this epoch (a recovered one, or after the first event).
   bool epoch_written_ = false;
 };

@@ -102,8 +102,7 @@ void send_error(session_self* self, conn_id conn, error_code code, std::string m
                 const std::string& correlation_id) {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   protocol::protocol_error e{code, std::move(message), correlation_id};
-  self->state.svc.out->send(
-      conn, std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
+  self->state.svc.out->send_error(conn, e, now_ms());
 }
 
 void schedule_idle_check(session_self* self) {

@@ -1,6 +1,7 @@
 // The response of a successful run (PROTOCOL.md 3.1) and the chart data echo.
 #include "protocol/base64.hpp"
 #include "encoding/json_writer.hpp"
+#include "protocol/run_event.hpp"
 #include "protocol/writers.hpp"
 #include "protocol/server_messages.hpp"
 
@@ -184,6 +185,22 @@ void write_metadata(json_writer& w, const response_metadata& m) {
   w.EndObject();
 }
 
+// chart_url to metadata: the response's members after "chart".
+void write_result_members(json_writer& w, const response_parts& r) {
+  w.Key("chart_url");
+  write_string(w, r.chart_url);
+  w.Key("data");
+  write_response_data(w, r.data, r.stats, r.series_stats);
+  w.Key("insights");
+  w.StartArray();
+  for (const std::string& s : r.insights) write_string(w, s);
+  w.EndArray();
+  w.Key("narrative");
+  write_string(w, r.narrative);
+  w.Key("metadata");
+  write_metadata(w, r.metadata);
+}
+
 }  // namespace
 
 std::string write_chart_data(const chart_data& d) {
@@ -213,18 +230,14 @@ void write_response_object(json_writer& w, rapidjson::StringBuffer& buffer,
     base64_encode_into(*image, out);
     out[encoded] = '"';
   }
-  w.Key("chart_url");
-  write_string(w, r.chart_url);
-  w.Key("data");
-  write_response_data(w, r.data, r.stats, r.series_stats);
-  w.Key("insights");
-  w.StartArray();
-  for (const std::string& s : r.insights) write_string(w, s);
-  w.EndArray();
-  w.Key("narrative");
-  write_string(w, r.narrative);
-  w.Key("metadata");
-  write_metadata(w, r.metadata);
+  write_result_members(w, r);
+  w.EndObject();
+}
+
+void write_result_summary(json_writer& w, const run_result& r) {
+  w.StartObject();
+  write_result_members(
+      w, {r.chart_url, r.data, r.stats, r.series_stats, r.insights, r.narrative, r.metadata});
   w.EndObject();
 }
 

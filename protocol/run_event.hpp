@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "encoding/json_writer.hpp"
 #include "protocol/server_messages.hpp"
 
 namespace aw::protocol {
@@ -108,5 +109,10 @@ std::string write_data(const event_data& d, std::string_view image = {});
 // The `data` object as the history store keeps it: as in the frame, without
 // response.chart.
 std::string write_stored_data(const event_data& d);
+
+// The result as one object, as in the response but for "success" and the
+// image: {chart_url, data, insights, narrative, metadata} (AG-UI's
+// agentwire.chart value).
+void write_result_summary(encoding::json_writer& w, const run_result& r);
 
 }  // namespace aw::protocol
