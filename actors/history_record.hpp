@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 #include "actors/emitter.hpp"
 #include "protocol/client_messages.hpp"
@@ -25,10 +24,6 @@ namespace aw::actors {
 std::string history_request_json(const protocol::analytics_payload& payload,
                                  const std::string& subject = {},
                                  const std::string& refined_from = {});
-
-// The agent_completed `data` without `response.chart` (the base64 data URI).
-// One SAX pass, no DOM; data without a response comes back as it is.
-std::string strip_chart_bytes(std::string_view completed_data);
 
 store::history_write history_started(const std::string& user_id, const run_identity& run,
                                      std::int64_t at_ms, const protocol::analytics_payload& payload,

@@ -1,6 +1,8 @@
 // The typed events' WebSocket encoder writes the very bytes the string
-// writers (write_event and the *_data functions) write, for every event type:
-// the wire does not change with the typed path (protocol/run_event.hpp).
+// writers (write_event and the *_data functions) wrote, for every event type:
+// the wire does not change with the typed path (protocol/run_event.hpp). The
+// *_data functions now wrap the typed encoder, so the literal strings below,
+// written by the string writers before they did, are the reference.
 #include <limits>
 #include <string>
 
@@ -139,6 +141,31 @@ TEST_CASE("typed agent_completed encodes as the string writers did") {
   }
   completed_event empty;  // success without a result: an empty response, as before
   check_same(empty, completed_success_data(0, ""));
+}
+
+TEST_CASE("each event type's data, byte for byte as the string writers wrote it") {
+  CHECK(
+      write_data(started_event{"analytics_agent", "Show \"q\" \xff"}) ==
+      "{\"agent\":\"analytics_agent\",\"content\":\"Show \\\"q\\\" \xef\xbf\xbd\",\"progress\":0}");
+  CHECK(write_data(thinking_event{thinking_stage::writing, "Rev\n", 0.39, true}) ==
+        R"({"stage":"writing","thought":"Rev\n","progress":0.39,"partial":true})");
+  CHECK(
+      write_data(tool_executing_event{"render_chart", "run-1-call-3", R"({"width":800})", 0.6}) ==
+      R"({"tool":"render_chart","tool_call_id":"run-1-call-3","args":{"width":800},"progress":0.6})");
+  CHECK(write_data(tool_executing_event{"plan_chart", "c", "", 0}) ==
+        R"({"tool":"plan_chart","tool_call_id":"c","args":null,"progress":0})");
+  CHECK(write_data(tool_completed_event{"render_chart", "run-1-call-3", false, 12.75,
+                                        tool_error_result(error_code::render_failed)}) ==
+        R"({"tool":"render_chart","tool_call_id":"run-1-call-3","status":"error",)"
+        R"("duration_ms":12.75,"result":{"error":"RENDER_FAILED"}})");
+  completed_event failed;
+  failed.status = run_status::timeout;
+  failed.duration_ms = 30000;
+  failed.code = error_code::timeout;
+  failed.message = "too slow";
+  CHECK(
+      write_data(failed) ==
+      R"({"status":"timeout","duration_ms":30000,"error":{"code":"TIMEOUT","message":"too slow"}})");
 }
 
 TEST_CASE("a frame's exact bytes, written out") {
