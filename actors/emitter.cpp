@@ -67,17 +67,24 @@ void emitter::restore(recovered_user& user) {
 
 void emitter::delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames) {
   durable_seq_ = std::max(durable_seq_, upto);
+  auto pending = [&] { return undelivered_head_ < undelivered_.size(); };
+  auto front = [&]() -> event_ptr& { return undelivered_[undelivered_head_]; };
+  auto pop = [&] {
+    front().reset();
+    if (++undelivered_head_ == undelivered_.size()) {
+      undelivered_.clear();
+      undelivered_head_ = 0;
+    }
+  };
   // `frames` are the frames of our own records, in order: each goes out as
   // its record (typed, for AG-UI). A frame that is not (never expected) goes
   // out as it is.
   for (const auto& f : frames) {
-    while (!undelivered_.empty() && &undelivered_.front()->frame != f.get() &&
-           undelivered_.front()->event.seq <= upto)
-      undelivered_.pop_front();
+    while (pending() && &front()->frame != f.get() && front()->event.seq <= upto) pop();
     event_ptr ev;
-    if (!undelivered_.empty() && &undelivered_.front()->frame == f.get()) {
-      ev = std::move(undelivered_.front());
-      undelivered_.pop_front();
+    if (pending() && &front()->frame == f.get()) {
+      ev = std::move(front());
+      pop();
     }
     if (conns_.empty()) continue;
     if (ev)
@@ -85,7 +92,7 @@ void emitter::delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames
     else
       out_->send_all(conns_, f);
   }
-  while (!undelivered_.empty() && undelivered_.front()->event.seq <= upto) undelivered_.pop_front();
+  while (pending() && front()->event.seq <= upto) pop();
 }
 
 void emitter::attach(conn_id conn) {

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,7 +86,10 @@ class emitter {
   std::shared_ptr<const std::string> user_ptr_;  // user_id_, shared by every event
   std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
-  std::deque<event_ptr> undelivered_;  // with a durable log: numbered, not yet durable
+  // With a durable log: numbered, not yet durable, from undelivered_head_ on.
+  // A vector, not a deque: empty, it allocates nothing (idle users).
+  std::vector<event_ptr> undelivered_;
+  std::size_t undelivered_head_ = 0;
   // The log holds this epoch (a recovered one, or after the first event).
   bool epoch_written_ = false;
 };
