@@ -22,7 +22,7 @@
 namespace aw::actors {
 
 // The request JSON (history_request_json) and the agent_completed data of a
-// successful run, its chart bytes stripped (strip_chart_bytes), as a chart a
+// successful run, without its chart bytes (protocol::write_stored_data), as a chart a
 // follow-up can edit; nullopt for a failed run or anything malformed or
 // over the bounds.
 std::optional<analytics::prior_chart> prior_chart_from_json(const std::string& run_id,

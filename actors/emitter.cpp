@@ -14,43 +14,46 @@ emitter::emitter(std::string user_id, std::string epoch, event_log_limits limits
       epoch_(std::move(epoch)),
       out_(out),
       stats_(stats),
-      log_(limits) {}
+      log_(limits),
+      user_ptr_(std::make_shared<const std::string>(user_id_)) {}
 
-void emitter::emit(const run_identity& run, protocol::event_type type, std::string_view data_json,
-                   std::int64_t now_ms) {
-  std::string event_id = make_id("evt");
-  protocol::event_envelope env;
-  env.type = type;
-  env.seq = ++last_seq_;
-  env.event_id = event_id;
-  env.run_id = run.run_id;
-  env.correlation_id = run.correlation_id;
-  env.conversation_id = run.conversation_id;
-  env.user_id = user_id_;
-  env.message_id = run.message_id;
-  env.unix_ms = now_ms;
-  auto frame = std::make_shared<const std::string>(protocol::write_event(env, data_json));
-  log_.append(env.seq, now_ms, frame);
+event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol::event_data data,
+                        std::int64_t now_ms, std::string_view image) {
+  auto record = std::make_shared<event_record>();
+  auto& ev = record->event;
+  ev.seq = ++last_seq_;
+  ev.event_id = make_id("evt");
+  ev.run = run;
+  ev.user_id = user_ptr_;
+  ev.unix_ms = now_ms;
+  ev.data = std::move(data);
+  record->frame = protocol::write_frame(ev, image);
+  const auto type = ev.type();
+  const auto seq = ev.seq;
+  event_ptr shared = std::move(record);
+  frame_ptr frame = shared_frame(shared);
+  log_.append(seq, now_ms, frame);
   if (durable_ != nullptr) {
-    durable_->append(session_, user_key_, epoch_key_, !epoch_written_, env.seq, now_ms,
+    durable_->append(session_, user_ptr_, epoch_key_, !epoch_written_, seq, now_ms,
                      std::move(frame));
     epoch_written_ = true;
+    undelivered_.push_back(shared);
   } else if (!conns_.empty()) {
-    out_->send_all(conns_, std::move(frame));
+    out_->send_event(conns_, shared);
   }
   if (log::enabled(log::level::debug))
     log::debug("emitter", "event",
                {{"user", user_id_},
-                {"run", run.run_id},
+                {"run", run->run_id},
                 {"event", protocol::to_string(type)},
-                {"seq", std::to_string(env.seq)}});
+                {"seq", std::to_string(seq)}});
   stats_->events_by_type[static_cast<std::size_t>(type)].fetch_add(1, std::memory_order_relaxed);
+  return shared;
 }
 
 void emitter::make_durable(durable_log* log, caf::actor session) {
   durable_ = log;
   session_ = std::move(session);
-  user_key_ = std::make_shared<const std::string>(user_id_);
   epoch_key_ = std::make_shared<const std::string>(epoch_);
   durable_seq_ = last_seq_;
 }
@@ -64,8 +67,32 @@ void emitter::restore(recovered_user& user) {
 
 void emitter::delivered(std::uint64_t upto, const std::vector<frame_ptr>& frames) {
   durable_seq_ = std::max(durable_seq_, upto);
-  if (conns_.empty()) return;
-  for (const auto& f : frames) out_->send_all(conns_, f);
+  auto pending = [&] { return undelivered_head_ < undelivered_.size(); };
+  auto front = [&]() -> event_ptr& { return undelivered_[undelivered_head_]; };
+  auto pop = [&] {
+    front().reset();
+    if (++undelivered_head_ == undelivered_.size()) {
+      undelivered_.clear();
+      undelivered_head_ = 0;
+    }
+  };
+  // `frames` are the frames of our own records, in order: each goes out as
+  // its record (typed, for AG-UI). A frame that is not (never expected) goes
+  // out as it is.
+  for (const auto& f : frames) {
+    while (pending() && &front()->frame != f.get() && front()->event.seq <= upto) pop();
+    event_ptr ev;
+    if (pending() && &front()->frame == f.get()) {
+      ev = std::move(front());
+      pop();
+    }
+    if (conns_.empty()) continue;
+    if (ev)
+      out_->send_event(conns_, std::move(ev));
+    else
+      out_->send_all(conns_, f);
+  }
+  while (pending() && front()->event.seq <= upto) pop();
 }
 
 void emitter::attach(conn_id conn) {

@@ -1,6 +1,7 @@
-// The emitter turns a run's events into numbered frames for one user: it gives
-// each event the next `seq`, wraps it in the PROTOCOL.md section 3 envelope,
-// keeps it for resume and fans it out to that user's connections only.
+// The emitter turns a run's events into numbered events for one user: it gives
+// each typed event (protocol/run_event.hpp) the next `seq`, encodes its
+// WebSocket frame once (the PROTOCOL.md section 3 envelope), keeps it for
+// resume and fans it out to that user's connections only.
 // It lives inside the user's session actor, so numbering needs no lock.
 //
 // With a durable log (actors/durable_log.hpp) an event is sent only once it
@@ -26,12 +27,8 @@ namespace aw::actors {
 
 struct recovered_user;  // actors/durable_log.hpp
 
-struct run_identity {
-  std::string run_id;
-  std::string correlation_id;
-  std::string conversation_id;
-  std::string message_id;
-};
+// run_id, correlation_id, conversation_id, message_id.
+using run_identity = protocol::run_ids;
 
 class emitter {
  public:
@@ -49,8 +46,11 @@ class emitter {
   // Events numbered and not yet durable (0 without a durable log).
   std::uint64_t undelivered() const { return last_seq_ - visible_seq(); }
 
-  void emit(const run_identity& run, protocol::event_type type, std::string_view data_json,
-            std::int64_t now_ms);
+  // Numbers `data` as the next event of `run` (shared by all its events) and
+  // sends it. `image`: a successful run's chart bytes, encoded into the frame
+  // only (protocol::write_frame). Returns the record, typed value and frame.
+  event_ptr emit(const std::shared_ptr<const run_identity>& run, protocol::event_data data,
+                 std::int64_t now_ms, std::string_view image = {});
 
   void attach(conn_id conn);
   void detach(conn_id conn);
@@ -83,9 +83,13 @@ class emitter {
   std::vector<conn_id> conns_;
   class durable_log* durable_ = nullptr;
   caf::actor session_;
-  std::shared_ptr<const std::string> user_key_;
+  std::shared_ptr<const std::string> user_ptr_;  // user_id_, shared by every event
   std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
+  // With a durable log: numbered, not yet durable, from undelivered_head_ on.
+  // A vector, not a deque: empty, it allocates nothing (idle users).
+  std::vector<event_ptr> undelivered_;
+  std::size_t undelivered_head_ = 0;
   // The log holds this epoch (a recovered one, or after the first event).
   bool epoch_written_ = false;
 };

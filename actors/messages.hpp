@@ -1,8 +1,10 @@
 // Messages between the actors. Atoms name the verbs; structs carry the data.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
@@ -10,6 +12,7 @@
 #include "analytics/builtin_llm.hpp"
 #include "analytics/planner.hpp"
 #include "protocol/client_messages.hpp"
+#include "protocol/run_event.hpp"
 #include "protocol/server_messages.hpp"
 #include "render/chart_spec.hpp"
 #include "render/renderer.hpp"
@@ -52,20 +55,15 @@ using llm_done_atom = caf::atom_constant<caf::atom("llmdone")>;
 // start-up -> render process actor: (ready_atom) -> bool, answered once its gnuplot start was tried
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
 
-// One event of a run, before the emitter numbers and wraps it.
-struct run_event {
+// One event of a run, before the emitter numbers it: the typed data and, for
+// a successful agent_completed, the chart's bytes (which go into the
+// WebSocket frame only). Local: a run and its session share a node.
+struct pending_event {
   std::string run_id;
-  protocol::event_type type = protocol::event_type::agent_thinking;
-  std::string data_json;     // the event's `data` object, serialised
-  std::string tool;          // tool_executing / tool_completed
-  std::string tool_call_id;  // tool_executing / tool_completed
-  protocol::run_status status = protocol::run_status::success;  // agent_completed
+  protocol::event_data data;
+  std::shared_ptr<const std::string> image;
 };
 
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, run_event& x) {
-  return f(caf::meta::type_name("run_event"), x.run_id, x.type, x.data_json, x.tool, x.tool_call_id,
-           x.status);
-}
-
 }  // namespace aw::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aw::actors::pending_event)

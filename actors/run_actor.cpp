@@ -55,7 +55,6 @@ namespace aw::actors {
 namespace {
 
 using run_self = caf::stateful_actor<run_state>;
-using protocol::event_type;
 using protocol::thinking_stage;
 
 std::int64_t now_ms() {
@@ -66,18 +65,15 @@ double elapsed_ms(std::int64_t since) {
   return static_cast<double>(now_ms() - since);
 }
 
-void emit(run_self* self, event_type type, std::string data_json, std::string tool = {},
-          std::string tool_call_id = {},
-          protocol::run_status status = protocol::run_status::success) {
-  run_event ev{self->state.input.run_id, type,  std::move(data_json), std::move(tool),
-               std::move(tool_call_id),  status};
+void emit(run_self* self, protocol::event_data data,
+          std::shared_ptr<const std::string> image = nullptr) {
+  pending_event ev{self->state.input.run_id, std::move(data), std::move(image)};
   self->send(self->state.session, emit_atom::value, std::move(ev));
 }
 
-void think(run_self* self, thinking_stage stage, const std::string& thought, double progress,
+void think(run_self* self, thinking_stage stage, std::string thought, double progress,
            bool partial = false) {
-  emit(self, event_type::agent_thinking,
-       protocol::thinking_data(stage, thought, progress, partial));
+  emit(self, protocol::thinking_event{stage, std::move(thought), progress, partial});
 }
 
 // A running tool call: tool_executing now, exactly one tool_completed later.
@@ -87,21 +83,16 @@ struct tool_call {
   std::int64_t started_ms;
 };
 
-tool_call start_tool(run_self* self, std::string tool, const std::string& args_json,
-                     double progress) {
+tool_call start_tool(run_self* self, std::string tool, std::string args_json, double progress) {
   tool_call call{std::move(tool), "call-" + std::to_string(++self->state.tool_counter), now_ms()};
   call.id = self->state.input.run_id + "-" + call.id;
-  emit(self, event_type::tool_executing,
-       protocol::tool_executing_data(call.tool, call.id, args_json, progress), call.tool, call.id);
+  emit(self, protocol::tool_executing_event{call.tool, call.id, std::move(args_json), progress});
   return call;
 }
 
-void finish_tool(run_self* self, const tool_call& call, bool success,
-                 const std::string& result_json) {
-  emit(self, event_type::tool_completed,
-       protocol::tool_completed_data(call.tool, call.id, success, elapsed_ms(call.started_ms),
-                                     result_json),
-       call.tool, call.id);
+void finish_tool(run_self* self, const tool_call& call, bool success, std::string result_json) {
+  emit(self, protocol::tool_completed_event{call.tool, call.id, success,
+                                            elapsed_ms(call.started_ms), std::move(result_json)});
 }
 
 // The `failed` end. `message` reaches the user; `detail` (the renderer's, the
@@ -110,10 +101,12 @@ void fail(run_self* self, const tool_call& call, protocol::error_code code,
           const std::string& message, const std::string& detail = "") {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   finish_tool(self, call, false, protocol::tool_error_result(code));
-  emit(self, event_type::agent_completed,
-       protocol::completed_failure_data(protocol::run_status::error,
-                                        elapsed_ms(self->state.started_ms), code, message),
-       {}, {}, protocol::run_status::error);
+  protocol::completed_event failed;
+  failed.status = protocol::run_status::error;
+  failed.duration_ms = elapsed_ms(self->state.started_ms);
+  failed.code = code;
+  failed.message = message;
+  emit(self, std::move(failed));
   log::info("run", "run failed",
             {{"user", self->state.input.user_id},
              {"run", self->state.input.run_id},
@@ -151,15 +144,15 @@ void finishing(run_self* self, render::render_output& image) {
 
   think(self, thinking_stage::writing, "Summarising the chart: " + st.gen.narrative, 0.9);
 
-  protocol::run_response response;
-  response.image = bytes.get();
-  response.chart_url = chart_url_for(chart_id, st.input.user_id);
-  response.data = &st.gen.data;
-  response.stats = st.gen.stats;
-  response.series_stats = st.gen.series_stats;
-  response.insights = st.gen.insights;
-  response.narrative = st.gen.narrative;
-  auto& md = response.metadata;
+  // The run ends here: its data moves into the result.
+  auto result = std::make_shared<protocol::run_result>();
+  result->chart_url = chart_url_for(chart_id, st.input.user_id);
+  result->data = std::move(st.gen.data);
+  result->stats = st.gen.stats;
+  result->series_stats = std::move(st.gen.series_stats);
+  result->insights = std::move(st.gen.insights);
+  result->narrative = std::move(st.gen.narrative);
+  auto& md = result->metadata;
   md.type = st.plan.type;
   md.title = st.gen.title;
   md.data_source = st.gen.synthetic || st.input.refined_synthetic ? "synthetic" : "user";
@@ -169,9 +162,10 @@ void finishing(run_self* self, render::render_output& image) {
   md.width = payload.width;
   md.height = payload.height;
   md.generation_time_ms = elapsed_ms(st.started_ms);
-  emit(self, event_type::agent_completed,
-       protocol::completed_success_data(elapsed_ms(st.started_ms),
-                                        protocol::write_response(response)));
+  protocol::completed_event done;
+  done.duration_ms = elapsed_ms(st.started_ms);
+  done.result = std::move(result);
+  emit(self, std::move(done), std::move(bytes));
   self->quit();
 }
 

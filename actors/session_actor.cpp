@@ -29,7 +29,7 @@ struct connection_info {
 };
 
 struct active_run {
-  run_identity id;
+  std::shared_ptr<const run_identity> id;  // shared by every event of the run
   caf::actor actor;
   std::int64_t started_ms = 0;
   std::unordered_map<std::string, std::string> open_tools;  // tool_call_id -> tool
@@ -61,8 +61,8 @@ void log_run_finished(const std::string& user, const active_run& run, protocol::
                       const std::string& code, std::int64_t duration_ms) {
   log::info("session", "run finished",
             {{"user", user},
-             {"run", run.id.run_id},
-             {"correlation_id", run.id.correlation_id},
+             {"run", run.id->run_id},
+             {"correlation_id", run.id->correlation_id},
              {"chart_type", run.chart_type},
              {"status", protocol::to_string(status)},
              {"error_code", code},
@@ -102,8 +102,7 @@ void send_error(session_self* self, conn_id conn, error_code code, std::string m
                 const std::string& correlation_id) {
   self->state.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   protocol::protocol_error e{code, std::move(message), correlation_id};
-  self->state.svc.out->send(
-      conn, std::make_shared<const std::string>(protocol::write_error(e, now_ms())));
+  self->state.svc.out->send_error(conn, e, now_ms());
 }
 
 void schedule_idle_check(session_self* self) {
@@ -127,7 +126,7 @@ void forget_run(session_self* self, const std::string& run_id) {
   auto& st = self->state;
   auto it = st.runs.find(run_id);
   if (it == st.runs.end()) return;
-  st.run_by_correlation.erase(it->second.id.correlation_id);
+  st.run_by_correlation.erase(it->second.id->correlation_id);
   self->demonitor(it->second.actor);
   st.runs.erase(it);
   st.svc.stats->active_runs.fetch_sub(1, std::memory_order_relaxed);
@@ -162,8 +161,7 @@ void record(session_self* self, store::history_write w) {
 void close_open_tools(session_state& st, active_run& run, error_code code, std::int64_t now) {
   std::string result = protocol::tool_error_result(code);
   for (const auto& [call_id, tool] : run.open_tools)
-    st.events->emit(run.id, event_type::tool_completed,
-                    protocol::tool_completed_data(tool, call_id, false, 0, result), now);
+    st.events->emit(run.id, protocol::tool_completed_event{tool, call_id, false, 0, result}, now);
   run.open_tools.clear();
 }
 
@@ -178,13 +176,17 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   auto now = now_ms();
   close_open_tools(st, run, code, now);
   if (run.thoughts == 0)
-    st.events->emit(run.id, event_type::agent_thinking,
-                    protocol::thinking_data(protocol::thinking_stage::planning, message, 1.0), now);
-  auto data = protocol::completed_failure_data(status, static_cast<double>(now - run.started_ms),
-                                               code, message);
-  st.events->emit(run.id, event_type::agent_completed, data, now);
-  st.conversations.remember(run.id.conversation_id, run.id.run_id, run.request_json, false, {});
-  record(self, history_completed(st.user_id, run.id, now, status, data));
+    st.events->emit(
+        run.id, protocol::thinking_event{protocol::thinking_stage::planning, message, 1.0}, now);
+  protocol::completed_event failed;
+  failed.status = status == protocol::run_status::success ? protocol::run_status::error : status;
+  failed.duration_ms = static_cast<double>(now - run.started_ms);
+  failed.code = code;
+  failed.message = message;
+  auto done = st.events->emit(run.id, std::move(failed), now);
+  st.conversations.remember(run.id->conversation_id, run.id->run_id, run.request_json, false, {});
+  record(self, history_completed(st.user_id, *run.id, now,
+                                 std::get<protocol::completed_event>(done->event.data)));
   st.svc.stats->errors_by_code[static_cast<std::size_t>(code)]++;
   st.svc.stats->run_duration_ms.observe(static_cast<double>(now - run.started_ms));
   log_run_finished(st.user_id, run, status, std::string(protocol::to_string(code)),
@@ -194,35 +196,40 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   forget_run(self, run_id);
 }
 
-void on_run_event(session_self* self, run_event& ev) {
+void on_run_event(session_self* self, pending_event& ev) {
   auto& st = self->state;
   auto it = st.runs.find(ev.run_id);
   if (it == st.runs.end()) return;  // the run was already ended (cancel, timeout)
   auto& run = it->second;
-  if (ev.type == event_type::tool_executing) run.open_tools.emplace(ev.tool_call_id, ev.tool);
-  if (ev.type == event_type::tool_completed) {
-    run.open_tools.erase(ev.tool_call_id);
-    if (auto t = json_field(ev.data_json, "tokens_in"); !t.empty()) {
+  const auto type = protocol::type_of(ev.data);
+  if (auto* call = std::get_if<protocol::tool_executing_event>(&ev.data))
+    run.open_tools.emplace(call->tool_call_id, call->tool);
+  if (auto* call = std::get_if<protocol::tool_completed_event>(&ev.data)) {
+    run.open_tools.erase(call->tool_call_id);
+    if (auto t = json_field(call->result_json, "tokens_in"); !t.empty()) {
       run.tokens_in = t;
-      run.tokens_out = json_field(ev.data_json, "tokens_out");
+      run.tokens_out = json_field(call->result_json, "tokens_out");
     }
-    if (auto c = json_field(ev.data_json, "chart_type"); !c.empty()) run.chart_type = c;
+    if (auto c = json_field(call->result_json, "chart_type"); !c.empty()) run.chart_type = c;
   }
-  if (ev.type == event_type::agent_thinking) run.thoughts++;
-  if (ev.type == event_type::agent_completed)
+  if (type == event_type::agent_thinking) run.thoughts++;
+  if (type == event_type::agent_completed)
     close_open_tools(st, run, error_code::generation_failed, now_ms());
-  st.events->emit(run.id, ev.type, ev.data_json, now_ms());
-  if (ev.type == event_type::agent_completed) {
-    auto row = history_completed(st.user_id, run.id, now_ms(), ev.status, ev.data_json);
-    st.conversations.remember(run.id.conversation_id, run.id.run_id, run.request_json,
-                              ev.status == protocol::run_status::success, row.response_json);
+  auto emitted = st.events->emit(run.id, std::move(ev.data), now_ms(),
+                                 ev.image ? std::string_view(*ev.image) : std::string_view());
+  if (type == event_type::agent_completed) {
+    const auto& done = std::get<protocol::completed_event>(emitted->event.data);
+    auto row = history_completed(st.user_id, *run.id, now_ms(), done);
+    st.conversations.remember(run.id->conversation_id, run.id->run_id, run.request_json,
+                              done.status == protocol::run_status::success, row.response_json);
     record(self, std::move(row));
-    count_completion(self, ev.status);
+    count_completion(self, done.status);
     st.svc.stats->run_duration_ms.observe(static_cast<double>(now_ms() - run.started_ms));
-    log_run_finished(
-        st.user_id, run, ev.status,
-        ev.status == protocol::run_status::success ? "" : json_field(ev.data_json, "code"),
-        now_ms() - run.started_ms);
+    log_run_finished(st.user_id, run, done.status,
+                     done.status == protocol::run_status::success
+                         ? ""
+                         : std::string(protocol::to_string(done.code)),
+                     now_ms() - run.started_ms);
     forget_run(self, ev.run_id);
   }
 }
@@ -319,10 +326,12 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   }
   auto now = now_ms();
   active_run run;
-  run.id.run_id = make_id("run");
-  run.id.correlation_id = cid;
-  run.id.conversation_id = conversation;
-  run.id.message_id = req.message_id;
+  auto ids = std::make_shared<run_identity>();
+  ids->run_id = make_id("run");
+  ids->correlation_id = cid;
+  ids->conversation_id = conversation;
+  ids->message_id = req.message_id;
+  run.id = std::move(ids);
   run.started_ms = now;
   // A follow-up edits the conversation's last chart; anything else starts fresh.
   const analytics::prior_chart* prior = edits ? st.conversations.last_chart(conversation) : nullptr;
@@ -331,21 +340,20 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   std::string refined_from = prior ? prior->run_id : std::string();
   // The session, not the run actor, opens the run: agent_started is then
   // first whatever happens next, even a cancel that arrives at once.
-  st.events->emit(run.id, event_type::agent_started,
-                  protocol::started_data(agent_name, req.payload.content), now);
-  auto started = history_started(st.user_id, run.id, now, req.payload,
+  st.events->emit(run.id, protocol::started_event{agent_name, req.payload.content}, now);
+  auto started = history_started(st.user_id, *run.id, now, req.payload,
                                  refined ? refined->payload.content : std::string(), refined_from);
   run.request_json = started.request_json;
   record(self, std::move(started));
-  st.events->emit(run.id, event_type::agent_thinking,
-                  protocol::thinking_data(protocol::thinking_stage::planning,
-                                          "Reading the request and choosing how to show it", 0.05),
+  st.events->emit(run.id,
+                  protocol::thinking_event{protocol::thinking_stage::planning,
+                                           "Reading the request and choosing how to show it", 0.05},
                   now);
   run.thoughts = 1;
   if (refined) {
     st.events->emit(
-        run.id, event_type::agent_thinking,
-        protocol::thinking_data(protocol::thinking_stage::planning, refined->thought, 0.08), now);
+        run.id,
+        protocol::thinking_event{protocol::thinking_stage::planning, refined->thought, 0.08}, now);
     run.thoughts++;
     log::debug("session", "follow-up", {{"user", st.user_id}, {"refined_from", refined_from}});
   }
@@ -355,7 +363,7 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   // derives its step timeouts from the same instant.
   auto deadline = deadline_for(*st.svc.cfg);
   run_input input;
-  input.run_id = run.id.run_id;
+  input.run_id = run.id->run_id;
   input.user_id = st.user_id;
   input.payload = refined ? std::move(refined->payload) : std::move(req.payload);
   input.deadline = deadline;
@@ -368,10 +376,10 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   self->monitor(run.actor);
   st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
   st.svc.stats->runs_started.fetch_add(1, std::memory_order_relaxed);
-  self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id.run_id);
-  log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id.run_id}});
-  st.run_by_correlation.emplace(cid, run.id.run_id);
-  std::string run_id = run.id.run_id;
+  self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id->run_id);
+  log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id->run_id}});
+  st.run_by_correlation.emplace(cid, run.id->run_id);
+  std::string run_id = run.id->run_id;
   st.runs.emplace(run_id, std::move(run));
   if (cancelled)  // while its conversation was read back
     end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
@@ -466,7 +474,7 @@ caf::message_handler common_handlers(session_self* self) {
       [self](resume_atom, conn_id conn, std::uint64_t last_seq) {
         self->state.events->replay(conn, last_seq, std::string(), now_ms());
       },
-      [self](emit_atom, run_event& ev) { on_run_event(self, ev); },
+      [self](emit_atom, pending_event& ev) { on_run_event(self, ev); },
       [self](durable_atom, std::uint64_t upto, const std::vector<frame_ptr>& frames) {
         self->state.events->delivered(upto, frames);
         maybe_drained(self);

@@ -15,7 +15,7 @@
 //   (cancel_atom, conn_id, correlation_id)
 //   (resume_atom, conn_id, uint64 last_seq)
 //   (retire_atom)                       the gateway agrees that the user is gone
-// From its runs: (emit_atom, run_event).
+// From its runs: (emit_atom, pending_event), typed (actors/messages.hpp).
 #pragma once
 
 #include <string>

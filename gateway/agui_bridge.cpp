@@ -1,5 +1,7 @@
 #include "gateway/agui_bridge.hpp"
 
+#include <cmath>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -27,13 +29,6 @@ std::string_view text(const Value& obj, const char* name) {
 
 void put(json_writer& w, std::string_view s) {
   encoding::write_string(w, s);
-}
-
-std::string to_json(const Value& v) {
-  rapidjson::StringBuffer buffer;
-  json_writer w(buffer);
-  v.Accept(w);
-  return {buffer.GetString(), buffer.GetSize()};
 }
 
 // One AG-UI event object, written field by field.
@@ -69,20 +64,47 @@ std::string run_error(std::string_view code, std::string_view message) {
 }
 
 // The narrative, then the insights as a list: the assistant's answer in words.
-std::vector<std::string> answer_text(const Value& response) {
+std::vector<std::string> answer_text(std::string_view narrative,
+                                     const std::vector<std::string_view>& insights) {
   std::vector<std::string> pieces;
-  if (std::string_view narrative = text(response, "narrative"); !narrative.empty())
-    pieces.emplace_back(narrative);
-  if (const Value* insights = member(response, "insights"); insights && insights->IsArray()) {
-    std::string list;
-    for (const auto& i : insights->GetArray()) {
-      if (!i.IsString()) continue;
-      list += list.empty() && pieces.empty() ? "- " : "\n- ";
-      list.append(i.GetString(), i.GetStringLength());
-    }
-    if (!list.empty()) pieces.push_back(pieces.empty() ? list : "\n" + list);
+  if (!narrative.empty()) pieces.emplace_back(narrative);
+  std::string list;
+  for (std::string_view i : insights) {
+    list += list.empty() && pieces.empty() ? "- " : "\n- ";
+    list.append(i.data(), i.size());
   }
+  if (!list.empty()) pieces.push_back(pieces.empty() ? list : "\n" + list);
   return pieces;
+}
+
+// The same from a response read back from the history store.
+std::vector<std::string> answer_text(const Value& response) {
+  std::vector<std::string_view> insights;
+  if (const Value* list = member(response, "insights"); list && list->IsArray())
+    for (const auto& i : list->GetArray())
+      if (i.IsString()) insights.emplace_back(i.GetString(), i.GetStringLength());
+  return answer_text(text(response, "narrative"), insights);
+}
+
+// TOOL_CALL_RESULT's content: {tool, status, duration_ms, result} as JSON text.
+std::string tool_result_content(const protocol::tool_completed_event& t) {
+  rapidjson::StringBuffer buffer;
+  json_writer w(buffer);
+  w.StartObject();
+  w.Key("tool");
+  put(w, t.tool);
+  w.Key("status");
+  w.String(t.success ? "success" : "error");
+  if (std::isfinite(t.duration_ms)) {  // the frame's null: left out, as a missing member
+    w.Key("duration_ms");
+    encoding::write_number(w, t.duration_ms);
+  }
+  if (!t.result_json.empty()) {
+    w.Key("result");
+    encoding::write_raw(w, t.result_json, rapidjson::kObjectType);
+  }
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace
@@ -109,142 +131,134 @@ void agui_bridge::close_step(std::vector<std::string>& out) {
   open_step_.clear();
 }
 
-std::vector<std::string> agui_bridge::on_frame(std::string_view frame) {
+std::vector<std::string> agui_bridge::on_error(const protocol::protocol_error& e) {
   std::vector<std::string> out;
-  frame_seq_ = 0;
+  event_seq_ = 0;
   if (ended_) return out;
-  // The user's other runs reach this connection too: skip them before parsing
-  // (an event of ours carries the token; protocol::write_error starts so).
-  if (frame.find(token_) == std::string_view::npos && frame.rfind(R"({"type":"error")", 0) != 0)
-    return out;
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(frame.data(), frame.size());
-  if (doc.HasParseError() || !doc.IsObject()) return out;
-  std::string_view type = text(doc, "type");
-  std::string_view correlation = text(doc, "correlation_id");
+  // Errors go only to the connection whose request caused them.
+  if (!e.correlation_id.empty() && e.correlation_id != run_id_) return out;
+  ended_ = run_over_ = true;
+  out.push_back(run_error(protocol::to_string(e.code), e.message));
+  return out;
+}
 
-  // Error frames go only to the connection whose request caused them.
-  if (type == "error") {
-    if (!correlation.empty() && correlation != run_id_) return out;
-    ended_ = run_over_ = true;
-    out.push_back(run_error(text(doc, "code"), text(doc, "message")));
-    return out;
-  }
-  if (text(doc, "message_id") != token_ || correlation != run_id_) return out;
-  if (const Value* seq = member(doc, "seq"); seq != nullptr && seq->IsUint64())
-    frame_seq_ = seq->GetUint64();
-  static const Value empty(rapidjson::kObjectType);
-  const Value* found = member(doc, "data");
-  const Value& data = found != nullptr && found->IsObject() ? *found : empty;
-
-  if (type == "agent_started") {
-    if (started_) return out;
-    started_ = true;
-    event e("RUN_STARTED");
-    e.field("threadId", thread_id_).field("runId", run_id_);
-    e.writer().Key("metadata");
-    e.writer().StartObject();
-    e.field("agentwire_run_id", text(doc, "run_id"));
-    e.writer().EndObject();
-    out.push_back(e.done());
-    if (!snapshot_.empty()) {
-      rapidjson::Document messages;
-      messages.Parse<kParseFlags>(snapshot_.data(), snapshot_.size());
-      if (!messages.HasParseError() && messages.IsArray())
-        out.push_back(event("MESSAGES_SNAPSHOT").value("messages", messages).done());
-      snapshot_.clear();
-    }
+std::vector<std::string> agui_bridge::on_event(const protocol::run_event& e) {
+  using protocol::event_type;
+  std::vector<std::string> out;
+  event_seq_ = 0;
+  if (ended_ || !e.run) return out;
+  // The user's other runs reach this connection too.
+  if (e.run->message_id != token_ || e.run->correlation_id != run_id_) return out;
+  event_seq_ = e.seq;
+  if (e.type() == event_type::agent_started) {
+    started(e, out);
     return out;
   }
   if (!started_) return out;  // agent_started always comes first; be safe anyway
-
-  if (type == "agent_thinking") {
-    std::string_view stage = text(data, "stage");
-    if (!stage.empty() && stage != open_step_) {
-      close_reasoning(out);
-      close_step(out);
-      open_step_ = stage;
-      out.push_back(event("STEP_STARTED").field("stepName", open_step_).done());
-    }
-    const Value* partial = member(data, "partial");
-    bool is_partial = partial != nullptr && partial->IsBool() && partial->GetBool();
-    if (!is_partial) close_reasoning(out);
-    if (open_reasoning_.empty()) {
-      open_reasoning_ = next_id("reasoning");
-      out.push_back(event("REASONING_START").field("messageId", open_reasoning_).done());
-      out.push_back(event("REASONING_MESSAGE_START")
-                        .field("messageId", open_reasoning_)
-                        .field("role", "reasoning")
-                        .done());
-    }
-    out.push_back(event("REASONING_MESSAGE_CONTENT")
-                      .field("messageId", open_reasoning_)
-                      .field("delta", text(data, "thought"))
-                      .done());
-    if (!is_partial) close_reasoning(out);
+  if (const auto* t = std::get_if<protocol::thinking_event>(&e.data)) {
+    thinking(*t, out);
     return out;
   }
-
   close_reasoning(out);
-  if (type == "tool_executing") {
-    std::string id(text(data, "tool_call_id"));
-    if (id.empty() || !tool_calls_.insert(id).second) return out;
-    const Value* args = member(data, "args");
-    out.push_back(event("TOOL_CALL_START")
-                      .field("toolCallId", id)
-                      .field("toolCallName", text(data, "tool"))
-                      .done());
-    out.push_back(event("TOOL_CALL_ARGS")
-                      .field("toolCallId", id)
-                      .field("delta", args != nullptr ? to_json(*args) : "{}")
-                      .done());
-    out.push_back(event("TOOL_CALL_END").field("toolCallId", id).done());
-    return out;
-  }
-  if (type == "tool_completed") {
-    std::string id(text(data, "tool_call_id"));
-    if (tool_calls_.erase(id) == 0) return out;  // never started here, or answered already
-    rapidjson::Document content(rapidjson::kObjectType);
-    auto& a = content.GetAllocator();
-    for (const char* key : {"tool", "status", "duration_ms", "result"})
-      if (const Value* v = member(data, key)) content.AddMember(Value(key, a), Value(*v, a), a);
-    out.push_back(event("TOOL_CALL_RESULT")
-                      .field("messageId", next_id("result"))
-                      .field("toolCallId", id)
-                      .field("content", to_json(content))
-                      .field("role", "tool")
-                      .done());
-    return out;
-  }
-  if (type != "agent_completed") return out;
+  if (const auto* t = std::get_if<protocol::tool_executing_event>(&e.data)) tool_executing(*t, out);
+  if (const auto* t = std::get_if<protocol::tool_completed_event>(&e.data)) tool_completed(*t, out);
+  if (const auto* c = std::get_if<protocol::completed_event>(&e.data)) completed(*c, out);
+  return out;
+}
 
+void agui_bridge::started(const protocol::run_event& e, std::vector<std::string>& out) {
+  if (started_) return;
+  started_ = true;
+  event ev("RUN_STARTED");
+  ev.field("threadId", thread_id_).field("runId", run_id_);
+  ev.writer().Key("metadata");
+  ev.writer().StartObject();
+  ev.field("agentwire_run_id", e.run->run_id);
+  ev.writer().EndObject();
+  out.push_back(ev.done());
+  if (!snapshot_.empty()) {
+    // Our own JSON (agui_snapshot_messages), checked once before it is sent.
+    rapidjson::Document messages;
+    messages.Parse<kParseFlags>(snapshot_.data(), snapshot_.size());
+    if (!messages.HasParseError() && messages.IsArray())
+      out.push_back(event("MESSAGES_SNAPSHOT").value("messages", messages).done());
+    snapshot_.clear();
+  }
+}
+
+void agui_bridge::thinking(const protocol::thinking_event& t, std::vector<std::string>& out) {
+  std::string_view stage = protocol::to_string(t.stage);
+  if (stage != open_step_) {
+    close_reasoning(out);
+    close_step(out);
+    open_step_ = stage;
+    out.push_back(event("STEP_STARTED").field("stepName", open_step_).done());
+  }
+  if (!t.partial) close_reasoning(out);
+  if (open_reasoning_.empty()) {
+    open_reasoning_ = next_id("reasoning");
+    out.push_back(event("REASONING_START").field("messageId", open_reasoning_).done());
+    out.push_back(event("REASONING_MESSAGE_START")
+                      .field("messageId", open_reasoning_)
+                      .field("role", "reasoning")
+                      .done());
+  }
+  out.push_back(event("REASONING_MESSAGE_CONTENT")
+                    .field("messageId", open_reasoning_)
+                    .field("delta", t.thought)
+                    .done());
+  if (!t.partial) close_reasoning(out);
+}
+
+void agui_bridge::tool_executing(const protocol::tool_executing_event& t,
+                                 std::vector<std::string>& out) {
+  const std::string& id = t.tool_call_id;
+  if (id.empty() || !tool_calls_.insert(id).second) return;
+  out.push_back(
+      event("TOOL_CALL_START").field("toolCallId", id).field("toolCallName", t.tool).done());
+  out.push_back(event("TOOL_CALL_ARGS")
+                    .field("toolCallId", id)
+                    .field("delta", t.args_json.empty() ? "{}" : t.args_json)
+                    .done());
+  out.push_back(event("TOOL_CALL_END").field("toolCallId", id).done());
+}
+
+void agui_bridge::tool_completed(const protocol::tool_completed_event& t,
+                                 std::vector<std::string>& out) {
+  const std::string& id = t.tool_call_id;
+  if (tool_calls_.erase(id) == 0) return;  // never started here, or answered already
+  out.push_back(event("TOOL_CALL_RESULT")
+                    .field("messageId", next_id("result"))
+                    .field("toolCallId", id)
+                    .field("content", tool_result_content(t))
+                    .field("role", "tool")
+                    .done());
+}
+
+void agui_bridge::completed(const protocol::completed_event& c, std::vector<std::string>& out) {
+  using protocol::run_status;
   close_step(out);
   ended_ = run_over_ = true;
-  std::string_view status = text(data, "status");
-  if (status == "error" || status == "timeout" || status.empty()) {
-    const Value* error = member(data, "error");
-    std::string_view code = error ? text(*error, "code") : std::string_view();
-    std::string_view message = error ? text(*error, "message") : std::string_view();
-    out.push_back(run_error(code.empty() ? "GENERATION_FAILED" : code,
-                            message.empty() ? "the run failed" : message));
-    return out;
+  if (c.status == run_status::error || c.status == run_status::timeout) {
+    out.push_back(
+        run_error(protocol::to_string(c.code), c.message.empty() ? "the run failed" : c.message));
+    return;
   }
   event finished("RUN_FINISHED");
   finished.field("threadId", thread_id_).field("runId", run_id_);
   auto& fw = finished.writer();
-  if (status == "cancelled") {
+  if (c.status == run_status::cancelled) {
     fw.Key("outcome");
     fw.StartObject();
     finished.field("type", "cancelled");
     fw.EndObject();
     out.push_back(finished.done());
-    return out;
+    return;
   }
-  const Value* found_response = member(data, "response");
-  const Value& response = found_response ? *found_response : empty;
-  const Value* metadata = member(response, "metadata");
-  const Value& meta = metadata ? *metadata : empty;
-  if (auto pieces = answer_text(response); !pieces.empty()) {
+  static const protocol::run_result kEmpty;
+  const protocol::run_result& r = c.result ? *c.result : kEmpty;
+  std::vector<std::string_view> insights(r.insights.begin(), r.insights.end());
+  if (auto pieces = answer_text(r.narrative, insights); !pieces.empty()) {
     std::string id = next_id("answer");
     out.push_back(
         event("TEXT_MESSAGE_START").field("messageId", id).field("role", "assistant").done());
@@ -255,27 +269,21 @@ std::vector<std::string> agui_bridge::on_frame(std::string_view frame) {
   // Everything of the response but the inline image (GET chart_url serves it).
   event chart("CUSTOM");
   chart.field("name", "agentwire.chart");
-  auto& cw = chart.writer();
-  cw.Key("value");
-  cw.StartObject();
-  chart.field("chart_url", text(response, "chart_url"));
-  for (const char* key : {"data", "insights", "narrative", "metadata"})
-    if (const Value* v = member(response, key)) chart.value(key, *v);
-  cw.EndObject();
+  chart.writer().Key("value");
+  protocol::write_result_summary(chart.writer(), r);
   out.push_back(chart.done());
 
   fw.Key("result");
   fw.StartObject();
-  finished.field("chart_url", text(response, "chart_url"))
-      .field("chart_type", text(meta, "chart_type"))
-      .field("title", text(meta, "title"));
+  finished.field("chart_url", r.chart_url)
+      .field("chart_type", protocol::to_string(r.metadata.type))
+      .field("title", r.metadata.title);
   fw.EndObject();
   fw.Key("outcome");
   fw.StartObject();
   finished.field("type", "success");
   fw.EndObject();
   out.push_back(finished.done());
-  return out;
 }
 
 std::vector<std::string> agui_bridge::abort(std::string_view code, std::string_view message) {

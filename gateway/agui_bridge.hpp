@@ -1,7 +1,8 @@
-// The AG-UI bridge: turns the frames a user's session sends to one POST /agui
-// stream into AG-UI events (@ag-ui/core 1.0), in an order the AG-UI client's
-// verifier accepts. Pure: no sockets, unit-tested directly
-// (tests/unit/gateway/agui_bridge_test.cpp).
+// The AG-UI bridge: turns the typed run events (protocol/run_event.hpp) and
+// errors a user's session sends to one POST /agui stream into AG-UI events
+// (@ag-ui/core 1.0), in an order the AG-UI client's verifier accepts. This is
+// AG-UI's encoder: it maps values, it parses no frame. Pure: no sockets,
+// unit-tested directly (tests/unit/gateway/agui_bridge_test.cpp).
 //
 // | agentwire                           | AG-UI                                                   |
 // |-------------------------------------|---------------------------------------------------------|
@@ -22,12 +23,12 @@
 // |                                     | of @ag-ui/core 0.0.x (no such outcome): RUN_ERROR       |
 // |                                     | {code CANCELLED}, see legacy_event()                    |
 // | agent_completed error / timeout     | RUN_ERROR {message, code}                               |
-// | error frame (TOO_MANY_RUNS, ...)    | RUN_ERROR {message, code}                               |
+// | error (TOO_MANY_RUNS, ...)          | RUN_ERROR {message, code}                               |
 //
 // With set_snapshot(), RUN_STARTED is followed by MESSAGES_SNAPSHOT {messages}
 // (the thread's past messages, gateway/agui_snapshot.hpp).
 //
-// Only events of this stream's own run count: the frame's message_id must be
+// Only events of this stream's own run count: the event's message_id must be
 // the stream's token and its correlation_id the runId. Anything else the
 // session fans out to this connection (the user's other runs) is dropped.
 #pragma once
@@ -38,6 +39,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "protocol/errors.hpp"
+#include "protocol/run_event.hpp"
 #include "store/history_store.hpp"
 
 namespace aw::gateway {
@@ -46,14 +49,18 @@ class agui_bridge {
  public:
   agui_bridge(std::string thread_id, std::string run_id, std::string message_token);
 
-  // The AG-UI events (serialised JSON objects) that one server frame becomes.
-  std::vector<std::string> on_frame(std::string_view frame);
-  // The seq of the agentwire event on_frame() last mapped (0: none, or an
-  // error frame): the cursor of its AG-UI events (gateway/agui_resume.hpp).
-  std::uint64_t frame_seq() const { return frame_seq_; }
+  // The AG-UI events (serialised JSON objects) that one of the user's run
+  // events becomes.
+  std::vector<std::string> on_event(const protocol::run_event& e);
+  // ... that an error sent to this stream's connection becomes (a refused
+  // request: TOO_MANY_RUNS, ...).
+  std::vector<std::string> on_error(const protocol::protocol_error& e);
+  // The seq of the agentwire event on_event() last mapped (0: none, or an
+  // error): the cursor of its AG-UI events (gateway/agui_resume.hpp).
+  std::uint64_t event_seq() const { return event_seq_; }
 
   // A JSON array of AG-UI messages sent as MESSAGES_SNAPSHOT right after
-  // RUN_STARTED. Call before the first frame.
+  // RUN_STARTED. Call before the first event.
   void set_snapshot(std::string messages_json) { snapshot_ = std::move(messages_json); }
 
   // The stream ends for a reason of the server's own (shutdown, superseded):
@@ -71,6 +78,11 @@ class agui_bridge {
   std::string next_id(std::string_view kind);
   void close_reasoning(std::vector<std::string>& out);
   void close_step(std::vector<std::string>& out);
+  void started(const protocol::run_event& e, std::vector<std::string>& out);
+  void thinking(const protocol::thinking_event& t, std::vector<std::string>& out);
+  void tool_executing(const protocol::tool_executing_event& t, std::vector<std::string>& out);
+  void tool_completed(const protocol::tool_completed_event& t, std::vector<std::string>& out);
+  void completed(const protocol::completed_event& c, std::vector<std::string>& out);
 
   std::string thread_id_;
   std::string run_id_;
@@ -82,7 +94,7 @@ class agui_bridge {
   std::string open_reasoning_;  // a reasoning message streamed from partial thoughts
   std::unordered_set<std::string> tool_calls_;
   unsigned counter_ = 0;
-  std::uint64_t frame_seq_ = 0;
+  std::uint64_t event_seq_ = 0;
   std::string snapshot_;
 };
 

@@ -29,6 +29,37 @@ void server::impl::send_all(const std::vector<actors::conn_id>& targets, actors:
   });
 }
 
+// A run event: its frame to each WebSocket connection, its typed value to an
+// AG-UI stream.
+void server::impl::send_event(const std::vector<actors::conn_id>& targets,
+                              actors::event_ptr event) {
+  auto posted = std::chrono::steady_clock::now();
+  asio::post(io, [this, targets, event = std::move(event), posted] {
+    actors::frame_ptr frame = actors::shared_frame(event);
+    for (auto conn : targets) {
+      if (auto it = conns.find(conn); it != conns.end())
+        enqueue(it->second, frame, true);
+      else
+        agui_deliver(conn, event->event);  // an AG-UI stream (server_agui.cpp)
+    }
+    svc.stats->event_delivery_ms.observe(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - posted)
+            .count());
+  });
+}
+
+void server::impl::send_error(actors::conn_id conn, const protocol::protocol_error& e,
+                              std::int64_t now_ms) {
+  // Written on the caller's thread, as every frame is, not on the Asio thread.
+  auto frame = std::make_shared<const std::string>(protocol::write_error(e, now_ms));
+  asio::post(io, [this, conn, frame = std::move(frame), e] {
+    if (auto it = conns.find(conn); it != conns.end())
+      enqueue(it->second, frame, true);
+    else
+      agui_deliver_error(conn, e);  // an AG-UI stream (server_agui.cpp)
+  });
+}
+
 void server::impl::send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) {
   asio::post(io, [this, conn, frames = std::move(frames)] {
     for (const auto& f : frames) write(conn, f, false);
@@ -64,11 +95,10 @@ void server::impl::user_drained(const std::string& user_id) {
   close_all();
 }
 
+// A frame for a WebSocket connection. An AG-UI stream takes no frame: its
+// events and errors come typed (send_event, send_error).
 void server::impl::write(actors::conn_id conn, const actors::frame_ptr& frame, bool live) {
-  if (auto it = conns.find(conn); it != conns.end())
-    enqueue(it->second, frame, live);
-  else
-    agui_deliver(conn, frame);  // an AG-UI stream (server_agui.cpp)
+  if (auto it = conns.find(conn); it != conns.end()) enqueue(it->second, frame, live);
 }
 
 // Every frame, the gateway's own replies included, goes through here, so the

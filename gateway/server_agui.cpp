@@ -337,17 +337,31 @@ void server::impl::agui_append(agui_run& run, const std::vector<std::string>& ev
     agui_held_bytes -= std::min(agui_held_bytes, run.log.drop_oldest());
 }
 
-bool server::impl::agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame) {
+bool server::impl::agui_deliver(actors::conn_id conn, const protocol::run_event& event) {
   auto it = agui_taps.find(conn);
   if (it == agui_taps.end()) return false;
   auto run = it->second;
-  auto events = run->bridge.on_frame(*frame);
-  if (!events.empty()) agui_append(*run, events, run->bridge.frame_seq());
+  agui_mapped(run, run->bridge.on_event(event));
+  return true;
+}
+
+bool server::impl::agui_deliver_error(actors::conn_id conn, const protocol::protocol_error& e) {
+  auto it = agui_taps.find(conn);
+  if (it == agui_taps.end()) return false;
+  auto run = it->second;
+  agui_mapped(run, run->bridge.on_error(e));
+  return true;
+}
+
+// What the bridge made of one event or error: logged and sent; the run is
+// over once the bridge ended it.
+void server::impl::agui_mapped(const std::shared_ptr<agui_run>& run,
+                               const std::vector<std::string>& events) {
+  if (!events.empty()) agui_append(*run, events, run->bridge.event_seq());
   if (run->bridge.ended()) {
     if (!events.empty()) run->outcome = outcome_of(events.back());
     agui_run_over(run);
   }
-  return true;
 }
 
 // The run ended (or its stream was ended by the server): the tap leaves the

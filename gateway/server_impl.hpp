@@ -162,6 +162,9 @@ struct server::impl : actors::outbox {
   void send(actors::conn_id conn, actors::frame_ptr frame) override;
   void send_all(const std::vector<actors::conn_id>& targets, actors::frame_ptr frame) override;
   void send_replay(actors::conn_id conn, std::vector<actors::frame_ptr> frames) override;
+  void send_event(const std::vector<actors::conn_id>& targets, actors::event_ptr event) override;
+  void send_error(actors::conn_id conn, const protocol::protocol_error& e,
+                  std::int64_t now_ms) override;
   void close(actors::conn_id conn, actors::close_reason why) override;
   void retire(const std::string& user_id, caf::actor session) override;
   void drained(const std::string& user_id) override;
@@ -192,8 +195,10 @@ struct server::impl : actors::outbox {
   // /agui/capabilities, /agui/runs/{runId}/events, /agui/runs/{runId}/cancel
   void on_agui_path(const connection_ptr& con, const std::string& path, const std::string& query);
   void on_admin(const connection_ptr& con, const std::string& method, const std::string& path);
-  // The outbox's write/close for a stream's conn_id; false when it is not one.
-  bool agui_deliver(actors::conn_id conn, const actors::frame_ptr& frame);
+  // The outbox's run event, error and close for a stream's conn_id (AG-UI
+  // takes typed values only, never a frame); false when it is not one.
+  bool agui_deliver(actors::conn_id conn, const protocol::run_event& event);
+  bool agui_deliver_error(actors::conn_id conn, const protocol::protocol_error& e);
   bool agui_close(actors::conn_id conn, std::uint16_t code, const std::string& reason);
   void agui_end_all();
   // POST /agui after the thread's history was read (snapshot: "" for none).
@@ -201,6 +206,7 @@ struct server::impl : actors::outbox {
                   std::string token, std::string snapshot);
   void agui_append(agui_run& run, const std::vector<std::string>& events, std::uint64_t seq);
   void agui_run_over(const std::shared_ptr<agui_run>& run);
+  void agui_mapped(const std::shared_ptr<agui_run>& run, const std::vector<std::string>& events);
   void agui_sweep();  // forgets runs held past EVENT_BUFFER_S, and beyond the byte budget
   void agui_viewer_gone(actors::conn_id viewer);
   // Before listening: query threads, history store, chart files; after io.run(): stops them.

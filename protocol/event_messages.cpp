@@ -1,6 +1,8 @@
 // The five run events and their `data` objects (PROTOCOL.md 3).
 #include "encoding/json_writer.hpp"
+#include "protocol/run_event.hpp"
 #include "protocol/server_messages.hpp"
+#include "protocol/writers.hpp"
 
 namespace aw::protocol {
 
@@ -51,10 +53,7 @@ std::string_view to_string(run_status s) {
   return "error";
 }
 
-std::string write_event(const event_envelope& env, std::string_view data_json) {
-  rapidjson::StringBuffer buffer(nullptr, 384 + data_json.size());
-  encoding::json_writer w(buffer);
-  w.StartObject();
+void write_envelope_members(encoding::json_writer& w, const event_envelope& env) {
   w.Key("type");
   write_string(w, to_string(env.type));
   w.Key("seq");
@@ -75,79 +74,40 @@ std::string write_event(const event_envelope& env, std::string_view data_json) {
   }
   w.Key("timestamp");
   write_string(w, rfc3339_ms(env.unix_ms));
+}
+
+std::string write_event(const event_envelope& env, std::string_view data_json) {
+  rapidjson::StringBuffer buffer(nullptr, 384 + data_json.size());
+  encoding::json_writer w(buffer);
+  w.StartObject();
+  write_envelope_members(w, env);
   w.Key("data");
   write_raw(w, data_json, rapidjson::kObjectType, "{}");
   w.EndObject();
   return take(buffer);
 }
 
+// The string forms of the typed events' data (protocol/run_event.hpp), for
+// callers that hold no typed event (the endings a restart writes, tests).
 std::string started_data(std::string_view agent, std::string_view content) {
-  rapidjson::StringBuffer buffer(nullptr, 64 + content.size());
-  encoding::json_writer w(buffer);
-  w.StartObject();
-  w.Key("agent");
-  write_string(w, agent);
-  w.Key("content");
-  write_string(w, content);
-  w.Key("progress");
-  w.Int(0);
-  w.EndObject();
-  return take(buffer);
+  return write_data(started_event{std::string(agent), std::string(content)});
 }
 
 std::string thinking_data(thinking_stage stage, std::string_view thought, double progress,
                           bool partial) {
-  rapidjson::StringBuffer buffer;
-  encoding::json_writer w(buffer);
-  w.StartObject();
-  w.Key("stage");
-  write_string(w, to_string(stage));
-  w.Key("thought");
-  write_string(w, thought);
-  w.Key("progress");
-  write_number(w, progress);
-  if (partial) {
-    w.Key("partial");
-    w.Bool(true);
-  }
-  w.EndObject();
-  return take(buffer);
+  return write_data(thinking_event{stage, std::string(thought), progress, partial});
 }
 
 std::string tool_executing_data(std::string_view tool, std::string_view tool_call_id,
                                 std::string_view args_json, double progress) {
-  rapidjson::StringBuffer buffer;
-  encoding::json_writer w(buffer);
-  w.StartObject();
-  w.Key("tool");
-  write_string(w, tool);
-  w.Key("tool_call_id");
-  write_string(w, tool_call_id);
-  w.Key("args");
-  write_raw(w, args_json, rapidjson::kObjectType);
-  w.Key("progress");
-  write_number(w, progress);
-  w.EndObject();
-  return take(buffer);
+  return write_data(tool_executing_event{std::string(tool), std::string(tool_call_id),
+                                         std::string(args_json), progress});
 }
 
 std::string tool_completed_data(std::string_view tool, std::string_view tool_call_id, bool success,
                                 double duration_ms, std::string_view result_json) {
-  rapidjson::StringBuffer buffer;
-  encoding::json_writer w(buffer);
-  w.StartObject();
-  w.Key("tool");
-  write_string(w, tool);
-  w.Key("tool_call_id");
-  write_string(w, tool_call_id);
-  w.Key("status");
-  w.String(success ? "success" : "error");
-  w.Key("duration_ms");
-  write_number(w, duration_ms);
-  w.Key("result");
-  write_raw(w, result_json, rapidjson::kObjectType);
-  w.EndObject();
-  return take(buffer);
+  return write_data(tool_completed_event{std::string(tool), std::string(tool_call_id), success,
+                                         duration_ms, std::string(result_json)});
 }
 
 std::string tool_error_result(error_code code) {
@@ -176,24 +136,13 @@ std::string completed_success_data(double duration_ms, std::string_view response
 
 std::string completed_failure_data(run_status status, double duration_ms, error_code code,
                                    std::string_view message) {
+  completed_event failed;
   // A failure data object never says "success".
-  if (status == run_status::success) status = run_status::error;
-  rapidjson::StringBuffer buffer;
-  encoding::json_writer w(buffer);
-  w.StartObject();
-  w.Key("status");
-  write_string(w, to_string(status));
-  w.Key("duration_ms");
-  write_number(w, duration_ms);
-  w.Key("error");
-  w.StartObject();
-  w.Key("code");
-  write_string(w, to_string(code));
-  w.Key("message");
-  write_string(w, message);
-  w.EndObject();
-  w.EndObject();
-  return take(buffer);
+  failed.status = status == run_status::success ? run_status::error : status;
+  failed.duration_ms = duration_ms;
+  failed.code = code;
+  failed.message = std::string(message);
+  return write_data(failed);
 }
 
 }  // namespace aw::protocol

@@ -1,6 +1,8 @@
 // The response of a successful run (PROTOCOL.md 3.1) and the chart data echo.
 #include "protocol/base64.hpp"
 #include "encoding/json_writer.hpp"
+#include "protocol/run_event.hpp"
+#include "protocol/writers.hpp"
 #include "protocol/server_messages.hpp"
 
 namespace aw::protocol {
@@ -133,23 +135,22 @@ void write_statistics_members(json_writer& w, const statistics& s) {
   }
 }
 
-void write_response_data(json_writer& w, const run_response& r) {
-  static const chart_data kEmpty;
-  const chart_data& d = r.data != nullptr ? *r.data : kEmpty;
+void write_response_data(json_writer& w, const chart_data& d, const statistics& stats,
+                         const std::vector<statistics>& series_stats) {
   w.StartObject();
   write_chart_data_members(w, d);
   w.Key("statistics");
   w.StartObject();
-  write_statistics_members(w, r.stats);
+  write_statistics_members(w, stats);
   w.EndObject();
   if (d.has_series()) {
     w.Key("series_statistics");
     w.StartArray();
-    for (std::size_t i = 0; i < r.series_stats.size(); ++i) {
+    for (std::size_t i = 0; i < series_stats.size(); ++i) {
       w.StartObject();
       w.Key("name");
       write_string(w, i < d.series.size() ? d.series[i].name : std::string());
-      write_statistics_members(w, r.series_stats[i]);
+      write_statistics_members(w, series_stats[i]);
       w.EndObject();
     }
     w.EndArray();
@@ -184,6 +185,22 @@ void write_metadata(json_writer& w, const response_metadata& m) {
   w.EndObject();
 }
 
+// chart_url to metadata: the response's members after "chart".
+void write_result_members(json_writer& w, const response_parts& r) {
+  w.Key("chart_url");
+  write_string(w, r.chart_url);
+  w.Key("data");
+  write_response_data(w, r.data, r.stats, r.series_stats);
+  w.Key("insights");
+  w.StartArray();
+  for (const std::string& s : r.insights) write_string(w, s);
+  w.EndArray();
+  w.Key("narrative");
+  write_string(w, r.narrative);
+  w.Key("metadata");
+  write_metadata(w, r.metadata);
+}
+
 }  // namespace
 
 std::string write_chart_data(const chart_data& d) {
@@ -195,39 +212,43 @@ std::string write_chart_data(const chart_data& d) {
   return encoding::take(buffer);
 }
 
-std::string write_response(const run_response& r) {
-  std::string_view image = r.image != nullptr ? std::string_view(*r.image) : std::string_view();
-  std::size_t encoded = base64_size(image.size());
-  rapidjson::StringBuffer buffer(nullptr, encoded + 4096);
-  json_writer w(buffer);
+void write_response_object(json_writer& w, rapidjson::StringBuffer& buffer,
+                           const std::string_view* image, const response_parts& r) {
   w.StartObject();
   w.Key("success");
   w.Bool(true);
-
-  // The image is often megabytes: its base64 goes straight into the buffer
-  // instead of through a temporary string and the writer's escaping (base64
-  // needs none). RawValue writes the opening quote and prefix; the encoded
-  // bytes and the closing quote follow.
-  w.Key("chart");
-  std::string prefix = "\"data:" + std::string(mime_type(r.metadata.format)) + ";base64,";
-  w.RawValue(prefix.data(), prefix.size(), rapidjson::kStringType);
-  char* out = buffer.Push(encoded + 1);
-  base64_encode_into(image, out);
-  out[encoded] = '"';
-
-  w.Key("chart_url");
-  write_string(w, r.chart_url);
-  w.Key("data");
-  write_response_data(w, r);
-  w.Key("insights");
-  w.StartArray();
-  for (const std::string& s : r.insights) write_string(w, s);
-  w.EndArray();
-  w.Key("narrative");
-  write_string(w, r.narrative);
-  w.Key("metadata");
-  write_metadata(w, r.metadata);
+  if (image != nullptr) {
+    // The image is often megabytes: its base64 goes straight into the buffer
+    // instead of through a temporary string and the writer's escaping (base64
+    // needs none). RawValue writes the opening quote and prefix; the encoded
+    // bytes and the closing quote follow.
+    std::size_t encoded = base64_size(image->size());
+    w.Key("chart");
+    std::string prefix = "\"data:" + std::string(mime_type(r.metadata.format)) + ";base64,";
+    w.RawValue(prefix.data(), prefix.size(), rapidjson::kStringType);
+    char* out = buffer.Push(encoded + 1);
+    base64_encode_into(*image, out);
+    out[encoded] = '"';
+  }
+  write_result_members(w, r);
   w.EndObject();
+}
+
+void write_result_summary(json_writer& w, const run_result& r) {
+  w.StartObject();
+  write_result_members(
+      w, {r.chart_url, r.data, r.stats, r.series_stats, r.insights, r.narrative, r.metadata});
+  w.EndObject();
+}
+
+std::string write_response(const run_response& r) {
+  static const chart_data kEmpty;
+  std::string_view image = r.image != nullptr ? std::string_view(*r.image) : std::string_view();
+  rapidjson::StringBuffer buffer(nullptr, base64_size(image.size()) + 4096);
+  json_writer w(buffer);
+  write_response_object(w, buffer, &image,
+                        {r.chart_url, r.data != nullptr ? *r.data : kEmpty, r.stats, r.series_stats,
+                         r.insights, r.narrative, r.metadata});
   return encoding::take(buffer);
 }
 

@@ -1,10 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "actors/chart_store.hpp"
+#include "actors/durable_log.hpp"
 #include "actors/emitter.hpp"
 #include "actors/event_log.hpp"
 
@@ -19,7 +26,14 @@ frame_ptr frame_of(std::size_t bytes) {
 // Records what the emitter would have put on each connection.
 struct recording_outbox : outbox {
   std::map<conn_id, std::vector<std::string>> sent;
+  std::map<conn_id, std::vector<std::uint64_t>> typed;  // seqs that came as typed events
   std::vector<std::pair<conn_id, close_reason>> closed;
+  void send_event(const std::vector<conn_id>& cs, event_ptr e) override {
+    for (auto c : cs) {
+      typed[c].push_back(e->event.seq);
+      sent[c].push_back(e->frame);
+    }
+  }
   void send(conn_id c, frame_ptr f) override { sent[c].push_back(*f); }
   void send_all(const std::vector<conn_id>& cs, frame_ptr f) override {
     for (auto c : cs) sent[c].push_back(*f);
@@ -56,9 +70,14 @@ TEST_CASE("the emitter numbers events per user and replays without gaps") {
   emitter em("u1", "e-1", {1024, 300000, 1 << 20}, &out, &stats);
   em.attach(1);
   em.attach(2);
-  run_identity run{"run-1", "c-1", "conv", ""};
-  for (int i = 0; i < 3; ++i)
-    em.emit(run, aw::protocol::event_type::agent_thinking, R"({"stage":"planning"})", 0);
+  auto run = std::make_shared<const run_identity>(run_identity{"run-1", "c-1", "conv", ""});
+  for (int i = 0; i < 3; ++i) {
+    auto ev =
+        em.emit(run, aw::protocol::thinking_event{aw::protocol::thinking_stage::planning, "t"}, 0);
+    // One record: the typed value and the frame sent, encoded from it.
+    CHECK(ev->event.seq == static_cast<std::uint64_t>(i + 1));
+    CHECK(ev->frame == aw::protocol::write_frame(ev->event));
+  }
   CHECK(em.last_seq() == 3);
   CHECK(out.sent[1].size() == 3);
   CHECK(out.sent[1] == out.sent[2]);
@@ -120,4 +139,53 @@ TEST_CASE("event logs share EVENT_BUFFER_TOTAL_MB: the log that adds over it giv
     CHECK(big.oldest_seq() == 2);
   }
   CHECK(total.load() == 0);  // every log gave its bytes back when it went
+}
+
+TEST_CASE("with a durable log the emitter sends each event once durable, as its typed record") {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("aw-emitter-durable-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::mutex m;
+  std::condition_variable cv;
+  std::uint64_t upto = 0;
+  std::vector<frame_ptr> frames;
+  {
+    durable_log log(aw::store::open_sqlite_event_log((dir / "events.db").string(), false),
+                    std::make_shared<counters>(), {},
+                    [&](const caf::actor&, std::uint64_t u, std::vector<frame_ptr> f) {
+                      std::lock_guard<std::mutex> lock(m);
+                      upto = u;
+                      frames.insert(frames.end(), f.begin(), f.end());
+                      cv.notify_all();
+                    });
+    log.start();
+    recording_outbox out;
+    counters stats;
+    emitter em("u1", "e-1", {1024, 300000, 1 << 20}, &out, &stats);
+    em.make_durable(&log, caf::actor());
+    em.attach(1);
+    auto run = std::make_shared<const run_identity>(run_identity{"run-1", "c-1", "conv", ""});
+    std::vector<event_ptr> made;
+    for (int i = 0; i < 3; ++i)
+      made.push_back(em.emit(
+          run, aw::protocol::thinking_event{aw::protocol::thinking_stage::planning, "t"}, 0));
+    CHECK(out.sent[1].empty());  // nothing goes out before it is durable
+    {
+      std::unique_lock<std::mutex> lock(m);
+      REQUIRE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return frames.size() == 3; }));
+    }
+    // The log hands back the records' own frames, shared, not copies.
+    for (std::size_t i = 0; i < 3; ++i) CHECK(frames[i].get() == &made[i]->frame);
+    em.delivered(upto, frames);
+    CHECK(out.typed[1] == std::vector<std::uint64_t>{1, 2, 3});
+    REQUIRE(out.sent[1].size() == 3);
+    CHECK(out.sent[1][2] == made[2]->frame);
+    CHECK(em.undelivered() == 0);
+    // A frame that is no record of ours still goes out, as it is.
+    em.delivered(upto, {std::make_shared<const std::string>("{}")});
+    CHECK(out.sent[1].back() == "{}");
+    CHECK(out.typed[1].size() == 3);
+    log.stop();
+  }
+  std::filesystem::remove_all(dir);
 }

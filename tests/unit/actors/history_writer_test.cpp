@@ -297,19 +297,7 @@ TEST_CASE("history writer: a hanging store blocks no sender, and retention runs 
   for (auto n : w.fake->batches()) CHECK(n <= 200);
 }
 
-TEST_CASE("history record: the completed data keeps chart_url and loses the image bytes") {
-  std::string data = R"({"status":"success","duration_ms":12.5,"response":{"success":true,)"
-                     R"("chart":"data:image/png;base64,iVBORw0KGgo=","chart_url":"/charts/abc",)"
-                     R"("data":{"labels":["chart","response"],"values":[1,2.50,3e2]},)"
-                     R"("metadata":{"chart":"keep me: not the top-level response's"}}})";
-  std::string stripped = actors::strip_chart_bytes(data);
-  CHECK(stripped ==
-        R"({"status":"success","duration_ms":12.5,"response":{"success":true,)"
-        R"("chart_url":"/charts/abc","data":{"labels":["chart","response"],"values":[1,2.50,3e2]},)"
-        R"("metadata":{"chart":"keep me: not the top-level response's"}}})");
-  std::string failure = R"({"status":"timeout","duration_ms":3,"error":{"code":"TIMEOUT"}})";
-  CHECK(actors::strip_chart_bytes(failure) == failure);
-
+TEST_CASE("history record: the request as recorded") {
   protocol::analytics_payload p;
   p.content = "Show \"revenue\"";
   p.width = 640;
@@ -317,4 +305,48 @@ TEST_CASE("history record: the completed data keeps chart_url and loses the imag
   CHECK(json ==
         R"({"content":"Show \"revenue\"","chart_preference":null,"format":"png","width":640,)"
         R"("height":500,"theme":"modern","has_data":false})");
+}
+
+TEST_CASE("the history records a completed run from its typed event, without the image") {
+  auto result = std::make_shared<protocol::run_result>();
+  result->chart_url = "/charts/abc";
+  result->data.labels = {"a", "b"};
+  result->data.values = {1, 2.5};
+  result->stats.count = 2;
+  result->insights = {"up"};
+  result->narrative = "It rose.";
+  result->metadata.title = "T";
+  protocol::completed_event done;
+  done.duration_ms = 12.5;
+  done.result = result;
+  actors::run_identity run{"run-1", "c-1", "conv", "m-1"};
+  auto w = actors::history_completed("alice", run, 7, done);
+  CHECK(w.status == "success");
+  CHECK(w.run_id == "run-1");
+  CHECK(
+      w.response_json ==
+      R"({"status":"success","duration_ms":12.5,"response":{"success":true,)"
+      R"("chart_url":"/charts/abc","data":{"labels":["a","b"],"values":[1,2.5],)"
+      R"("statistics":{"count":2,"sum":0,"mean":0,"median":0,"min":0,"max":0,"std_dev":0,)"
+      R"("growth_pct":null}},"insights":["up"],"narrative":"It rose.",)"
+      R"("metadata":{"chart_type":"bar_chart_vertical","title":"T","generation_method":"gnuplot",)"
+      R"("data_source":"","llm_provider":"","format":"png","width":800,"height":500,)"
+      R"("generation_time_ms":0}}})");
+  // The frame's data is the same with response.chart added.
+  std::string frame_data = protocol::write_data(done, "\x89PNG");
+  CHECK(frame_data.find(R"("chart":"data:image/png;base64,iVBORw==",)") != std::string::npos);
+  CHECK(w.response_json.find("base64") == std::string::npos);
+  CHECK(frame_data.size() ==
+        w.response_json.size() +
+            std::string(R"("chart":"data:image/png;base64,iVBORw==",)").size());
+
+  protocol::completed_event failed;
+  failed.status = protocol::run_status::timeout;
+  failed.duration_ms = 3;
+  failed.code = protocol::error_code::timeout;
+  failed.message = "too slow";
+  auto f = actors::history_completed("alice", run, 7, failed);
+  CHECK(f.status == "timeout");
+  CHECK(f.response_json ==
+        R"({"status":"timeout","duration_ms":3,"error":{"code":"TIMEOUT","message":"too slow"}})");
 }

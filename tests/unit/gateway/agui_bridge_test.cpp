@@ -7,7 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "gateway/agui_bridge.hpp"
-#include "protocol/server_messages.hpp"
+#include "protocol/run_event.hpp"
 
 using aw::gateway::agui_bridge;
 using aw::protocol::event_type;
@@ -15,51 +15,56 @@ using aw::protocol::thinking_stage;
 
 namespace {
 
-// Frames exactly as the server writes them (protocol/), for one run.
+// Typed events exactly as the server makes them (protocol/run_event.hpp), for one run.
 struct run_frames {
   std::string correlation = "r-1";
   std::string token = "tok";
   std::uint64_t seq = 0;
 
-  std::string event(event_type type, const std::string& data) {
-    aw::protocol::event_envelope env;
-    env.type = type;
-    env.seq = ++seq;
-    env.event_id = "evt-1";
-    env.run_id = "run-internal";
-    env.correlation_id = correlation;
-    env.conversation_id = "t-1";
-    env.user_id = "u";
-    env.message_id = token;
-    env.unix_ms = 1;
-    return aw::protocol::write_event(env, data);
+  aw::protocol::run_event event(aw::protocol::event_data data) {
+    aw::protocol::run_event e;
+    e.seq = ++seq;
+    e.event_id = "evt-1";
+    e.run = std::make_shared<const aw::protocol::run_ids>(
+        aw::protocol::run_ids{"run-internal", correlation, "t-1", token});
+    e.user_id = std::make_shared<const std::string>("u");
+    e.unix_ms = 1;
+    e.data = std::move(data);
+    return e;
   }
-  std::string started() {
-    return event(event_type::agent_started, aw::protocol::started_data("agent", "q"));
+  aw::protocol::run_event started() { return event(aw::protocol::started_event{"agent", "q"}); }
+  aw::protocol::run_event thought(thinking_stage stage, const std::string& text,
+                                  bool partial = false) {
+    return event(aw::protocol::thinking_event{stage, text, 0.5, partial});
   }
-  std::string thought(thinking_stage stage, const std::string& text, bool partial = false) {
-    return event(event_type::agent_thinking,
-                 aw::protocol::thinking_data(stage, text, 0.5, partial));
+  aw::protocol::run_event tool(const std::string& name, const std::string& id) {
+    return event(aw::protocol::tool_executing_event{name, id, R"({"a":1})", 0.5});
   }
-  std::string tool(const std::string& name, const std::string& id) {
-    return event(event_type::tool_executing,
-                 aw::protocol::tool_executing_data(name, id, R"({"a":1})", 0.5));
+  aw::protocol::run_event tool_done(const std::string& name, const std::string& id) {
+    return event(aw::protocol::tool_completed_event{name, id, true, 3, R"({"ok":true})"});
   }
-  std::string tool_done(const std::string& name, const std::string& id) {
-    return event(event_type::tool_completed,
-                 aw::protocol::tool_completed_data(name, id, true, 3, R"({"ok":true})"));
+  aw::protocol::run_event success() {
+    auto r = std::make_shared<aw::protocol::run_result>();
+    r->chart_url = "/charts/ch-1";
+    r->data.labels = {"a"};
+    r->data.values = {1};
+    r->stats.count = 1;
+    r->insights = {"up 5%", "peak in Q4"};
+    r->narrative = "Revenue rose.";
+    r->metadata.type = aw::protocol::chart_type::bar_chart_vertical;
+    r->metadata.title = "Revenue";
+    aw::protocol::completed_event done;
+    done.duration_ms = 12;
+    done.result = std::move(r);
+    return event(std::move(done));
   }
-  std::string success() {
-    std::string response =
-        R"({"success":true,"chart":"data:image/png;base64,AAAA","chart_url":"/charts/ch-1",)"
-        R"("data":{"labels":["a"],"values":[1],"statistics":{"count":1}},)"
-        R"("insights":["up 5%","peak in Q4"],"narrative":"Revenue rose.",)"
-        R"("metadata":{"chart_type":"bar_chart_vertical","title":"Revenue"}})";
-    return event(event_type::agent_completed, aw::protocol::completed_success_data(12, response));
-  }
-  std::string failed(aw::protocol::run_status status, aw::protocol::error_code code) {
-    return event(event_type::agent_completed,
-                 aw::protocol::completed_failure_data(status, 12, code, "it went wrong"));
+  aw::protocol::run_event failed(aw::protocol::run_status status, aw::protocol::error_code code) {
+    aw::protocol::completed_event done;
+    done.status = status;
+    done.duration_ms = 12;
+    done.code = code;
+    done.message = "it went wrong";
+    return event(std::move(done));
   }
 };
 
@@ -93,14 +98,13 @@ TEST_CASE("a successful run maps to the AG-UI sequence") {
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
   collected c;
-  c.add(b.on_frame(R"({"type":"connection_ack","user_id":"u"})"));
-  c.add(b.on_frame(f.started()));
-  c.add(b.on_frame(f.thought(thinking_stage::planning, "reading")));
-  c.add(b.on_frame(f.tool("plan_chart", "call-1")));
-  c.add(b.on_frame(f.tool_done("plan_chart", "call-1")));
-  c.add(b.on_frame(f.thought(thinking_stage::writing, "summing up")));
+  c.add(b.on_event(f.started()));
+  c.add(b.on_event(f.thought(thinking_stage::planning, "reading")));
+  c.add(b.on_event(f.tool("plan_chart", "call-1")));
+  c.add(b.on_event(f.tool_done("plan_chart", "call-1")));
+  c.add(b.on_event(f.thought(thinking_stage::writing, "summing up")));
   CHECK(!b.ended());
-  c.add(b.on_frame(f.success()));
+  c.add(b.on_event(f.success()));
   CHECK(b.ended());
   CHECK(b.run_over());
   std::vector<std::string> want = {"RUN_STARTED",
@@ -162,7 +166,7 @@ TEST_CASE("a successful run maps to the AG-UI sequence") {
   CHECK(str(c.first("TEXT_MESSAGE_START"), "messageId") !=
         str(c.first("REASONING_START"), "messageId"));
 
-  CHECK(b.on_frame(f.thought(thinking_stage::writing, "late")).empty());  // nothing after the end
+  CHECK(b.on_event(f.thought(thinking_stage::writing, "late")).empty());  // nothing after the end
   CHECK(b.abort("X", "y").empty());
 }
 
@@ -170,11 +174,11 @@ TEST_CASE("streamed thoughts are one reasoning message, closed by the next event
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
   collected c;
-  c.add(b.on_frame(f.started()));
-  c.add(b.on_frame(f.thought(thinking_stage::writing, "{\"ti", true)));
-  c.add(b.on_frame(f.thought(thinking_stage::writing, "tle\":", true)));
-  c.add(b.on_frame(f.thought(thinking_stage::writing, "\"x\"}", true)));
-  c.add(b.on_frame(f.tool("render_chart", "call-9")));
+  c.add(b.on_event(f.started()));
+  c.add(b.on_event(f.thought(thinking_stage::writing, "{\"ti", true)));
+  c.add(b.on_event(f.thought(thinking_stage::writing, "tle\":", true)));
+  c.add(b.on_event(f.thought(thinking_stage::writing, "\"x\"}", true)));
+  c.add(b.on_event(f.tool("render_chart", "call-9")));
   std::vector<std::string> want = {"RUN_STARTED",
                                    "STEP_STARTED",
                                    "REASONING_START",
@@ -199,17 +203,20 @@ TEST_CASE("only this stream's run counts") {
   run_frames other_run;
   other_run.correlation = "r-2";
   agui_bridge b("t-1", "r-1", "tok");
-  CHECK(b.on_frame(mine.thought(thinking_stage::planning, "before the start")).empty());
-  CHECK(b.on_frame(other_token.started()).empty());
-  CHECK(b.on_frame(other_run.started()).empty());
-  CHECK(b.on_frame("not json").empty());
-  CHECK(b.on_frame("[1]").empty());
-  CHECK(b.on_frame(R"({"type":"error","correlation_id":"r-2","code":"NOT_FOUND"})").empty());
+  CHECK(b.on_event(mine.thought(thinking_stage::planning, "before the start")).empty());
+  CHECK(b.on_event(other_token.started()).empty());
+  CHECK(b.on_event(other_run.started()).empty());
+  run_frames no_run;  // an event without its run's ids is nobody's
+  auto orphan = no_run.started();
+  orphan.run.reset();
+  CHECK(b.on_event(orphan).empty());
+  // An error answers another stream's request.
+  CHECK(b.on_error({aw::protocol::error_code::not_found, "no such run", "r-2"}).empty());
   CHECK(!b.started());
-  CHECK(b.on_frame(mine.started()).size() == 1);
-  CHECK(b.on_frame(mine.started()).empty());  // once
-  CHECK(b.on_frame(other_token.success()).empty());
-  CHECK(b.on_frame(mine.tool_done("plan_chart", "never-started")).empty());
+  CHECK(b.on_event(mine.started()).size() == 1);
+  CHECK(b.on_event(mine.started()).empty());  // once
+  CHECK(b.on_event(other_token.success()).empty());
+  CHECK(b.on_event(mine.tool_done("plan_chart", "never-started")).empty());
   CHECK(!b.ended());
 }
 
@@ -218,7 +225,7 @@ TEST_CASE("a refused request, a failed run and a timeout end with RUN_ERROR") {
     agui_bridge b("t-1", "r-1", "tok");
     aw::protocol::protocol_error e{aw::protocol::error_code::too_many_runs, "at most 4", "r-1"};
     collected c;
-    c.add(b.on_frame(aw::protocol::write_error(e, 1)));
+    c.add(b.on_error(e));
     CHECK(c.types == std::vector<std::string>{"RUN_ERROR"});
     CHECK(str(c.events[0], "code") == "TOO_MANY_RUNS");
     CHECK(str(c.events[0], "message") == "at most 4");
@@ -231,9 +238,9 @@ TEST_CASE("a refused request, a failed run and a timeout end with RUN_ERROR") {
     run_frames f;
     agui_bridge b("t-1", "r-1", "tok");
     collected c;
-    c.add(b.on_frame(f.started()));
-    c.add(b.on_frame(f.thought(thinking_stage::planning, "x")));
-    c.add(b.on_frame(f.failed(status, code)));
+    c.add(b.on_event(f.started()));
+    c.add(b.on_event(f.thought(thinking_stage::planning, "x")));
+    c.add(b.on_event(f.failed(status, code)));
     CHECK(c.types.back() == "RUN_ERROR");
     CHECK(str(c.events.back(), "code") == std::string(aw::protocol::to_string(code)));
     CHECK(str(c.events.back(), "message") == "it went wrong");
@@ -244,9 +251,9 @@ TEST_CASE("a cancelled run finishes with outcome cancelled, its step closed firs
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
   collected c;
-  c.add(b.on_frame(f.started()));
-  c.add(b.on_frame(f.thought(thinking_stage::analyzing, "x", true)));
-  c.add(b.on_frame(
+  c.add(b.on_event(f.started()));
+  c.add(b.on_event(f.thought(thinking_stage::analyzing, "x", true)));
+  c.add(b.on_event(
       f.failed(aw::protocol::run_status::cancelled, aw::protocol::error_code::cancelled)));
   std::vector<std::string> tail(c.types.end() - 4, c.types.end());
   CHECK(tail == std::vector<std::string>{"REASONING_MESSAGE_END", "REASONING_END", "STEP_FINISHED",
@@ -257,14 +264,14 @@ TEST_CASE("a cancelled run finishes with outcome cancelled, its step closed firs
 TEST_CASE("abort ends a stream the server gives up on, once") {
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
-  b.on_frame(f.started());
+  b.on_event(f.started());
   collected c;
   c.add(b.abort("SUPERSEDED", "superseded by a newer connection"));
   CHECK(c.types == std::vector<std::string>{"RUN_ERROR"});
   CHECK(b.ended());
   CHECK(!b.run_over());  // the run itself goes on: the gateway cancels it
   CHECK(b.abort("SUPERSEDED", "again").empty());
-  CHECK(b.on_frame(f.success()).empty());
+  CHECK(b.on_event(f.success()).empty());
 }
 
 TEST_CASE("SSE framing") {
@@ -276,8 +283,8 @@ TEST_CASE(
     "for a 0.0.x client a cancelled run ends with RUN_ERROR CANCELLED, nothing else changes") {
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
-  b.on_frame(f.started());
-  auto out = b.on_frame(
+  b.on_event(f.started());
+  auto out = b.on_event(
       f.failed(aw::protocol::run_status::cancelled, aw::protocol::error_code::cancelled));
   REQUIRE(!out.empty());
   collected c;
@@ -290,20 +297,20 @@ TEST_CASE(
   run_frames g;
   g.correlation = "r-2";
   g.token = "tok2";
-  ok.on_frame(g.started());
-  auto done = ok.on_frame(g.success());
+  ok.on_event(g.started());
+  auto done = ok.on_event(g.success());
   CHECK(aw::gateway::legacy_event(done.back()).empty());
 }
 
-TEST_CASE("frame_seq is the seq of the agentwire event just mapped") {
+TEST_CASE("event_seq is the seq of the agentwire event just mapped") {
   run_frames f;
   agui_bridge b("t-1", "r-1", "tok");
-  b.on_frame(f.started());
-  CHECK(b.frame_seq() == 1);
-  b.on_frame(f.thought(thinking_stage::planning, "x"));
-  CHECK(b.frame_seq() == 2);
-  b.on_frame(R"({"type":"error","code":"TOO_MANY_RUNS","message":"m","correlation_id":"r-1"})");
-  CHECK(b.frame_seq() == 0);
+  b.on_event(f.started());
+  CHECK(b.event_seq() == 1);
+  b.on_event(f.thought(thinking_stage::planning, "x"));
+  CHECK(b.event_seq() == 2);
+  b.on_error({aw::protocol::error_code::too_many_runs, "m", "r-1"});
+  CHECK(b.event_seq() == 0);
 }
 
 TEST_CASE("a snapshot follows RUN_STARTED: past turns, then the request being answered") {
@@ -322,7 +329,7 @@ TEST_CASE("a snapshot follows RUN_STARTED: past turns, then the request being an
   agui_bridge b("t-1", "r-1", "tok");
   b.set_snapshot(messages);
   collected c;
-  c.add(b.on_frame(f.started()));
+  c.add(b.on_event(f.started()));
   REQUIRE(c.types == std::vector<std::string>{"RUN_STARTED", "MESSAGES_SNAPSHOT"});
   const auto& m = c.events[1]["messages"];
   REQUIRE(m.Size() == 4);
@@ -333,6 +340,42 @@ TEST_CASE("a snapshot follows RUN_STARTED: past turns, then the request being an
   CHECK(str(m[2], "content") == "costs");                      // no answer: the run failed
   CHECK(str(m[3], "id") == "m-9");
   CHECK(str(m[3], "role") == "user");
-  c.add(b.on_frame(f.thought(thinking_stage::planning, "x")));
+  c.add(b.on_event(f.thought(thinking_stage::planning, "x")));
   CHECK(std::count(c.types.begin(), c.types.end(), "MESSAGES_SNAPSHOT") == 1);
+}
+
+TEST_CASE("AG-UI carries the run's numbers exactly as the WebSocket frame does") {
+  // 13586.167188299545 came back as ...543 when the bridge re-read the frame
+  // at normal precision; mapped from the typed value it is the frame's text.
+  run_frames f;
+  agui_bridge b("t-1", "r-1", "tok");
+  b.on_event(f.started());
+  auto ev = f.success();
+  auto& done = std::get<aw::protocol::completed_event>(ev.data);
+  auto result = std::make_shared<aw::protocol::run_result>(*done.result);
+  result->data.values = {13586.167188299545};
+  done.result = result;
+  b.on_event(f.tool("render_chart", "call-2"));
+  b.on_event(f.event(aw::protocol::tool_completed_event{"render_chart", "call-2", true, 7,
+                                                        R"({"render_ms":2334.054179219913})"}));
+  std::string frame = aw::protocol::write_frame(ev);
+  REQUIRE(frame.find("13586.167188299545") != std::string::npos);
+  auto out = b.on_event(ev);
+  std::string custom;
+  for (const auto& e : out)
+    if (e.rfind(R"({"type":"CUSTOM")", 0) == 0) custom = e;
+  CHECK(custom.find(R"("values":[13586.167188299545])") != std::string::npos);
+  // The tool result's content is its result object as written, unparsed.
+  run_frames g;
+  agui_bridge c("t-1", "r-1", "tok");
+  c.on_event(g.started());
+  c.on_event(g.tool("render_chart", "call-2"));
+  auto done_tool = c.on_event(g.event(aw::protocol::tool_completed_event{
+      "render_chart", "call-2", true, 7, R"({"render_ms":2334.054179219913})"}));
+  REQUIRE(done_tool.size() == 1);
+  collected col;
+  col.add(done_tool);
+  CHECK(str(col.events[0], "content") ==
+        R"({"tool":"render_chart","status":"success","duration_ms":7,)"
+        R"("result":{"render_ms":2334.054179219913}})");
 }
