@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <caf/send.hpp>
+
 #include "core/log.hpp"
 #include "store/history_store.hpp"  // store_error
 
@@ -27,10 +29,47 @@ durable_log::durable_log(std::unique_ptr<store::event_log_store> db,
     : db_(std::move(db)), stats_(std::move(stats)), opt_(options), notify_(std::move(notify)) {
   opt_.batch_events = std::max<std::size_t>(1, opt_.batch_events);
   stats_->durable_enabled = true;
+  shared_ = db_->shared();
 }
 
 durable_log::~durable_log() {
   stop();
+}
+
+recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now_ms,
+                                         std::size_t& total_bytes, std::size_t& not_loaded,
+                                         std::vector<ended_run>& ended) {
+  auto before = u.events.size();
+  ended = end_open_runs(u, now_ms);
+  if (!ended.empty()) {
+    // The endings are durable before anyone can see them, like every event.
+    std::vector<store::event_log_row> tail;
+    for (auto i = before; i < u.events.size(); ++i)
+      tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
+    db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
+  }
+  // Newest first within the byte limits; a user keeps at least its newest event.
+  std::size_t keep_from = u.events.size();
+  std::size_t user_bytes = 0;
+  while (keep_from > 0) {
+    auto size = u.events[keep_from - 1].frame.size();
+    bool first = keep_from == u.events.size();
+    if (!first &&
+        (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
+      break;
+    user_bytes += size;
+    total_bytes += size;
+    --keep_from;
+  }
+  not_loaded += keep_from;
+  recovered_user rec;
+  rec.epoch = u.epoch;
+  rec.last_seq = u.last_seq;
+  rec.events.reserve(u.events.size() - keep_from);
+  for (auto i = keep_from; i < u.events.size(); ++i)
+    rec.events.push_back({u.events[i].seq, u.events[i].at_ms,
+                          std::make_shared<const std::string>(std::move(u.events[i].frame))});
+  return rec;
 }
 
 std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t now_ms) {
@@ -59,44 +98,15 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
       ++expired;
       continue;
     }
-    auto before = u.events.size();
-    auto runs = end_open_runs(u, now_ms);
-    if (!runs.empty()) {
-      // The endings are durable before anyone can see them, like every event.
-      std::vector<store::event_log_row> tail;
-      for (auto i = before; i < u.events.size(); ++i)
-        tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
-      db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
-      for (auto& r : runs) {
-        log::warn(
-            "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
-            {{"user", u.user_id}, {"run", r.id.run_id}, {"correlation_id", r.id.correlation_id}});
-        ended.emplace_back(u.user_id, std::move(r));
-      }
+    std::vector<ended_run> runs;
+    auto rec = to_recovered(u, now_ms, total_bytes, not_loaded, runs);
+    for (auto& r : runs) {
+      log::warn(
+          "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
+          {{"user", u.user_id}, {"run", r.id.run_id}, {"correlation_id", r.id.correlation_id}});
+      ended.emplace_back(u.user_id, std::move(r));
     }
     rows += static_cast<std::int64_t>(u.events.size());
-    // Newest first within the byte limits; a user keeps at least its newest event.
-    std::size_t keep_from = u.events.size();
-    std::size_t user_bytes = 0;
-    while (keep_from > 0) {
-      auto size = u.events[keep_from - 1].frame.size();
-      bool first = keep_from == u.events.size();
-      if (!first &&
-          (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
-        break;
-      user_bytes += size;
-      total_bytes += size;
-      --keep_from;
-    }
-    not_loaded += keep_from;
-    u.events.erase(u.events.begin(), u.events.begin() + static_cast<std::ptrdiff_t>(keep_from));
-    recovered_user rec;
-    rec.epoch = u.epoch;
-    rec.last_seq = u.last_seq;
-    rec.events.reserve(u.events.size());
-    for (auto& e : u.events)
-      rec.events.push_back(
-          {e.seq, e.at_ms, std::make_shared<const std::string>(std::move(e.frame))});
     std::lock_guard<std::mutex> lock(recovered_mutex_);
     recovered_[u.user_id] = std::move(rec);
   }
@@ -133,6 +143,79 @@ std::optional<recovered_user> durable_log::take(const std::string& user_id) {
   auto out = std::move(it->second);
   recovered_.erase(it);
   return out;
+}
+
+void durable_log::claim(const caf::actor& session, std::string user_id, std::string new_epoch) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claims_.push_back({session, std::move(user_id), std::move(new_epoch)});
+  }
+  wake_.notify_one();
+}
+
+std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
+  auto reply = std::make_shared<claim_reply>();
+  try {
+    auto found = db_->claim(c.user_id, c.new_epoch);
+    using outcome = store::claim_result::outcome;
+    reply->from_node = found.from_node;
+    if (found.result == outcome::owned_elsewhere) {
+      reply->result = claim_reply::outcome::refused;
+      stats_->durable_claims_refused++;
+      log::info("durable_log", "user refused: its session is live on another gateway",
+                {{"user", c.user_id}, {"owner", found.from_node}});
+      return reply;
+    }
+    if (found.result != outcome::fresh) {
+      std::size_t total = 0;
+      std::size_t not_loaded = 0;
+      reply->user = to_recovered(found.user, wall_ms(), total, not_loaded, reply->ended);
+      stats_->durable_rows += static_cast<std::int64_t>(reply->ended.size());
+    }
+    reply->result = claim_reply::outcome::ready;
+    if (found.result == outcome::taken_over) {
+      reply->taken_over = true;
+      stats_->durable_takeovers++;
+      stats_->recovered_runs += static_cast<std::int64_t>(reply->ended.size());
+      log::warn("durable_log", "user taken over from a gateway whose lease expired",
+                {{"user", c.user_id},
+                 {"from", found.from_node},
+                 {"last_seq", std::to_string(found.user.last_seq)},
+                 {"runs_ended_gateway_lost", std::to_string(reply->ended.size())}});
+    }
+  } catch (const std::exception& e) {
+    reply = std::make_shared<claim_reply>();  // failed
+    stats_->durable_write_failures++;
+    log::error("durable_log", "claiming a user in the durable event log failed",
+               {{"user", c.user_id}, {"error", e.what()}});
+  }
+  return reply;
+}
+
+void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
+  while (!claims_.empty()) {
+    auto c = std::move(claims_.front());
+    claims_.pop_front();
+    lock.unlock();
+    auto reply = do_claim(c);
+    caf::anon_send(c.session, claimed_atom::value, std::move(reply));
+    lock.lock();
+  }
+}
+
+void durable_log::maybe_renew(steady::time_point now) {
+  if (!shared_ || now - last_renew_ < opt_.renew_every) return;
+  last_renew_ = now;
+  try {
+    db_->renew();
+    if (!stats_->durable_up.exchange(true))
+      log::info("durable_log", "the durable event log writes again");
+  } catch (const std::exception& e) {
+    stats_->durable_write_failures++;
+    if (stats_->durable_up.exchange(false))
+      log::error("durable_log", "the durable event log cannot renew this node's lease",
+                 {{"error", e.what()}});
+  }
 }
 
 void durable_log::append(const caf::actor& session, std::shared_ptr<const std::string> user_id,
@@ -263,14 +346,19 @@ void durable_log::maybe_prune(steady::time_point now) {
 
 void durable_log::run() {
   last_prune_ = steady::now();
+  last_renew_ = last_prune_;
   auto backoff = std::chrono::milliseconds(0);
   std::vector<item> batch;
   std::unique_lock<std::mutex> lock(mutex_);
+  auto idle_wait = shared_ ? std::min(opt_.prune_every, opt_.renew_every) : opt_.prune_every;
   for (;;) {
-    wake_.wait_for(lock, opt_.prune_every, [&] { return stopping_ || !queue_.empty(); });
+    wake_.wait_for(lock, idle_wait,
+                   [&] { return stopping_ || !queue_.empty() || !claims_.empty(); });
+    serve_claims(lock);
     if (queue_.empty()) {
       if (stopping_) return;
       lock.unlock();
+      maybe_renew(steady::now());
       maybe_prune(steady::now());
       lock.lock();
       continue;
@@ -286,6 +374,7 @@ void durable_log::run() {
     auto oldest = batch.front().queued;
     bool ok = write(batch);
     if (ok) {
+      if (shared_) last_renew_ = steady::now();  // the write renewed the lease
       stats_->durable_lag_ms.observe(ms_since(oldest));
       deliver(batch);
       batch.clear();
@@ -304,7 +393,7 @@ void durable_log::run() {
       return;
     }
     backoff = backoff.count() == 0 ? opt_.first_retry : std::min(backoff * 2, opt_.max_retry);
-    wake_.wait_for(lock, backoff, [&] { return stopping_; });
+    wake_.wait_for(lock, backoff, [&] { return stopping_ || !claims_.empty(); });
   }
 }
 

@@ -24,6 +24,7 @@ enum class close_reason : std::uint8_t {
   stale,          // no traffic and no pong
   token_expired,  // its bearer token ran out
   shutting_down,  // the server stops
+  owned_elsewhere,  // durable log: the user's session is live on another gateway (try again)
 };
 
 class outbox {

@@ -32,8 +32,10 @@ void start_durable_log(services& svc, const core::config& cfg) {
   };
   bool shared =
       cfg.store_url.rfind("postgresql://", 0) == 0 || cfg.store_url.rfind("postgres://", 0) == 0;
+  opt.renew_every = std::chrono::milliseconds(cfg.durable_lease_s * 1000 / 3);
   auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id,
-                                                    cfg.durable_log_fsync != 0)
+                                                    cfg.durable_log_fsync != 0,
+                                                    std::int64_t{cfg.durable_lease_s} * 1000)
                    : store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0);
   if (shared) path = "postgresql (node " + cfg.node_id + ")";
   svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);

@@ -531,23 +531,88 @@ caf::behavior draining(session_self* self) {
       .or_else(common_handlers(self));
 }
 
-caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+// The user's history: recovered (a restart, a takeover) or new with `epoch`.
+void open_history(session_self* self, std::optional<recovered_user>& recovered,
+                  const std::string& epoch) {
   auto& st = self->state;
-  st.svc = std::move(svc);
-  st.user_id = std::move(user_id);
   const auto& cfg = *st.svc.cfg;
   event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
                           static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
                           static_cast<std::size_t>(cfg.event_buffer_bytes),
                           st.svc.stats ? &st.svc.stats->event_buffer_bytes : nullptr,
                           static_cast<std::int64_t>(cfg.event_buffer_total_mb) << 20};
-  std::optional<recovered_user> recovered;
-  if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
-  st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : random_tag("e"),
-                                        limits, st.svc.out, st.svc.stats.get());
+  st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : epoch, limits,
+                                        st.svc.out, st.svc.stats.get());
   if (recovered) st.events->restore(*recovered);
   if (st.svc.durable)
     st.events->make_durable(st.svc.durable.get(), caf::actor_cast<caf::actor>(self));
+}
+
+// The user's session is live on another gateway (or the store did not
+// answer the claim): every connection that reaches this session is closed
+// (1013, try again later) and the session goes once none is left.
+caf::behavior refusing(session_self* self) {
+  auto leave = [self] {
+    auto& st = self->state;
+    st.svc.out->retire(st.user_id, caf::actor_cast<caf::actor>(self));
+  };
+  leave();
+  return {
+      [self](connect_atom, conn_id conn, std::string&, std::int64_t, const std::string&) {
+        self->state.svc.out->close(conn, close_reason::owned_elsewhere);
+      },
+      [self](watch_atom, conn_id conn) {
+        self->state.svc.out->close(conn, close_reason::owned_elsewhere);
+      },
+      [leave](disconnect_atom, conn_id) { leave(); },
+      [](unwatch_atom, conn_id) {},
+      [](request_atom, conn_id, protocol::analytics_request&) {},
+      [](drain_atom) {},
+      [self](retire_atom) { self->quit(); },
+  };
+}
+
+// Several gateways share the durable log: the session waits for its user's
+// claim (durable_log::claim) before anything else; messages wait in the mailbox.
+caf::behavior claiming(session_self* self, std::string epoch) {
+  self->set_default_handler(caf::skip);
+  return {
+      [self, epoch](claimed_atom, std::shared_ptr<claim_reply>& reply) {
+        auto& st = self->state;
+        self->set_default_handler(caf::print_and_drop);
+        if (reply->result != claim_reply::outcome::ready) {
+          log::warn("session",
+                    "user not served here: its session is live on another gateway, or the "
+                    "durable log did not answer; its connections are closed 1013",
+                    {{"user", st.user_id}, {"owner", reply->from_node}});
+          self->become(refusing(self));
+          return;
+        }
+        open_history(self, reply->user, epoch);
+        auto now = now_ms();
+        for (auto& run : reply->ended) {  // ended GATEWAY_LOST by the takeover, already durable
+          st.svc.stats->runs_failed++;
+          st.svc.stats->errors_by_code[static_cast<std::size_t>(error_code::gateway_lost)]++;
+          record(self, history_completed(st.user_id, run.id, now, protocol::run_status::error,
+                                         run.completed_data));
+        }
+        self->become(live(self));
+      },
+  };
+}
+
+caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+  auto& st = self->state;
+  st.svc = std::move(svc);
+  st.user_id = std::move(user_id);
+  std::optional<recovered_user> recovered;
+  if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
+  auto epoch = random_tag("e");
+  bool claim = !recovered && st.svc.durable && st.svc.durable->shared();
+  if (claim)
+    st.svc.durable->claim(caf::actor_cast<caf::actor>(self), st.user_id, epoch);
+  else
+    open_history(self, recovered, epoch);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (auto& [run_id, run] : st.runs) {
@@ -560,7 +625,7 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
       return;
     }
   });
-  return live(self);
+  return claim ? claiming(self, epoch) : live(self);
 }
 
 }  // namespace

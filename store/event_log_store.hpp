@@ -45,6 +45,19 @@ struct stored_user {
   std::vector<stored_event> events;  // oldest first
 };
 
+// What claim() found for a user about to get a session on this node.
+struct claim_result {
+  enum class outcome {
+    fresh,            // no history anywhere: the user's row (new epoch) is now this node's
+    own,              // this node already held the history (`user`)
+    taken_over,       // `from_node`'s lease had expired: its history (`user`) is now ours
+    owned_elsewhere,  // `from_node`'s lease is live: the user is not ours to serve
+  };
+  outcome result = outcome::fresh;
+  std::string from_node;
+  stored_user user;
+};
+
 class event_log_store {
  public:
   virtual ~event_log_store() = default;
@@ -62,6 +75,22 @@ class event_log_store {
   virtual std::int64_t prune(std::int64_t cutoff_ms, std::uint64_t keep_events) = 0;
   // Rows held (for /metrics).
   virtual std::int64_t count() = 0;
+
+  // Several nodes on one store (PostgreSQL): renews this node's lease; throws
+  // store_error ("fenced") once a survivor has taken this node's users.
+  virtual void renew() {}
+  // Makes this node the owner of `user_id`'s history, in one transaction,
+  // before a session for that user starts here. A history held by a node
+  // whose lease has expired is taken over: that node is fenced (its lease
+  // epoch bumped: every later write of it fails), and the user's rows become
+  // ours. One node (SQLite) owns every user: always fresh or own, from load().
+  virtual claim_result claim(std::string_view user_id, std::string_view new_epoch) {
+    (void)user_id;
+    (void)new_epoch;
+    return {};
+  }
+  // True when several nodes share the store and claim() must run first.
+  virtual bool shared() const { return false; }
 };
 
 // Opens (creating, in WAL mode) the SQLite file at `path`. Throws store_error.
@@ -72,9 +101,12 @@ std::unique_ptr<event_log_store> open_sqlite_event_log(const std::string& path, 
 // epoch: from then on an older process that opened the same node's log gets
 // store_error ("fenced") on every write. full_sync: synchronous_commit=on
 // (a commit is on the server's disk), else off (in its memory, flushed
-// within a fraction of a second). Throws store_error.
+// within a fraction of a second). lease_ms: how long the node's lease lasts
+// after each write or renew() (the database server's clock, so nodes' clocks
+// need not agree). Throws store_error.
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
                                                          const std::string& node_id,
-                                                         bool full_sync);
+                                                         bool full_sync,
+                                                         std::int64_t lease_ms = 10000);
 
 }  // namespace aw::store
