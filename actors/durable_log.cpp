@@ -65,6 +65,7 @@ recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now
   recovered_user rec;
   rec.epoch = u.epoch;
   rec.last_seq = u.last_seq;
+  rec.owner_epoch = u.owner_epoch;
   rec.events.reserve(u.events.size() - keep_from);
   for (auto i = keep_from; i < u.events.size(); ++i)
     rec.events.push_back({u.events[i].seq, u.events[i].at_ms,
@@ -166,6 +167,7 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
                 {{"user", c.user_id}, {"owner", found.from_node}});
       return reply;
     }
+    reply->owner_epoch = found.user.owner_epoch;
     if (found.result != outcome::fresh) {
       std::size_t total = 0;
       std::size_t not_loaded = 0;
@@ -173,6 +175,13 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
       stats_->durable_rows += static_cast<std::int64_t>(reply->ended.size());
     }
     reply->result = claim_reply::outcome::ready;
+    if (found.result == outcome::handed_over) {
+      stats_->durable_handoffs++;
+      log::info("durable_log", "user handed over by a live gateway that released it",
+                {{"user", c.user_id},
+                 {"from", found.from_node},
+                 {"last_seq", std::to_string(found.user.last_seq)}});
+    }
     if (found.result == outcome::taken_over) {
       reply->taken_over = true;
       stats_->durable_takeovers++;
@@ -192,11 +201,44 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
   return reply;
 }
 
+void durable_log::serving(const std::string& user_id, const caf::actor& session) {
+  std::lock_guard<std::mutex> lock(recovered_mutex_);
+  serving_[user_id] = session;
+}
+
+void durable_log::leaving(const std::string& user_id, const caf::actor& session, bool release,
+                          std::int64_t owner_epoch) {
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    if (auto it = serving_.find(user_id); it != serving_.end() && it->second == session)
+      serving_.erase(it);
+  }
+  if (!release) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claims_.push_back({session, user_id, {}, true, owner_epoch});
+  }
+  wake_.notify_one();
+}
+
 void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
   while (!claims_.empty()) {
     auto c = std::move(claims_.front());
     claims_.pop_front();
     lock.unlock();
+    if (c.release) {
+      try {
+        db_->release(c.user_id, c.owner_epoch);
+        log::info("durable_log", "user released for the gateway that asked for it",
+                  {{"user", c.user_id}});
+      } catch (const std::exception& e) {  // the user stays ours; its next session claims it
+        stats_->durable_write_failures++;
+        log::warn("durable_log", "releasing a user failed",
+                  {{"user", c.user_id}, {"error", e.what()}});
+      }
+      lock.lock();
+      continue;
+    }
     auto reply = do_claim(c);
     caf::anon_send(c.session, claimed_atom::value, std::move(reply));
     lock.lock();
@@ -215,6 +257,41 @@ void durable_log::maybe_renew(steady::time_point now) {
     if (stats_->durable_up.exchange(false))
       log::error("durable_log", "the durable event log cannot renew this node's lease",
                  {{"error", e.what()}});
+  }
+}
+
+// Users another gateway asked for: their session here hands them over when
+// idle; one loaded at start-up that no session took is released at once.
+void durable_log::maybe_hand_off(steady::time_point now) {
+  if (!shared_ || now - last_wanted_ < opt_.renew_every) return;
+  last_wanted_ = now;
+  std::vector<std::string> users;
+  try {
+    users = db_->wanted();
+  } catch (const std::exception& e) {
+    log::warn("durable_log", "reading the users other gateways asked for failed",
+              {{"error", e.what()}});
+    return;
+  }
+  for (const auto& user : users) {
+    caf::actor session;
+    std::optional<std::int64_t> unserved;
+    {
+      std::lock_guard<std::mutex> lock(recovered_mutex_);
+      if (auto it = serving_.find(user); it != serving_.end()) {
+        session = it->second;
+      } else if (auto r = recovered_.find(user); r != recovered_.end()) {
+        unserved = r->second.owner_epoch;
+        recovered_.erase(r);
+      }
+    }
+    if (session) caf::anon_send(session, handoff_atom::value);
+    if (!unserved) continue;
+    try {
+      db_->release(user, *unserved);
+    } catch (const std::exception& e) {
+      log::warn("durable_log", "releasing a user failed", {{"user", user}, {"error", e.what()}});
+    }
   }
 }
 
@@ -347,6 +424,7 @@ void durable_log::maybe_prune(steady::time_point now) {
 void durable_log::run() {
   last_prune_ = steady::now();
   last_renew_ = last_prune_;
+  last_wanted_ = last_prune_;
   auto backoff = std::chrono::milliseconds(0);
   std::vector<item> batch;
   std::unique_lock<std::mutex> lock(mutex_);
@@ -359,6 +437,7 @@ void durable_log::run() {
       if (stopping_) return;
       lock.unlock();
       maybe_renew(steady::now());
+      maybe_hand_off(steady::now());
       maybe_prune(steady::now());
       lock.lock();
       continue;
@@ -379,6 +458,7 @@ void durable_log::run() {
       deliver(batch);
       batch.clear();
       backoff = std::chrono::milliseconds(0);
+      maybe_hand_off(steady::now());
       maybe_prune(steady::now());
       lock.lock();
       continue;

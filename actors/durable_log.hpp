@@ -58,6 +58,9 @@ namespace aw::actors {
 using durable_atom = caf::atom_constant<caf::atom("durable")>;
 // durable log -> session: (claimed_atom, std::shared_ptr<claim_reply>)
 using claimed_atom = caf::atom_constant<caf::atom("claimed")>;
+// durable log -> session: (handoff_atom) another gateway asked for this user:
+// hand it over (release) once the session has no connection and no run.
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
 
 struct durable_log_options {
   std::size_t max_pending_bytes = 64u << 20;
@@ -87,7 +90,8 @@ struct recovered_user {
     std::int64_t at_ms;
     frame_ptr frame;
   };
-  std::vector<event> events;  // oldest first
+  std::vector<event> events;     // oldest first
+  std::int64_t owner_epoch = 0;  // shared store: for release()
 };
 
 // The answer to claim(): `ready` with the user's history (none: a fresh one
@@ -100,6 +104,7 @@ struct claim_reply {
   std::vector<ended_run> ended;
   bool taken_over = false;
   std::string from_node;
+  std::int64_t owner_epoch = 0;  // for release()
 };
 
 // Called on the writer thread once a batch is durable: for each session in
@@ -133,6 +138,12 @@ class durable_log {
   // comes with its in-flight runs ended (durable_recovery.hpp), like a restart.
   bool shared() const { return shared_; }
   void claim(const caf::actor& session, std::string user_id, std::string new_epoch);
+  // Shared store: `session` serves the user here (told of handoffs) ...
+  void serving(const std::string& user_id, const caf::actor& session);
+  // ... and no more: it quits. `release`: its history stays in the store for
+  // the gateway that asked for the user (store::event_log_store::release).
+  void leaving(const std::string& user_id, const caf::actor& session, bool release,
+               std::int64_t owner_epoch);
 
   // Queues one event of `session`'s user. `new_epoch`: the first event of a
   // new history (the user's older rows go).
@@ -164,11 +175,14 @@ class durable_log {
     caf::actor session;
     std::string user_id;
     std::string new_epoch;
+    bool release = false;  // a release(user_id, owner_epoch), not a claim
+    std::int64_t owner_epoch = 0;
   };
   void run();
   void serve_claims(std::unique_lock<std::mutex>& lock);  // with the lock held
   std::shared_ptr<claim_reply> do_claim(const claim_item& c);
   void maybe_renew(std::chrono::steady_clock::time_point now);
+  void maybe_hand_off(std::chrono::steady_clock::time_point now);
   // Ends the user's open runs (written to the store) and keeps its newest
   // events within the byte limits; `total_bytes` counts across users.
   recovered_user to_recovered(store::stored_user& u, std::int64_t now_ms, std::size_t& total_bytes,
@@ -188,12 +202,14 @@ class durable_log {
   std::deque<claim_item> claims_;
   bool shared_ = false;
   std::chrono::steady_clock::time_point last_renew_{};
+  std::chrono::steady_clock::time_point last_wanted_{};
   bool stopping_ = false;
   std::thread writer_;
   std::chrono::steady_clock::time_point last_prune_{};
 
   std::mutex recovered_mutex_;
   std::unordered_map<std::string, recovered_user> recovered_;
+  std::unordered_map<std::string, caf::actor> serving_;  // shared store: user -> its session
 };
 
 }  // namespace aw::actors

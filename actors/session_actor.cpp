@@ -90,6 +90,10 @@ struct session_state {
   std::int64_t idle_since_ms = 0;
   bool draining = false;  // the node is shutting down
   bool drained = false;   // told the gateway once its last run ended and was delivered
+  // Shared durable log: this node's claim of the user, and whether another
+  // gateway asked for the user and the session is retiring to hand it over.
+  std::int64_t owner_epoch = 0;
+  bool handing_off = false;
 };
 
 using session_self = caf::stateful_actor<session_state>;
@@ -381,6 +385,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
                 const std::string& epoch) {
   auto& st = self->state;
   auto now = now_ms();
+  st.handing_off = false;  // the user is back here: it stays
   protocol::connection_ack ack;
   ack.user_id = st.user_id;
   ack.session_id = session_id;
@@ -485,9 +490,23 @@ caf::message_handler common_handlers(session_self* self) {
       [self](retire_atom) {
         auto& st = self->state;
         if (!st.conns.empty() || !st.runs.empty()) return;
-        log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
-        if (st.svc.durable) st.svc.durable->forget(st.user_id);
+        if (st.svc.durable && st.svc.durable->shared())
+          st.svc.durable->leaving(st.user_id, caf::actor_cast<caf::actor>(self), st.handing_off,
+                                  st.owner_epoch);
+        if (st.handing_off) {
+          log::info("session", "user handed over to the gateway that asked for it",
+                    {{"user", st.user_id}});
+        } else {
+          log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
+          if (st.svc.durable) st.svc.durable->forget(st.user_id);
+        }
         self->quit();
+      },
+      [self](handoff_atom) {
+        auto& st = self->state;
+        if (!st.conns.empty() || !st.runs.empty() || !st.watchers.empty() || st.draining) return;
+        st.handing_off = true;
+        st.svc.out->retire(st.user_id, caf::actor_cast<caf::actor>(self));
       },
   };
 }
@@ -546,6 +565,10 @@ void open_history(session_self* self, std::optional<recovered_user>& recovered,
   if (recovered) st.events->restore(*recovered);
   if (st.svc.durable)
     st.events->make_durable(st.svc.durable.get(), caf::actor_cast<caf::actor>(self));
+  if (st.svc.durable && st.svc.durable->shared()) {
+    if (recovered) st.owner_epoch = recovered->owner_epoch;
+    st.svc.durable->serving(st.user_id, caf::actor_cast<caf::actor>(self));
+  }
 }
 
 // The user's session is live on another gateway (or the store did not
@@ -588,6 +611,7 @@ caf::behavior claiming(session_self* self, std::string epoch) {
           self->become(refusing(self));
           return;
         }
+        st.owner_epoch = reply->owner_epoch;
         open_history(self, reply->user, epoch);
         auto now = now_ms();
         for (auto& run : reply->ended) {  // ended GATEWAY_LOST by the takeover, already durable

@@ -87,6 +87,9 @@ void durable_log_metrics(std::string& out, const actors::counters& c) {
   counter(out, "agentwire_durable_log_claims_refused_total",
           "Connections closed 1013 because the user's gateway still held a live lease.",
           static_cast<double>(c.durable_claims_refused.load()));
+  counter(out, "agentwire_durable_log_handoffs_total",
+          "Users a live gateway released to this one (it had asked for them, refused 1013).",
+          static_cast<double>(c.durable_handoffs.load()));
   histogram_family(out, "agentwire_durable_log_commit_seconds",
                    "One durable-log transaction (a batch), in seconds.", c.durable_commit_ms);
   histogram_family(out, "agentwire_durable_log_lag_seconds",

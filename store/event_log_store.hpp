@@ -43,6 +43,7 @@ struct stored_user {
   std::string epoch;
   std::uint64_t last_seq = 0;
   std::vector<stored_event> events;  // oldest first
+  std::int64_t owner_epoch = 0;       // shared store: this node's claim of the user (release())
 };
 
 // What claim() found for a user about to get a session on this node.
@@ -51,11 +52,13 @@ struct claim_result {
     fresh,            // no history anywhere: the user's row (new epoch) is now this node's
     own,              // this node already held the history (`user`)
     taken_over,       // `from_node`'s lease had expired: its history (`user`) is now ours
-    owned_elsewhere,  // `from_node`'s lease is live: the user is not ours to serve
+    handed_over,      // `from_node` (alive) had released the user: its history is now ours
+    owned_elsewhere,  // `from_node`'s lease is live: the user is not ours to serve (it is
+                      // marked wanted there, see wanted())
   };
   outcome result = outcome::fresh;
   std::string from_node;
-  stored_user user;
+  stored_user user;  // its owner_epoch also for `fresh`
 };
 
 class event_log_store {
@@ -91,6 +94,15 @@ class event_log_store {
   }
   // True when several nodes share the store and claim() must run first.
   virtual bool shared() const { return false; }
+  // Users of this node that another node asked for (claim() refused there).
+  virtual std::vector<std::string> wanted() { return {}; }
+  // This node's session of the user is gone, its history kept: the next
+  // claim() elsewhere moves it there without fencing this node. Only while
+  // `owner_epoch` is still the user's (a newer claim here voids it).
+  virtual void release(std::string_view user_id, std::int64_t owner_epoch) {
+    (void)user_id;
+    (void)owner_epoch;
+  }
 };
 
 // Opens (creating, in WAL mode) the SQLite file at `path`. Throws store_error.

@@ -43,7 +43,11 @@ constexpr const char* schema =
     "ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;"
     "ALTER TABLE event_log_nodes ADD COLUMN IF NOT EXISTS lease_expires_ms BIGINT NOT NULL"
     " DEFAULT 0;"
-    "CREATE INDEX IF NOT EXISTS event_log_users_by_user ON event_log_users (user_id);";
+    "CREATE INDEX IF NOT EXISTS event_log_users_by_user ON event_log_users (user_id);"
+    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS wanted BOOLEAN NOT NULL DEFAULT false;"
+    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT "
+    "false;";
 
 // The database server's clock in ms: the one clock every node's lease is read on.
 #define AW_PG_NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
@@ -128,14 +132,15 @@ class postgres_event_log final : public event_log_store {
     transaction([&] {
       out.clear();
       auto users = exec(
-          "SELECT user_id, epoch, last_seq FROM event_log_users WHERE node_id = $1"
-          " ORDER BY user_id",
+          "SELECT user_id, epoch, last_seq, owner_epoch FROM event_log_users"
+          " WHERE node_id = $1 AND NOT released ORDER BY user_id",
           {node_});
       for (int i = 0; i < users.rows(); ++i)
         out.push_back({users.text(i, 0),
                        users.text(i, 1),
                        static_cast<std::uint64_t>(users.integer(i, 2)),
-                       {}});
+                       {},
+                       users.integer(i, 3)});
       auto events = exec(
           "SELECT user_id, seq, at_ms, frame FROM event_log_events WHERE node_id = $1"
           " ORDER BY user_id, seq",
@@ -202,25 +207,32 @@ class postgres_event_log final : public event_log_store {
       // Claims of one user, from any node, one at a time.
       exec("SELECT pg_advisory_xact_lock(18, hashtext($1))", {user});
       auto others = exec(
-          "SELECT node_id FROM event_log_users WHERE user_id = $1 AND node_id <> $2"
+          "SELECT node_id, released FROM event_log_users WHERE user_id = $1 AND node_id <> $2"
           " ORDER BY last_seq DESC, node_id",
           {user, node_});
-      std::vector<std::string> dead;
+      std::vector<std::string> dead;  // or released: their rows may move here
+      bool all_released = true;
       for (int i = 0; i < others.rows(); ++i) {
         auto other = others.text(i, 0);
         auto n = exec("SELECT lease_expires_ms > " AW_PG_NOW_MS
                       " FROM event_log_nodes WHERE node_id = $1 FOR UPDATE",
                       {other});
-        if (n.rows() == 1 && n.text(0, 0) == "t") {
+        bool released = others.text(i, 1) == "t";
+        if (!released && n.rows() == 1 && n.text(0, 0) == "t") {
+          // Asked for: the owner hands the user over once its session there is idle.
+          exec("UPDATE event_log_users SET wanted = true WHERE node_id = $1 AND user_id = $2",
+               {other, user});
           out.result = claim_result::outcome::owned_elsewhere;
           out.from_node = other;
-          return;  // commits our renewal only
+          return;  // commits that and our renewal only
         }
+        if (!released) all_released = false;
         dead.push_back(std::move(other));
       }
       for (std::size_t i = 0; i < dead.size(); ++i) {
-        exec("UPDATE event_log_nodes SET lease_epoch = lease_epoch + 1 WHERE node_id = $1",
-             {dead[i]});
+        if (!all_released)  // a dead holder is fenced (a released one is alive and clean)
+          exec("UPDATE event_log_nodes SET lease_epoch = lease_epoch + 1 WHERE node_id = $1",
+               {dead[i]});
         if (i > 0) {  // a second dead holder (should not happen): the fuller history wins
           exec("DELETE FROM event_log_events WHERE node_id = $1 AND user_id = $2", {dead[i], user});
           exec("DELETE FROM event_log_users WHERE node_id = $1 AND user_id = $2", {dead[i], user});
@@ -233,24 +245,30 @@ class postgres_event_log final : public event_log_store {
              {node_, dead[0], user});
         exec("UPDATE event_log_events SET node_id = $1 WHERE node_id = $2 AND user_id = $3",
              {node_, dead[0], user});
-        out.result = claim_result::outcome::taken_over;
+        out.result =
+            all_released ? claim_result::outcome::handed_over : claim_result::outcome::taken_over;
         out.from_node = dead[0];
       }
-      auto mark =
-          exec("SELECT epoch, last_seq FROM event_log_users WHERE node_id = $1 AND user_id = $2",
-               {node_, user});
+      // Ours now: a newer claim than any release a former session here may still send.
+      auto mark = exec(
+          "UPDATE event_log_users SET owner_epoch = owner_epoch + 1, wanted = false,"
+          " released = false WHERE node_id = $1 AND user_id = $2"
+          " RETURNING epoch, last_seq, owner_epoch",
+          {node_, user});
       if (mark.rows() == 0) {
         exec(
-            "INSERT INTO event_log_users (node_id, user_id, epoch, last_seq) VALUES ($1, $2, $3, "
-            "0)",
+            "INSERT INTO event_log_users (node_id, user_id, epoch, last_seq, owner_epoch)"
+            " VALUES ($1, $2, $3, 0, 1)",
             {node_, user, std::string(new_epoch)});
         out.result = claim_result::outcome::fresh;
+        out.user.owner_epoch = 1;
         return;
       }
       if (dead.empty()) out.result = claim_result::outcome::own;
       out.user.user_id = user;
       out.user.epoch = mark.text(0, 0);
       out.user.last_seq = static_cast<std::uint64_t>(mark.integer(0, 1));
+      out.user.owner_epoch = mark.integer(0, 2);
       auto events = exec(
           "SELECT seq, at_ms, frame FROM event_log_events WHERE node_id = $1 AND user_id = $2"
           " ORDER BY seq",
@@ -260,6 +278,31 @@ class postgres_event_log final : public event_log_store {
                                    events.integer(i, 1), events.text(i, 2)});
     });
     return out;
+  }
+
+  std::vector<std::string> wanted() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    transaction([&] {
+      out.clear();
+      auto r = exec(
+          "SELECT user_id FROM event_log_users WHERE node_id = $1 AND wanted AND NOT released"
+          " LIMIT 1000",
+          {node_});
+      for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    });
+    return out;
+  }
+
+  void release(std::string_view user_id, std::int64_t owner_epoch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] {
+      fence();
+      exec(
+          "UPDATE event_log_users SET released = true, wanted = false"
+          " WHERE node_id = $1 AND user_id = $2 AND owner_epoch = $3",
+          {node_, std::string(user_id), std::to_string(owner_epoch)});
+    });
   }
 
  private:

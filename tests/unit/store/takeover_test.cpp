@@ -66,6 +66,22 @@ TEST_CASE("postgresql event log: a user is claimed once, taken over only after i
   // gw-a restarted with the same NODE_ID: alice is no longer among its users.
   auto a2 = store::open_postgres_event_log(url, "gw-a", false, 60000);
   CHECK(a2->load().empty());
+
+  // Handoff: gw-c asked for alice (refused above), so gw-b lists her as wanted;
+  // gw-b releases her (its session there gone) and gw-c's next claim moves her.
+  REQUIRE(b->wanted() == std::vector<std::string>{"alice"});
+  auto owner_epoch = b->claim("alice", "e-7").user.owner_epoch;  // a newer session on gw-b
+  b->release("alice", owner_epoch - 1);  // a stale release (the older session): no effect
+  CHECK(c->claim("alice", "e-8").result == outcome::owned_elsewhere);
+  b->release("alice", owner_epoch);
+  CHECK(b->wanted().empty());
+  CHECK(b->load().empty());  // released: not gw-b's at its next start
+  auto handed = c->claim("alice", "e-9");
+  CHECK(handed.result == outcome::handed_over);
+  CHECK(handed.from_node == "gw-b");
+  CHECK(handed.user.epoch == "e-1");
+  CHECK(handed.user.last_seq == 3);
+  b->append({{"bob", "e-6", 1, true}}, {{"bob", 1, 50, "{}"}});  // gw-b was not fenced
 }
 
 namespace {
@@ -157,6 +173,7 @@ TEST_CASE(
   // after each 1013, until A's lease is over and B takes them.
   double takeover_ms = -1;
   int refusals = 0;
+  std::vector<long long> final_seq(users, 0);
   for (int i = 0; i < users; ++i) {
     std::string query = "&last_seq=" + std::to_string(max_seq(seen[i])) + "&epoch=" + epochs[i];
     std::unique_ptr<ws_client> back;
@@ -194,6 +211,7 @@ TEST_CASE(
     const auto& done = *run_events(all, "c-1").back();
     CHECK(std::string(done["data"]["status"].GetString()) == "error");
     CHECK(std::string(done["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
+    final_seq[i] = max_seq(all);
     if (i == 0) {
       // The user goes on on B in the same history: a new run continues the seq.
       auto before = max_seq(resumed);
@@ -210,6 +228,47 @@ TEST_CASE(
   }
   MESSAGE("first user taken over ", takeover_ms, " ms after the kill (lease 2 s), ", refusals,
           " reconnects refused 1013 before");
+  // gw-a comes back (same NODE_ID) and the proxy sends users to it again: a
+  // user gw-b took over is refused there (1013) until gw-b, told that gw-a
+  // asks for it, hands it over from its idle session: same epoch, no gap.
+  auto a2_env = common;
+  a2_env.push_back("NODE_ID=gw-a");
+  server_process a2(a2_env);
+  REQUIRE_MESSAGE(a2.wait_listening(), a2.log());
+  proxy.retarget(a2.port());
+  std::unique_ptr<ws_client> home;
+  auto started = steady::now();
+  auto deadline = started + std::chrono::seconds(10);
+  for (int tries = 0; tries < 100 && steady::now() < deadline; ++tries) {
+    auto c = ws_client::connect(
+        ws_url(proxy.port(), user(1),
+               "&last_seq=" + std::to_string(final_seq[1]) + "&epoch=" + epochs[1]));
+    bool acked = false;
+    for (int k = 0; c && !acked && c->is_open() && k < 100; ++k)
+      acked = c->wait_for([](const auto& f) { return !f.empty(); }, std::chrono::milliseconds(50));
+    if (acked) {
+      home = std::move(c);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's retry pause
+  }
+  REQUIRE_MESSAGE(home, "not handed back; gw-b: ", b.log());
+  MESSAGE("handed back to the restarted gw-a after ",
+          std::chrono::duration<double, std::milli>(steady::now() - started).count(), " ms");
+  auto ack = home->frames().front();
+  CHECK(ack.type() == "connection_ack");
+  CHECK(std::string(ack["node"].GetString()) == "gw-a");
+  CHECK(std::string(ack["epoch"].GetString()) == epochs[1]);
+  CHECK(ack["last_seq"].GetInt64() == final_seq[1]);
+  home->send(request_json("c-3", "Show revenue by quarter as a bar chart"));
+  REQUIRE(
+      home->wait_for([](const auto& f) { return completed(f, "c-3"); }, std::chrono::seconds(20)));
+  auto home_frames = home->frames();
+  for (const auto& f : home_frames) CHECK(f.type() != "error");
+  CHECK((*run_events(home_frames, "c-3").front())["seq"].GetInt64() == final_seq[1] + 1);
+  CHECK(check_seq(home_frames).empty());
+  CHECK(metric(http_request(a2.port(), "GET", "/metrics").body,
+               "agentwire_durable_log_handoffs_total") == 1);
   CHECK(takeover_ms < 6000);
   auto metrics = http_request(b.port(), "GET", "/metrics").body;
   CHECK(metric(metrics, "agentwire_durable_log_takeovers_total") == users);
