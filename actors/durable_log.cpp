@@ -193,6 +193,7 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
                  {"runs_ended_gateway_lost", std::to_string(reply->ended.size())}});
     }
   } catch (const std::exception& e) {
+    if_fenced(e);
     reply = std::make_shared<claim_reply>();  // failed
     stats_->durable_write_failures++;
     log::error("durable_log", "claiming a user in the durable event log failed",
@@ -232,6 +233,7 @@ void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
         log::info("durable_log", "user released for the gateway that asked for it",
                   {{"user", c.user_id}});
       } catch (const std::exception& e) {  // the user stays ours; its next session claims it
+        if_fenced(e);
         stats_->durable_write_failures++;
         log::warn("durable_log", "releasing a user failed",
                   {{"user", c.user_id}, {"error", e.what()}});
@@ -245,6 +247,11 @@ void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
   }
 }
 
+void durable_log::if_fenced(const std::exception& e) {
+  if (opt_.on_fenced && dynamic_cast<const store::fenced_error*>(&e) != nullptr)
+    opt_.on_fenced(e.what());
+}
+
 void durable_log::maybe_renew(steady::time_point now) {
   if (!shared_ || now - last_renew_ < opt_.renew_every) return;
   last_renew_ = now;
@@ -253,6 +260,7 @@ void durable_log::maybe_renew(steady::time_point now) {
     if (!stats_->durable_up.exchange(true))
       log::info("durable_log", "the durable event log writes again");
   } catch (const std::exception& e) {
+    if_fenced(e);
     stats_->durable_write_failures++;
     if (stats_->durable_up.exchange(false))
       log::error("durable_log", "the durable event log cannot renew this node's lease",
@@ -269,6 +277,7 @@ void durable_log::maybe_hand_off(steady::time_point now) {
   try {
     users = db_->wanted();
   } catch (const std::exception& e) {
+    if_fenced(e);
     log::warn("durable_log", "reading the users other gateways asked for failed",
               {{"error", e.what()}});
     return;
@@ -290,6 +299,7 @@ void durable_log::maybe_hand_off(steady::time_point now) {
     try {
       db_->release(user, *unserved);
     } catch (const std::exception& e) {
+      if_fenced(e);
       log::warn("durable_log", "releasing a user failed", {{"user", user}, {"error", e.what()}});
     }
   }
@@ -364,6 +374,7 @@ bool durable_log::write(std::vector<item>& batch) {
     }
     flush();
   } catch (const std::exception& e) {
+    if_fenced(e);
     stats_->durable_write_failures++;
     if (stats_->durable_up.exchange(false))
       log::error("durable_log",
@@ -416,6 +427,7 @@ void durable_log::maybe_prune(steady::time_point now) {
     db_->prune(wall_ms() - opt_.keep_ms, opt_.keep_events);
     stats_->durable_rows = db_->count();
   } catch (const std::exception& e) {
+    if_fenced(e);
     log::warn("durable_log", "pruning the durable event log failed; it runs again later",
               {{"error", e.what()}});
   }

@@ -79,6 +79,9 @@ struct durable_log_options {
   std::chrono::milliseconds max_retry{2000};
   // A shared store (PostgreSQL): the node's lease is renewed at least this often.
   std::chrono::milliseconds renew_every{3000};
+  // Called (writer thread) when the store says this process is fenced
+  // (store::fenced_error); unset: treated as any failure (retried).
+  std::function<void(const std::string& why)> on_fenced;
 };
 
 // A user's history as the log held it at start-up.
@@ -182,6 +185,7 @@ class durable_log {
   void serve_claims(std::unique_lock<std::mutex>& lock);  // with the lock held
   std::shared_ptr<claim_reply> do_claim(const claim_item& c);
   void maybe_renew(std::chrono::steady_clock::time_point now);
+  void if_fenced(const std::exception& e);
   void maybe_hand_off(std::chrono::steady_clock::time_point now);
   // Ends the user's open runs (written to the store) and keeps its newest
   // events within the byte limits; `total_bytes` counts across users.

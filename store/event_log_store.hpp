@@ -14,7 +14,16 @@
 #include <string_view>
 #include <vector>
 
+#include "store/history_store.hpp"  // store_error
+
 namespace aw::store {
+
+// This process no longer holds its node's lease epoch (the node's log was
+// opened again, or a survivor took its users over): it must write nothing more.
+class fenced_error : public store_error {
+ public:
+  using store_error::store_error;
+};
 
 // A user whose events a batch carries. `new_epoch`: a new history begins with
 // this batch, so that user's older events are removed first.
@@ -43,7 +52,7 @@ struct stored_user {
   std::string epoch;
   std::uint64_t last_seq = 0;
   std::vector<stored_event> events;  // oldest first
-  std::int64_t owner_epoch = 0;       // shared store: this node's claim of the user (release())
+  std::int64_t owner_epoch = 0;      // shared store: this node's claim of the user (release())
 };
 
 // What claim() found for a user about to get a session on this node.
@@ -117,8 +126,7 @@ std::unique_ptr<event_log_store> open_sqlite_event_log(const std::string& path, 
 // after each write or renew() (the database server's clock, so nodes' clocks
 // need not agree). Throws store_error.
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
-                                                         const std::string& node_id,
-                                                         bool full_sync,
+                                                         const std::string& node_id, bool full_sync,
                                                          std::int64_t lease_ms = 10000);
 
 }  // namespace aw::store

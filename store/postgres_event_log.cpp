@@ -338,10 +338,10 @@ class postgres_event_log final : public event_log_store {
                   " + $3 WHERE node_id = $1 AND lease_epoch = $2",
                   {node_, std::to_string(lease_epoch_), lease_ms_});
     if (r.affected() != 1)
-      throw store_error("postgresql event log: fenced: node " + node_ +
-                        "'s log was opened again or its users taken over (this process's lease "
-                        "epoch " +
-                        std::to_string(lease_epoch_) + " is no longer current)");
+      throw fenced_error("postgresql event log: fenced: node " + node_ +
+                         "'s log was opened again or its users taken over (this process's lease "
+                         "epoch " +
+                         std::to_string(lease_epoch_) + " is no longer current)");
   }
 
   void connect() {
