@@ -38,16 +38,23 @@ constexpr const char* schema =
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " node_id TEXT NOT NULL, user_id TEXT NOT NULL, seq BIGINT NOT NULL,"
     " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));"
+    // The rest only once (an ALTER TABLE, even one with nothing to do, takes
+    // the table's exclusive lock: run at every open it would deadlock with
+    // another gateway's claim or load).
+    "DO $$ BEGIN"
+    " IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'event_log_users'::regclass"
+    "  AND attname = 'released' AND NOT attisdropped) THEN"
     // Frames are mostly base64 images, which do not compress: skip TOAST's
     // compression (CPU on the database server for nothing).
-    "ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;"
-    "ALTER TABLE event_log_nodes ADD COLUMN IF NOT EXISTS lease_expires_ms BIGINT NOT NULL"
-    " DEFAULT 0;"
-    "CREATE INDEX IF NOT EXISTS event_log_users_by_user ON event_log_users (user_id);"
-    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0;"
-    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS wanted BOOLEAN NOT NULL DEFAULT false;"
-    "ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT "
-    "false;";
+    "  ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;"
+    "  ALTER TABLE event_log_nodes ADD COLUMN IF NOT EXISTS lease_expires_ms BIGINT NOT NULL"
+    "   DEFAULT 0;"
+    "  CREATE INDEX IF NOT EXISTS event_log_users_by_user ON event_log_users (user_id);"
+    "  ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0,"
+    "   ADD COLUMN IF NOT EXISTS wanted BOOLEAN NOT NULL DEFAULT false,"
+    "   ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT false;"
+    " END IF;"
+    " END $$;";
 
 // The database server's clock in ms: the one clock every node's lease is read on.
 #define AW_PG_NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
