@@ -226,6 +226,16 @@ void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
   while (!claims_.empty()) {
     auto c = std::move(claims_.front());
     claims_.pop_front();
+    if (!c.release && forget_pending(c.user_id)) {
+      // The user's last session here retired a moment ago and its rows are
+      // not removed yet: claimed now, they would be removed under the new
+      // session. This connection is refused (1013); the client's next try
+      // comes after the removal.
+      auto reply = std::make_shared<claim_reply>();
+      reply->result = claim_reply::outcome::failed;
+      caf::anon_send(c.session, claimed_atom::value, std::move(reply));
+      continue;
+    }
     lock.unlock();
     if (c.release) {
       try {
@@ -245,6 +255,12 @@ void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
     caf::anon_send(c.session, claimed_atom::value, std::move(reply));
     lock.lock();
   }
+}
+
+bool durable_log::forget_pending(const std::string& user_id) const {
+  for (const auto& it : queue_)
+    if (it.forget && *it.user_id == user_id) return true;
+  return false;
 }
 
 void durable_log::if_fenced(const std::exception& e) {

@@ -183,6 +183,7 @@ class durable_log {
   };
   void run();
   void serve_claims(std::unique_lock<std::mutex>& lock);  // with the lock held
+  bool forget_pending(const std::string& user_id) const;  // with the lock held
   std::shared_ptr<claim_reply> do_claim(const claim_item& c);
   void maybe_renew(std::chrono::steady_clock::time_point now);
   void if_fenced(const std::exception& e);

@@ -413,3 +413,32 @@ TEST_CASE(
   lock.unlock();
   log.stop();
 }
+
+TEST_CASE("durable log claims: a user whose removal is still queued is not claimed yet") {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  auto stats = std::make_shared<counters>();
+  auto* db = new shared_fake_store;
+  db->next.result = store::claim_result::outcome::own;
+  db->next.user = {"carol", "e-c", 0, {}, 3};
+  durable_log log(std::unique_ptr<store::event_log_store>(db), stats, durable_log_options{},
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  // carol's idle session retired (its rows go) and she is back at once.
+  log.forget("carol");
+  log.claim(caf::actor_cast<caf::actor>(self), "carol", "e-new");
+  log.start();
+  std::shared_ptr<claim_reply> reply;
+  self->receive([&](claimed_atom, std::shared_ptr<claim_reply>& r) { reply = r; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(reply);
+  CHECK(reply->result == claim_reply::outcome::failed);  // closed 1013; the next try is served
+  log.claim(caf::actor_cast<caf::actor>(self), "carol", "e-new");
+  reply.reset();
+  self->receive([&](claimed_atom, std::shared_ptr<claim_reply>& r) { reply = r; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(reply);
+  CHECK(reply->result == claim_reply::outcome::ready);
+  log.stop();
+  CHECK(db->forgotten == std::vector<std::string>{"carol"});
+}
