@@ -49,6 +49,7 @@ struct tcp_proxy::impl {
   std::atomic<int> open{0};  // before io: pairs the io still holds count down at its end
   std::atomic<int> target{0};
   std::atomic<int> accepted{0};
+  int port = 0;  // read once, before the I/O thread starts
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -81,6 +82,7 @@ tcp_proxy::tcp_proxy(int target_port) : impl_(std::make_unique<impl>()) {
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   impl_->acceptor.bind(at);
   impl_->acceptor.listen();
+  impl_->port = impl_->acceptor.local_endpoint().port();
   impl_->accept();
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }
@@ -91,7 +93,7 @@ tcp_proxy::~tcp_proxy() {
 }
 
 int tcp_proxy::port() const {
-  return impl_->acceptor.local_endpoint().port();
+  return impl_->port;
 }
 
 void tcp_proxy::retarget(int target_port) {
