@@ -74,6 +74,9 @@ struct counters {
   std::atomic<std::int64_t> durable_rows{0};            // rows held (counted at start and prune)
   std::atomic<std::int64_t> durable_write_failures{0};  // failed batches (retried)
   std::atomic<std::int64_t> durable_refused_runs{0};    // requests refused over the bound
+  std::atomic<std::int64_t> durable_takeovers{0};  // users taken from a gateway whose lease expired
+  std::atomic<std::int64_t> durable_claims_refused{0};  // users whose gateway's lease was live
+  std::atomic<std::int64_t> durable_handoffs{0};        // users a live gateway released to this one
   std::atomic<std::int64_t> recovered_users{0};         // users rebuilt from the log at start
   std::atomic<std::int64_t> recovered_runs{0};          // runs found in flight, ended GATEWAY_LOST
   histogram durable_commit_ms{{0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // per batch

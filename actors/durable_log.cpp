@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <caf/send.hpp>
+
 #include "core/log.hpp"
 #include "store/history_store.hpp"  // store_error
 
@@ -27,10 +29,48 @@ durable_log::durable_log(std::unique_ptr<store::event_log_store> db,
     : db_(std::move(db)), stats_(std::move(stats)), opt_(options), notify_(std::move(notify)) {
   opt_.batch_events = std::max<std::size_t>(1, opt_.batch_events);
   stats_->durable_enabled = true;
+  shared_ = db_->shared();
 }
 
 durable_log::~durable_log() {
   stop();
+}
+
+recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now_ms,
+                                         std::size_t& total_bytes, std::size_t& not_loaded,
+                                         std::vector<ended_run>& ended) {
+  auto before = u.events.size();
+  ended = end_open_runs(u, now_ms);
+  if (!ended.empty()) {
+    // The endings are durable before anyone can see them, like every event.
+    std::vector<store::event_log_row> tail;
+    for (auto i = before; i < u.events.size(); ++i)
+      tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
+    db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
+  }
+  // Newest first within the byte limits; a user keeps at least its newest event.
+  std::size_t keep_from = u.events.size();
+  std::size_t user_bytes = 0;
+  while (keep_from > 0) {
+    auto size = u.events[keep_from - 1].frame.size();
+    bool first = keep_from == u.events.size();
+    if (!first &&
+        (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
+      break;
+    user_bytes += size;
+    total_bytes += size;
+    --keep_from;
+  }
+  not_loaded += keep_from;
+  recovered_user rec;
+  rec.epoch = u.epoch;
+  rec.last_seq = u.last_seq;
+  rec.owner_epoch = u.owner_epoch;
+  rec.events.reserve(u.events.size() - keep_from);
+  for (auto i = keep_from; i < u.events.size(); ++i)
+    rec.events.push_back({u.events[i].seq, u.events[i].at_ms,
+                          std::make_shared<const std::string>(std::move(u.events[i].frame))});
+  return rec;
 }
 
 std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t now_ms) {
@@ -59,44 +99,15 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
       ++expired;
       continue;
     }
-    auto before = u.events.size();
-    auto runs = end_open_runs(u, now_ms);
-    if (!runs.empty()) {
-      // The endings are durable before anyone can see them, like every event.
-      std::vector<store::event_log_row> tail;
-      for (auto i = before; i < u.events.size(); ++i)
-        tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
-      db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
-      for (auto& r : runs) {
-        log::warn(
-            "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
-            {{"user", u.user_id}, {"run", r.id.run_id}, {"correlation_id", r.id.correlation_id}});
-        ended.emplace_back(u.user_id, std::move(r));
-      }
+    std::vector<ended_run> runs;
+    auto rec = to_recovered(u, now_ms, total_bytes, not_loaded, runs);
+    for (auto& r : runs) {
+      log::warn(
+          "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
+          {{"user", u.user_id}, {"run", r.id.run_id}, {"correlation_id", r.id.correlation_id}});
+      ended.emplace_back(u.user_id, std::move(r));
     }
     rows += static_cast<std::int64_t>(u.events.size());
-    // Newest first within the byte limits; a user keeps at least its newest event.
-    std::size_t keep_from = u.events.size();
-    std::size_t user_bytes = 0;
-    while (keep_from > 0) {
-      auto size = u.events[keep_from - 1].frame.size();
-      bool first = keep_from == u.events.size();
-      if (!first &&
-          (user_bytes + size > opt_.max_user_bytes || total_bytes + size > opt_.max_total_bytes))
-        break;
-      user_bytes += size;
-      total_bytes += size;
-      --keep_from;
-    }
-    not_loaded += keep_from;
-    u.events.erase(u.events.begin(), u.events.begin() + static_cast<std::ptrdiff_t>(keep_from));
-    recovered_user rec;
-    rec.epoch = u.epoch;
-    rec.last_seq = u.last_seq;
-    rec.events.reserve(u.events.size());
-    for (auto& e : u.events)
-      rec.events.push_back(
-          {e.seq, e.at_ms, std::make_shared<const std::string>(std::move(e.frame))});
     std::lock_guard<std::mutex> lock(recovered_mutex_);
     recovered_[u.user_id] = std::move(rec);
   }
@@ -133,6 +144,181 @@ std::optional<recovered_user> durable_log::take(const std::string& user_id) {
   auto out = std::move(it->second);
   recovered_.erase(it);
   return out;
+}
+
+void durable_log::claim(const caf::actor& session, std::string user_id, std::string new_epoch) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claims_.push_back({session, std::move(user_id), std::move(new_epoch)});
+  }
+  wake_.notify_one();
+}
+
+std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
+  auto reply = std::make_shared<claim_reply>();
+  try {
+    auto found = db_->claim(c.user_id, c.new_epoch);
+    using outcome = store::claim_result::outcome;
+    reply->from_node = found.from_node;
+    if (found.result == outcome::owned_elsewhere) {
+      reply->result = claim_reply::outcome::refused;
+      stats_->durable_claims_refused++;
+      log::info("durable_log", "user refused: its session is live on another gateway",
+                {{"user", c.user_id}, {"owner", found.from_node}});
+      return reply;
+    }
+    reply->owner_epoch = found.user.owner_epoch;
+    if (found.result != outcome::fresh) {
+      std::size_t total = 0;
+      std::size_t not_loaded = 0;
+      reply->user = to_recovered(found.user, wall_ms(), total, not_loaded, reply->ended);
+      stats_->durable_rows += static_cast<std::int64_t>(reply->ended.size());
+    }
+    reply->result = claim_reply::outcome::ready;
+    if (found.result == outcome::handed_over) {
+      stats_->durable_handoffs++;
+      log::info("durable_log", "user handed over by a live gateway that released it",
+                {{"user", c.user_id},
+                 {"from", found.from_node},
+                 {"last_seq", std::to_string(found.user.last_seq)}});
+    }
+    if (found.result == outcome::taken_over) {
+      reply->taken_over = true;
+      stats_->durable_takeovers++;
+      stats_->recovered_runs += static_cast<std::int64_t>(reply->ended.size());
+      log::warn("durable_log", "user taken over from a gateway whose lease expired",
+                {{"user", c.user_id},
+                 {"from", found.from_node},
+                 {"last_seq", std::to_string(found.user.last_seq)},
+                 {"runs_ended_gateway_lost", std::to_string(reply->ended.size())}});
+    }
+  } catch (const std::exception& e) {
+    if_fenced(e);
+    reply = std::make_shared<claim_reply>();  // failed
+    stats_->durable_write_failures++;
+    log::error("durable_log", "claiming a user in the durable event log failed",
+               {{"user", c.user_id}, {"error", e.what()}});
+  }
+  return reply;
+}
+
+void durable_log::serving(const std::string& user_id, const caf::actor& session) {
+  std::lock_guard<std::mutex> lock(recovered_mutex_);
+  serving_[user_id] = session;
+}
+
+void durable_log::leaving(const std::string& user_id, const caf::actor& session, bool release,
+                          std::int64_t owner_epoch) {
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    if (auto it = serving_.find(user_id); it != serving_.end() && it->second == session)
+      serving_.erase(it);
+  }
+  if (!release) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claims_.push_back({session, user_id, {}, true, owner_epoch});
+  }
+  wake_.notify_one();
+}
+
+void durable_log::serve_claims(std::unique_lock<std::mutex>& lock) {
+  while (!claims_.empty()) {
+    auto c = std::move(claims_.front());
+    claims_.pop_front();
+    if (!c.release && forget_pending(c.user_id)) {
+      // The user's last session here retired a moment ago and its rows are
+      // not removed yet: claimed now, they would be removed under the new
+      // session. This connection is refused (1013); the client's next try
+      // comes after the removal.
+      auto reply = std::make_shared<claim_reply>();
+      reply->result = claim_reply::outcome::failed;
+      caf::anon_send(c.session, claimed_atom::value, std::move(reply));
+      continue;
+    }
+    lock.unlock();
+    if (c.release) {
+      try {
+        db_->release(c.user_id, c.owner_epoch);
+        log::info("durable_log", "user released for the gateway that asked for it",
+                  {{"user", c.user_id}});
+      } catch (const std::exception& e) {  // the user stays ours; its next session claims it
+        if_fenced(e);
+        stats_->durable_write_failures++;
+        log::warn("durable_log", "releasing a user failed",
+                  {{"user", c.user_id}, {"error", e.what()}});
+      }
+      lock.lock();
+      continue;
+    }
+    auto reply = do_claim(c);
+    caf::anon_send(c.session, claimed_atom::value, std::move(reply));
+    lock.lock();
+  }
+}
+
+bool durable_log::forget_pending(const std::string& user_id) const {
+  for (const auto& it : queue_)
+    if (it.forget && *it.user_id == user_id) return true;
+  return false;
+}
+
+void durable_log::if_fenced(const std::exception& e) {
+  if (opt_.on_fenced && dynamic_cast<const store::fenced_error*>(&e) != nullptr)
+    opt_.on_fenced(e.what());
+}
+
+void durable_log::maybe_renew(steady::time_point now) {
+  if (!shared_ || now - last_renew_ < opt_.renew_every) return;
+  last_renew_ = now;
+  try {
+    db_->renew();
+    if (!stats_->durable_up.exchange(true))
+      log::info("durable_log", "the durable event log writes again");
+  } catch (const std::exception& e) {
+    if_fenced(e);
+    stats_->durable_write_failures++;
+    if (stats_->durable_up.exchange(false))
+      log::error("durable_log", "the durable event log cannot renew this node's lease",
+                 {{"error", e.what()}});
+  }
+}
+
+// Users another gateway asked for: their session here hands them over when
+// idle; one loaded at start-up that no session took is released at once.
+void durable_log::maybe_hand_off(steady::time_point now) {
+  if (!shared_ || now - last_wanted_ < opt_.renew_every) return;
+  last_wanted_ = now;
+  std::vector<std::string> users;
+  try {
+    users = db_->wanted();
+  } catch (const std::exception& e) {
+    if_fenced(e);
+    log::warn("durable_log", "reading the users other gateways asked for failed",
+              {{"error", e.what()}});
+    return;
+  }
+  for (const auto& user : users) {
+    caf::actor session;
+    std::optional<std::int64_t> unserved;
+    {
+      std::lock_guard<std::mutex> lock(recovered_mutex_);
+      if (auto it = serving_.find(user); it != serving_.end()) {
+        session = it->second;
+      } else if (auto r = recovered_.find(user); r != recovered_.end()) {
+        unserved = r->second.owner_epoch;
+        recovered_.erase(r);
+      }
+    }
+    if (session) caf::anon_send(session, handoff_atom::value);
+    if (!unserved) continue;
+    try {
+      db_->release(user, *unserved);
+    } catch (const std::exception& e) {
+      if_fenced(e);
+      log::warn("durable_log", "releasing a user failed", {{"user", user}, {"error", e.what()}});
+    }
+  }
 }
 
 void durable_log::append(const caf::actor& session, std::shared_ptr<const std::string> user_id,
@@ -204,6 +390,7 @@ bool durable_log::write(std::vector<item>& batch) {
     }
     flush();
   } catch (const std::exception& e) {
+    if_fenced(e);
     stats_->durable_write_failures++;
     if (stats_->durable_up.exchange(false))
       log::error("durable_log",
@@ -256,6 +443,7 @@ void durable_log::maybe_prune(steady::time_point now) {
     db_->prune(wall_ms() - opt_.keep_ms, opt_.keep_events);
     stats_->durable_rows = db_->count();
   } catch (const std::exception& e) {
+    if_fenced(e);
     log::warn("durable_log", "pruning the durable event log failed; it runs again later",
               {{"error", e.what()}});
   }
@@ -263,14 +451,21 @@ void durable_log::maybe_prune(steady::time_point now) {
 
 void durable_log::run() {
   last_prune_ = steady::now();
+  last_renew_ = last_prune_;
+  last_wanted_ = last_prune_;
   auto backoff = std::chrono::milliseconds(0);
   std::vector<item> batch;
   std::unique_lock<std::mutex> lock(mutex_);
+  auto idle_wait = shared_ ? std::min(opt_.prune_every, opt_.renew_every) : opt_.prune_every;
   for (;;) {
-    wake_.wait_for(lock, opt_.prune_every, [&] { return stopping_ || !queue_.empty(); });
+    wake_.wait_for(lock, idle_wait,
+                   [&] { return stopping_ || !queue_.empty() || !claims_.empty(); });
+    serve_claims(lock);
     if (queue_.empty()) {
       if (stopping_) return;
       lock.unlock();
+      maybe_renew(steady::now());
+      maybe_hand_off(steady::now());
       maybe_prune(steady::now());
       lock.lock();
       continue;
@@ -286,10 +481,12 @@ void durable_log::run() {
     auto oldest = batch.front().queued;
     bool ok = write(batch);
     if (ok) {
+      if (shared_) last_renew_ = steady::now();  // the write renewed the lease
       stats_->durable_lag_ms.observe(ms_since(oldest));
       deliver(batch);
       batch.clear();
       backoff = std::chrono::milliseconds(0);
+      maybe_hand_off(steady::now());
       maybe_prune(steady::now());
       lock.lock();
       continue;
@@ -304,7 +501,7 @@ void durable_log::run() {
       return;
     }
     backoff = backoff.count() == 0 ? opt_.first_retry : std::min(backoff * 2, opt_.max_retry);
-    wake_.wait_for(lock, backoff, [&] { return stopping_; });
+    wake_.wait_for(lock, backoff, [&] { return stopping_ || !claims_.empty(); });
   }
 }
 

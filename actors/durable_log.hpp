@@ -44,13 +44,23 @@
 #include "actors/outbox.hpp"
 #include "store/event_log_store.hpp"
 
+namespace aw::actors {
+struct claim_reply;
+}
+
 // Local only: sessions and the log live on one node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<aw::actors::frame_ptr>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<aw::actors::claim_reply>)
 
 namespace aw::actors {
 
 // durable log -> session: (durable_atom, uint64 upto, std::vector<frame_ptr> frames)
 using durable_atom = caf::atom_constant<caf::atom("durable")>;
+// durable log -> session: (claimed_atom, std::shared_ptr<claim_reply>)
+using claimed_atom = caf::atom_constant<caf::atom("claimed")>;
+// durable log -> session: (handoff_atom) another gateway asked for this user:
+// hand it over (release) once the session has no connection and no run.
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
 
 struct durable_log_options {
   std::size_t max_pending_bytes = 64u << 20;
@@ -67,6 +77,11 @@ struct durable_log_options {
   std::size_t max_total_bytes = std::size_t{1} << 30;
   std::chrono::milliseconds first_retry{50};
   std::chrono::milliseconds max_retry{2000};
+  // A shared store (PostgreSQL): the node's lease is renewed at least this often.
+  std::chrono::milliseconds renew_every{3000};
+  // Called (writer thread) when the store says this process is fenced
+  // (store::fenced_error); unset: treated as any failure (retried).
+  std::function<void(const std::string& why)> on_fenced;
 };
 
 // A user's history as the log held it at start-up.
@@ -78,7 +93,21 @@ struct recovered_user {
     std::int64_t at_ms;
     frame_ptr frame;
   };
-  std::vector<event> events;  // oldest first
+  std::vector<event> events;     // oldest first
+  std::int64_t owner_epoch = 0;  // shared store: for release()
+};
+
+// The answer to claim(): `ready` with the user's history (none: a fresh one
+// with the epoch the session proposed), the runs ended GATEWAY_LOST (durable
+// already); or `refused` (the user's node is alive: from_node) or `failed`
+// (the store did not answer): no session for that user here, for now.
+struct claim_reply {
+  enum class outcome { ready, refused, failed } result = outcome::failed;
+  std::optional<recovered_user> user;
+  std::vector<ended_run> ended;
+  bool taken_over = false;
+  std::string from_node;
+  std::int64_t owner_epoch = 0;  // for release()
 };
 
 // Called on the writer thread once a batch is durable: for each session in
@@ -104,6 +133,20 @@ class durable_log {
 
   // A session starting: its user's history from the last start-up, once.
   std::optional<recovered_user> take(const std::string& user_id);
+
+  // Several gateways share the store: a session with nothing from take()
+  // must claim its user first (store::event_log_store::claim) and start only
+  // on the answer, (claimed_atom, std::shared_ptr<claim_reply>), sent to
+  // `session` from the writer thread. A user taken over from a dead node
+  // comes with its in-flight runs ended (durable_recovery.hpp), like a restart.
+  bool shared() const { return shared_; }
+  void claim(const caf::actor& session, std::string user_id, std::string new_epoch);
+  // Shared store: `session` serves the user here (told of handoffs) ...
+  void serving(const std::string& user_id, const caf::actor& session);
+  // ... and no more: it quits. `release`: its history stays in the store for
+  // the gateway that asked for the user (store::event_log_store::release).
+  void leaving(const std::string& user_id, const caf::actor& session, bool release,
+               std::int64_t owner_epoch);
 
   // Queues one event of `session`'s user. `new_epoch`: the first event of a
   // new history (the user's older rows go).
@@ -131,7 +174,24 @@ class durable_log {
     frame_ptr frame;
     std::chrono::steady_clock::time_point queued;
   };
+  struct claim_item {
+    caf::actor session;
+    std::string user_id;
+    std::string new_epoch;
+    bool release = false;  // a release(user_id, owner_epoch), not a claim
+    std::int64_t owner_epoch = 0;
+  };
   void run();
+  void serve_claims(std::unique_lock<std::mutex>& lock);  // with the lock held
+  bool forget_pending(const std::string& user_id) const;  // with the lock held
+  std::shared_ptr<claim_reply> do_claim(const claim_item& c);
+  void maybe_renew(std::chrono::steady_clock::time_point now);
+  void if_fenced(const std::exception& e);
+  void maybe_hand_off(std::chrono::steady_clock::time_point now);
+  // Ends the user's open runs (written to the store) and keeps its newest
+  // events within the byte limits; `total_bytes` counts across users.
+  recovered_user to_recovered(store::stored_user& u, std::int64_t now_ms, std::size_t& total_bytes,
+                              std::size_t& not_loaded, std::vector<ended_run>& ended);
   bool write(std::vector<item>& batch);  // false when the store failed
   void deliver(std::vector<item>& batch);
   void maybe_prune(std::chrono::steady_clock::time_point now);
@@ -144,12 +204,17 @@ class durable_log {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<item> queue_;
+  std::deque<claim_item> claims_;
+  bool shared_ = false;
+  std::chrono::steady_clock::time_point last_renew_{};
+  std::chrono::steady_clock::time_point last_wanted_{};
   bool stopping_ = false;
   std::thread writer_;
   std::chrono::steady_clock::time_point last_prune_{};
 
   std::mutex recovered_mutex_;
   std::unordered_map<std::string, recovered_user> recovered_;
+  std::unordered_map<std::string, caf::actor> serving_;  // shared store: user -> its session
 };
 
 }  // namespace aw::actors

@@ -35,11 +35,12 @@ inline frame_ptr shared_frame(const event_ptr& e) {
 // transport's close (gateway/close_codes.hpp: a WebSocket code, an AG-UI
 // RUN_ERROR code); actors never name a code.
 enum class close_reason : std::uint8_t {
-  superseded,     // a newer connection of the same user took its place
-  slow_consumer,  // the client does not read what it is sent
-  stale,          // no traffic and no pong
-  token_expired,  // its bearer token ran out
-  shutting_down,  // the server stops
+  superseded,       // a newer connection of the same user took its place
+  slow_consumer,    // the client does not read what it is sent
+  stale,            // no traffic and no pong
+  token_expired,    // its bearer token ran out
+  shutting_down,    // the server stops
+  owned_elsewhere,  // durable log: the user's session is live on another gateway (try again)
 };
 
 class outbox {

@@ -1,5 +1,6 @@
 #include "actors/services.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -32,8 +33,21 @@ void start_durable_log(services& svc, const core::config& cfg) {
   };
   bool shared =
       cfg.store_url.rfind("postgresql://", 0) == 0 || cfg.store_url.rfind("postgres://", 0) == 0;
+  opt.renew_every = std::chrono::milliseconds(cfg.durable_lease_s * 1000 / 3);
+  // Fenced, this process could deliver nothing more: its clients would wait
+  // on open sockets. It stops at once instead (crash-only; nothing it sent
+  // is lost), so that they reconnect to the gateway that owns them now, and
+  // its supervisor restarts it with a new lease epoch.
+  opt.on_fenced = [](const std::string& why) {
+    log::error("durable_log",
+               "this gateway is fenced (its users were taken over, or its NODE_ID opened "
+               "elsewhere): exiting with code 3 so that its clients reconnect to their owner",
+               {{"error", why}});
+    std::_Exit(3);
+  };
   auto db = shared ? store::open_postgres_event_log(cfg.store_url, cfg.node_id,
-                                                    cfg.durable_log_fsync != 0)
+                                                    cfg.durable_log_fsync != 0,
+                                                    std::int64_t{cfg.durable_lease_s} * 1000)
                    : store::open_sqlite_event_log(path, cfg.durable_log_fsync != 0);
   if (shared) path = "postgresql (node " + cfg.node_id + ")";
   svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);

@@ -90,6 +90,10 @@ struct session_state {
   std::int64_t idle_since_ms = 0;
   bool draining = false;  // the node is shutting down
   bool drained = false;   // told the gateway once its last run ended and was delivered
+  // Shared durable log: this node's claim of the user, and whether another
+  // gateway asked for the user and the session is retiring to hand it over.
+  std::int64_t owner_epoch = 0;
+  bool handing_off = false;
 };
 
 using session_self = caf::stateful_actor<session_state>;
@@ -390,6 +394,7 @@ void on_connect(session_self* self, conn_id conn, std::string& session_id, std::
                 const std::string& epoch) {
   auto& st = self->state;
   auto now = now_ms();
+  st.handing_off = false;  // the user is back here: it stays
   protocol::connection_ack ack;
   ack.user_id = st.user_id;
   ack.session_id = session_id;
@@ -494,9 +499,23 @@ caf::message_handler common_handlers(session_self* self) {
       [self](retire_atom) {
         auto& st = self->state;
         if (!st.conns.empty() || !st.runs.empty()) return;
-        log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
-        if (st.svc.durable) st.svc.durable->forget(st.user_id);
+        if (st.svc.durable && st.svc.durable->shared())
+          st.svc.durable->leaving(st.user_id, caf::actor_cast<caf::actor>(self), st.handing_off,
+                                  st.owner_epoch);
+        if (st.handing_off) {
+          log::info("session", "user handed over to the gateway that asked for it",
+                    {{"user", st.user_id}});
+        } else {
+          log::debug("session", "user forgotten after idle time", {{"user", st.user_id}});
+          if (st.svc.durable) st.svc.durable->forget(st.user_id);
+        }
         self->quit();
+      },
+      [self](handoff_atom) {
+        auto& st = self->state;
+        if (!st.conns.empty() || !st.runs.empty() || !st.watchers.empty() || st.draining) return;
+        st.handing_off = true;
+        st.svc.out->retire(st.user_id, caf::actor_cast<caf::actor>(self));
       },
   };
 }
@@ -540,23 +559,93 @@ caf::behavior draining(session_self* self) {
       .or_else(common_handlers(self));
 }
 
-caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+// The user's history: recovered (a restart, a takeover) or new with `epoch`.
+void open_history(session_self* self, std::optional<recovered_user>& recovered,
+                  const std::string& epoch) {
   auto& st = self->state;
-  st.svc = std::move(svc);
-  st.user_id = std::move(user_id);
   const auto& cfg = *st.svc.cfg;
   event_log_limits limits{static_cast<std::size_t>(cfg.event_buffer_events),
                           static_cast<std::int64_t>(cfg.event_buffer_s) * 1000,
                           static_cast<std::size_t>(cfg.event_buffer_bytes),
                           st.svc.stats ? &st.svc.stats->event_buffer_bytes : nullptr,
                           static_cast<std::int64_t>(cfg.event_buffer_total_mb) << 20};
-  std::optional<recovered_user> recovered;
-  if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
-  st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : random_tag("e"),
-                                        limits, st.svc.out, st.svc.stats.get());
+  st.events = std::make_unique<emitter>(st.user_id, recovered ? recovered->epoch : epoch, limits,
+                                        st.svc.out, st.svc.stats.get());
   if (recovered) st.events->restore(*recovered);
   if (st.svc.durable)
     st.events->make_durable(st.svc.durable.get(), caf::actor_cast<caf::actor>(self));
+  if (st.svc.durable && st.svc.durable->shared()) {
+    if (recovered) st.owner_epoch = recovered->owner_epoch;
+    st.svc.durable->serving(st.user_id, caf::actor_cast<caf::actor>(self));
+  }
+}
+
+// The user's session is live on another gateway (or the store did not
+// answer the claim): every connection that reaches this session is closed
+// (1013, try again later) and the session goes once none is left.
+caf::behavior refusing(session_self* self) {
+  auto leave = [self] {
+    auto& st = self->state;
+    st.svc.out->retire(st.user_id, caf::actor_cast<caf::actor>(self));
+  };
+  leave();
+  return {
+      [self](connect_atom, conn_id conn, std::string&, std::int64_t, const std::string&) {
+        self->state.svc.out->close(conn, close_reason::owned_elsewhere);
+      },
+      [self](watch_atom, conn_id conn) {
+        self->state.svc.out->close(conn, close_reason::owned_elsewhere);
+      },
+      [leave](disconnect_atom, conn_id) { leave(); },
+      [](unwatch_atom, conn_id) {},
+      [](request_atom, conn_id, protocol::analytics_request&) {},
+      [](drain_atom) {},
+      [self](retire_atom) { self->quit(); },
+  };
+}
+
+// Several gateways share the durable log: the session waits for its user's
+// claim (durable_log::claim) before anything else; messages wait in the mailbox.
+caf::behavior claiming(session_self* self, std::string epoch) {
+  self->set_default_handler(caf::skip);
+  return {
+      [self, epoch](claimed_atom, std::shared_ptr<claim_reply>& reply) {
+        auto& st = self->state;
+        self->set_default_handler(caf::print_and_drop);
+        if (reply->result != claim_reply::outcome::ready) {
+          log::warn("session",
+                    "user not served here: its session is live on another gateway, or the "
+                    "durable log did not answer; its connections are closed 1013",
+                    {{"user", st.user_id}, {"owner", reply->from_node}});
+          self->become(refusing(self));
+          return;
+        }
+        st.owner_epoch = reply->owner_epoch;
+        open_history(self, reply->user, epoch);
+        auto now = now_ms();
+        for (auto& run : reply->ended) {  // ended GATEWAY_LOST by the takeover, already durable
+          st.svc.stats->runs_failed++;
+          st.svc.stats->errors_by_code[static_cast<std::size_t>(error_code::gateway_lost)]++;
+          record(self, history_completed(st.user_id, run.id, now, protocol::run_status::error,
+                                         run.completed_data));
+        }
+        self->become(live(self));
+      },
+  };
+}
+
+caf::behavior session_actor(session_self* self, services svc, std::string user_id) {
+  auto& st = self->state;
+  st.svc = std::move(svc);
+  st.user_id = std::move(user_id);
+  std::optional<recovered_user> recovered;
+  if (st.svc.durable) recovered = st.svc.durable->take(st.user_id);
+  auto epoch = random_tag("e");
+  bool claim = !recovered && st.svc.durable && st.svc.durable->shared();
+  if (claim)
+    st.svc.durable->claim(caf::actor_cast<caf::actor>(self), st.user_id, epoch);
+  else
+    open_history(self, recovered, epoch);
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (auto& [run_id, run] : st.runs) {
@@ -569,7 +658,7 @@ caf::behavior session_actor(session_self* self, services svc, std::string user_i
       return;
     }
   });
-  return live(self);
+  return claim ? claiming(self, epoch) : live(self);
 }
 
 }  // namespace

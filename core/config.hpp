@@ -78,6 +78,7 @@ struct config {
   int durable_log = 0;                  // 1: an event is sent only once durable; restart resumes
   int durable_log_max_pending_mb = 64;  // queued, not yet durable; over it new runs are refused
   int durable_log_fsync = 0;            // 1: synchronous=FULL (survives power loss, slower)
+  int durable_lease_s = 10;  // PostgreSQL: a node's lease; expired, a survivor may take its users
   // cluster (issue #6)
   std::string role = "all";          // all | gateway | worker
   std::string workers;               // gateway: comma-separated host:port of worker nodes

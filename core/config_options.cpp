@@ -177,6 +177,11 @@ const std::vector<option>& options() {
               "1: fsync each durable-log commit (survives power loss; slower); 0: survives the "
               "process dying",
               0, 1, &config::durable_log_fsync),
+      int_opt("DURABLE_LEASE_SECONDS", "--durable-lease-seconds",
+              "with DURABLE_LOG=1 and a postgresql STORE_URL: the node's lease, renewed every "
+              "third of it; a user whose node's lease has expired is taken over by the gateway "
+              "it connects to",
+              2, 3600, &config::durable_lease_s),
       int_opt("CHART_DISK_MB", "--chart-disk-mb",
               "disk for chart files under DATA_DIR/charts, in all (the oldest charts go first)", 1,
               1048576, &config::chart_disk_mb),

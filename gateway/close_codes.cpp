@@ -14,6 +14,8 @@ close_frame close_frame_for(actors::close_reason why) {
       return {4003, "token expired"};
     case actors::close_reason::shutting_down:
       return {1001, "server shutting down"};
+    case actors::close_reason::owned_elsewhere:  // RFC 6455 1013: try again later
+      return {1013, "try again later: this user's session is live on another gateway"};
   }
   return {1011, "closed"};
 }

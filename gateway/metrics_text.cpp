@@ -79,8 +79,17 @@ void durable_log_metrics(std::string& out, const actors::counters& c) {
           "Users whose history was rebuilt from the durable log at start.",
           static_cast<double>(c.recovered_users.load()));
   counter(out, "agentwire_durable_log_recovered_runs_total",
-          "Runs found in flight at start and ended once with GATEWAY_LOST.",
+          "Runs found in flight at start or at a takeover, ended once with GATEWAY_LOST.",
           static_cast<double>(c.recovered_runs.load()));
+  counter(out, "agentwire_durable_log_takeovers_total",
+          "Users taken over from a gateway whose lease had expired (shared PostgreSQL log).",
+          static_cast<double>(c.durable_takeovers.load()));
+  counter(out, "agentwire_durable_log_claims_refused_total",
+          "Connections closed 1013 because the user's gateway still held a live lease.",
+          static_cast<double>(c.durable_claims_refused.load()));
+  counter(out, "agentwire_durable_log_handoffs_total",
+          "Users a live gateway released to this one (it had asked for them, refused 1013).",
+          static_cast<double>(c.durable_handoffs.load()));
   histogram_family(out, "agentwire_durable_log_commit_seconds",
                    "One durable-log transaction (a batch), in seconds.", c.durable_commit_ms);
   histogram_family(out, "agentwire_durable_log_lag_seconds",

@@ -94,8 +94,8 @@ std::string operator_metrics_text(const operator_figures& f, const process_figur
   }
   family(out, "agentwire_closes_total", "counter",
          "WebSocket connections the server closed, by close code (1001 shutdown, 1009 too big, "
-         "4000 superseded, 4001 stale, 4002 slow consumer).");
-  for (int code : {1001, 1009, 4000, 4001, 4002}) {
+         "4000 superseded, 4001 stale, 4002 slow consumer, 1013 user live on another gateway).");
+  for (int code : {1001, 1009, 1013, 4000, 4001, 4002}) {
     auto it = f.closes.find(code);
     line(out, "agentwire_closes_total{code=\"" + std::to_string(code) + "\"}",
          static_cast<double>(it == f.closes.end() ? 0 : it->second));

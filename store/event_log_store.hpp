@@ -14,7 +14,16 @@
 #include <string_view>
 #include <vector>
 
+#include "store/history_store.hpp"  // store_error
+
 namespace aw::store {
+
+// This process no longer holds its node's lease epoch (the node's log was
+// opened again, or a survivor took its users over): it must write nothing more.
+class fenced_error : public store_error {
+ public:
+  using store_error::store_error;
+};
 
 // A user whose events a batch carries. `new_epoch`: a new history begins with
 // this batch, so that user's older events are removed first.
@@ -43,6 +52,22 @@ struct stored_user {
   std::string epoch;
   std::uint64_t last_seq = 0;
   std::vector<stored_event> events;  // oldest first
+  std::int64_t owner_epoch = 0;      // shared store: this node's claim of the user (release())
+};
+
+// What claim() found for a user about to get a session on this node.
+struct claim_result {
+  enum class outcome {
+    fresh,            // no history anywhere: the user's row (new epoch) is now this node's
+    own,              // this node already held the history (`user`)
+    taken_over,       // `from_node`'s lease had expired: its history (`user`) is now ours
+    handed_over,      // `from_node` (alive) had released the user: its history is now ours
+    owned_elsewhere,  // `from_node`'s lease is live: the user is not ours to serve (it is
+                      // marked wanted there, see wanted())
+  };
+  outcome result = outcome::fresh;
+  std::string from_node;
+  stored_user user;  // its owner_epoch also for `fresh`
 };
 
 class event_log_store {
@@ -62,6 +87,31 @@ class event_log_store {
   virtual std::int64_t prune(std::int64_t cutoff_ms, std::uint64_t keep_events) = 0;
   // Rows held (for /metrics).
   virtual std::int64_t count() = 0;
+
+  // Several nodes on one store (PostgreSQL): renews this node's lease; throws
+  // store_error ("fenced") once a survivor has taken this node's users.
+  virtual void renew() {}
+  // Makes this node the owner of `user_id`'s history, in one transaction,
+  // before a session for that user starts here. A history held by a node
+  // whose lease has expired is taken over: that node is fenced (its lease
+  // epoch bumped: every later write of it fails), and the user's rows become
+  // ours. One node (SQLite) owns every user: always fresh or own, from load().
+  virtual claim_result claim(std::string_view user_id, std::string_view new_epoch) {
+    (void)user_id;
+    (void)new_epoch;
+    return {};
+  }
+  // True when several nodes share the store and claim() must run first.
+  virtual bool shared() const { return false; }
+  // Users of this node that another node asked for (claim() refused there).
+  virtual std::vector<std::string> wanted() { return {}; }
+  // This node's session of the user is gone, its history kept: the next
+  // claim() elsewhere moves it there without fencing this node. Only while
+  // `owner_epoch` is still the user's (a newer claim here voids it).
+  virtual void release(std::string_view user_id, std::int64_t owner_epoch) {
+    (void)user_id;
+    (void)owner_epoch;
+  }
 };
 
 // Opens (creating, in WAL mode) the SQLite file at `path`. Throws store_error.
@@ -72,9 +122,11 @@ std::unique_ptr<event_log_store> open_sqlite_event_log(const std::string& path, 
 // epoch: from then on an older process that opened the same node's log gets
 // store_error ("fenced") on every write. full_sync: synchronous_commit=on
 // (a commit is on the server's disk), else off (in its memory, flushed
-// within a fraction of a second). Throws store_error.
+// within a fraction of a second). lease_ms: how long the node's lease lasts
+// after each write or renew() (the database server's clock, so nodes' clocks
+// need not agree). Throws store_error.
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
-                                                         const std::string& node_id,
-                                                         bool full_sync);
+                                                         const std::string& node_id, bool full_sync,
+                                                         std::int64_t lease_ms = 10000);
 
 }  // namespace aw::store

@@ -6,6 +6,17 @@
 // checks that the epoch is still its own. An older process with the same
 // NODE_ID that is still alive is refused from then on, and, since events are
 // sent only once durable, can send nothing more.
+//
+// Takeover (several gateways on one database): every write, and renew() when
+// the node is idle, extends the node's lease (lease_expires_ms, on the
+// database server's clock). A user that connects to another gateway while its
+// node's lease has expired is claimed there: in one transaction the dead
+// node's lease epoch is bumped (fencing it whole: a late write of it fails, so
+// it sends nothing more) and the user's rows move to the claiming node. While
+// the lease is live the claim is refused (owned_elsewhere): two live gateways
+// never both own one user. Node rows are locked in the order own, then other;
+// two nodes claiming from each other at once is a deadlock the server breaks
+// by failing one claim (an error, retried by the client's reconnect).
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -27,9 +38,26 @@ constexpr const char* schema =
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " node_id TEXT NOT NULL, user_id TEXT NOT NULL, seq BIGINT NOT NULL,"
     " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));"
+    // The rest only once (an ALTER TABLE, even one with nothing to do, takes
+    // the table's exclusive lock: run at every open it would deadlock with
+    // another gateway's claim or load).
+    "DO $$ BEGIN"
+    " IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'event_log_users'::regclass"
+    "  AND attname = 'released' AND NOT attisdropped) THEN"
     // Frames are mostly base64 images, which do not compress: skip TOAST's
     // compression (CPU on the database server for nothing).
-    "ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;";
+    "  ALTER TABLE event_log_events ALTER COLUMN frame SET STORAGE EXTERNAL;"
+    "  ALTER TABLE event_log_nodes ADD COLUMN IF NOT EXISTS lease_expires_ms BIGINT NOT NULL"
+    "   DEFAULT 0;"
+    "  CREATE INDEX IF NOT EXISTS event_log_users_by_user ON event_log_users (user_id);"
+    "  ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0,"
+    "   ADD COLUMN IF NOT EXISTS wanted BOOLEAN NOT NULL DEFAULT false,"
+    "   ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT false;"
+    " END IF;"
+    " END $$;";
+
+// The database server's clock in ms: the one clock every node's lease is read on.
+#define AW_PG_NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
 
 std::string trimmed(const char* message) {
   std::string s = message ? message : "";
@@ -57,17 +85,22 @@ struct result {
 
 class postgres_event_log final : public event_log_store {
  public:
-  postgres_event_log(std::string url, std::string node_id, bool full_sync)
-      : url_(std::move(url)), node_(std::move(node_id)), full_sync_(full_sync) {
+  postgres_event_log(std::string url, std::string node_id, bool full_sync, std::int64_t lease_ms)
+      : url_(std::move(url)),
+        node_(std::move(node_id)),
+        lease_ms_(std::to_string(lease_ms)),
+        full_sync_(full_sync) {
     try {
       connect();
       transaction([&] {
         script(schema);
         auto r = exec(
-            "INSERT INTO event_log_nodes (node_id, lease_epoch) VALUES ($1, 1)"
-            " ON CONFLICT (node_id) DO UPDATE SET lease_epoch = event_log_nodes.lease_epoch + 1"
-            " RETURNING lease_epoch",
-            {node_});
+            "INSERT INTO event_log_nodes (node_id, lease_epoch, lease_expires_ms)"
+            " VALUES ($1, 1, " AW_PG_NOW_MS
+            " + $2)"
+            " ON CONFLICT (node_id) DO UPDATE SET lease_epoch = event_log_nodes.lease_epoch + 1,"
+            " lease_expires_ms = excluded.lease_expires_ms RETURNING lease_epoch",
+            {node_, lease_ms_});
         lease_epoch_ = r.integer(0, 0);
       });
     } catch (...) {
@@ -106,14 +139,15 @@ class postgres_event_log final : public event_log_store {
     transaction([&] {
       out.clear();
       auto users = exec(
-          "SELECT user_id, epoch, last_seq FROM event_log_users WHERE node_id = $1"
-          " ORDER BY user_id",
+          "SELECT user_id, epoch, last_seq, owner_epoch FROM event_log_users"
+          " WHERE node_id = $1 AND NOT released ORDER BY user_id",
           {node_});
       for (int i = 0; i < users.rows(); ++i)
         out.push_back({users.text(i, 0),
                        users.text(i, 1),
                        static_cast<std::uint64_t>(users.integer(i, 2)),
-                       {}});
+                       {},
+                       users.integer(i, 3)});
       auto events = exec(
           "SELECT user_id, seq, at_ms, frame FROM event_log_events WHERE node_id = $1"
           " ORDER BY user_id, seq",
@@ -163,6 +197,121 @@ class postgres_event_log final : public event_log_store {
     return n;
   }
 
+  void renew() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] { fence(); });
+  }
+
+  bool shared() const override { return true; }
+
+  claim_result claim(std::string_view user_id, std::string_view new_epoch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    claim_result out;
+    std::string user(user_id);
+    transaction([&] {
+      out = claim_result{};
+      fence();
+      // Claims of one user, from any node, one at a time.
+      exec("SELECT pg_advisory_xact_lock(18, hashtext($1))", {user});
+      auto others = exec(
+          "SELECT node_id, released FROM event_log_users WHERE user_id = $1 AND node_id <> $2"
+          " ORDER BY last_seq DESC, node_id",
+          {user, node_});
+      std::vector<std::string> dead;  // or released: their rows may move here
+      bool all_released = true;
+      for (int i = 0; i < others.rows(); ++i) {
+        auto other = others.text(i, 0);
+        auto n = exec("SELECT lease_expires_ms > " AW_PG_NOW_MS
+                      " FROM event_log_nodes WHERE node_id = $1 FOR UPDATE",
+                      {other});
+        bool released = others.text(i, 1) == "t";
+        if (!released && n.rows() == 1 && n.text(0, 0) == "t") {
+          // Asked for: the owner hands the user over once its session there is idle.
+          exec("UPDATE event_log_users SET wanted = true WHERE node_id = $1 AND user_id = $2",
+               {other, user});
+          out.result = claim_result::outcome::owned_elsewhere;
+          out.from_node = other;
+          return;  // commits that and our renewal only
+        }
+        if (!released) all_released = false;
+        dead.push_back(std::move(other));
+      }
+      for (std::size_t i = 0; i < dead.size(); ++i) {
+        if (!all_released)  // a dead holder is fenced (a released one is alive and clean)
+          exec("UPDATE event_log_nodes SET lease_epoch = lease_epoch + 1 WHERE node_id = $1",
+               {dead[i]});
+        if (i > 0) {  // a second dead holder (should not happen): the fuller history wins
+          exec("DELETE FROM event_log_events WHERE node_id = $1 AND user_id = $2", {dead[i], user});
+          exec("DELETE FROM event_log_users WHERE node_id = $1 AND user_id = $2", {dead[i], user});
+        }
+      }
+      if (!dead.empty()) {
+        exec("DELETE FROM event_log_events WHERE node_id = $1 AND user_id = $2", {node_, user});
+        exec("DELETE FROM event_log_users WHERE node_id = $1 AND user_id = $2", {node_, user});
+        exec("UPDATE event_log_users SET node_id = $1 WHERE node_id = $2 AND user_id = $3",
+             {node_, dead[0], user});
+        exec("UPDATE event_log_events SET node_id = $1 WHERE node_id = $2 AND user_id = $3",
+             {node_, dead[0], user});
+        out.result =
+            all_released ? claim_result::outcome::handed_over : claim_result::outcome::taken_over;
+        out.from_node = dead[0];
+      }
+      // Ours now: a newer claim than any release a former session here may still send.
+      auto mark = exec(
+          "UPDATE event_log_users SET owner_epoch = owner_epoch + 1, wanted = false,"
+          " released = false WHERE node_id = $1 AND user_id = $2"
+          " RETURNING epoch, last_seq, owner_epoch",
+          {node_, user});
+      if (mark.rows() == 0) {
+        exec(
+            "INSERT INTO event_log_users (node_id, user_id, epoch, last_seq, owner_epoch)"
+            " VALUES ($1, $2, $3, 0, 1)",
+            {node_, user, std::string(new_epoch)});
+        out.result = claim_result::outcome::fresh;
+        out.user.owner_epoch = 1;
+        return;
+      }
+      if (dead.empty()) out.result = claim_result::outcome::own;
+      out.user.user_id = user;
+      out.user.epoch = mark.text(0, 0);
+      out.user.last_seq = static_cast<std::uint64_t>(mark.integer(0, 1));
+      out.user.owner_epoch = mark.integer(0, 2);
+      auto events = exec(
+          "SELECT seq, at_ms, frame FROM event_log_events WHERE node_id = $1 AND user_id = $2"
+          " ORDER BY seq",
+          {node_, user});
+      for (int i = 0; i < events.rows(); ++i)
+        out.user.events.push_back({static_cast<std::uint64_t>(events.integer(i, 0)),
+                                   events.integer(i, 1), events.text(i, 2)});
+    });
+    return out;
+  }
+
+  std::vector<std::string> wanted() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    transaction([&] {
+      out.clear();
+      auto r = exec(
+          "SELECT user_id FROM event_log_users WHERE node_id = $1 AND wanted AND NOT released"
+          " LIMIT 1000",
+          {node_});
+      for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    });
+    return out;
+  }
+
+  void release(std::string_view user_id, std::int64_t owner_epoch) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] {
+      fence();
+      exec(
+          "UPDATE event_log_users SET released = true, wanted = false"
+          " WHERE node_id = $1 AND user_id = $2 AND owner_epoch = $3",
+          {node_, std::string(user_id), std::to_string(owner_epoch)});
+    });
+  }
+
  private:
   // One statement per up to rows_per_statement rows (a round trip each, not one a row).
   void insert_rows(const std::vector<event_log_row>& rows) {
@@ -189,14 +338,17 @@ class postgres_event_log final : public event_log_store {
     }
   }
 
-  // Inside a transaction: the node's row locked, its epoch still ours.
+  // Inside a transaction: the node's row locked, its epoch still ours, its
+  // lease renewed (committed with the transaction).
   void fence() {
-    auto r = exec("SELECT lease_epoch FROM event_log_nodes WHERE node_id = $1 FOR UPDATE", {node_});
-    std::int64_t now = r.rows() == 1 ? r.integer(0, 0) : 0;
-    if (now != lease_epoch_)
-      throw store_error("postgresql event log: fenced: another process opened node " + node_ +
-                        "'s log (lease epoch " + std::to_string(now) + ", this one " +
-                        std::to_string(lease_epoch_) + ")");
+    auto r = exec("UPDATE event_log_nodes SET lease_expires_ms = " AW_PG_NOW_MS
+                  " + $3 WHERE node_id = $1 AND lease_epoch = $2",
+                  {node_, std::to_string(lease_epoch_), lease_ms_});
+    if (r.affected() != 1)
+      throw fenced_error("postgresql event log: fenced: node " + node_ +
+                         "'s log was opened again or its users taken over (this process's lease "
+                         "epoch " +
+                         std::to_string(lease_epoch_) + " is no longer current)");
   }
 
   void connect() {
@@ -266,6 +418,7 @@ class postgres_event_log final : public event_log_store {
   std::mutex mutex_;
   std::string url_;
   std::string node_;
+  std::string lease_ms_;
   PGconn* conn_ = nullptr;
   std::int64_t lease_epoch_ = 0;
   bool full_sync_ = false;
@@ -274,9 +427,9 @@ class postgres_event_log final : public event_log_store {
 }  // namespace
 
 std::unique_ptr<event_log_store> open_postgres_event_log(const std::string& url,
-                                                         const std::string& node_id,
-                                                         bool full_sync) {
-  return std::make_unique<postgres_event_log>(url, node_id, full_sync);
+                                                         const std::string& node_id, bool full_sync,
+                                                         std::int64_t lease_ms) {
+  return std::make_unique<postgres_event_log>(url, node_id, full_sync, lease_ms);
 }
 
 }  // namespace aw::store

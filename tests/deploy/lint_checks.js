@@ -27,7 +27,7 @@ function seconds(v) {
 }
 
 // docker-compose.yml: nginx + 2 gateways + 3 workers + postgres, wired together.
-// modelSettings: the model's settings the binary knows (from core/config.cpp).
+// modelSettings: the model's settings the binary knows (from core/config_options.cpp).
 // Cluster TLS on for one node: CLUSTER_TLS_CERT/_KEY/_CA set, each under a
 // read-only mount (`mounts`: container paths), and never --insecure-cluster.
 const TLS_KEYS = ['CLUSTER_TLS_CERT', 'CLUSTER_TLS_KEY', 'CLUSTER_TLS_CA'];

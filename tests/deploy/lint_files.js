@@ -25,10 +25,10 @@ for (const f of fs.readdirSync(path.join(root, 'deploy/k8s')).filter((f) => /\.y
 const ctx = { exists, isExecutable, gatewaysConf: read('deploy/nginx/agentwire.d/gateways.conf'),
   ignoreText: read('deploy/Dockerfile.dockerignore'), buildDirs: buildDirs(root, fs, path),
   webFiles: fs.readdirSync(path.join(root, 'web')).filter((f) => !f.startsWith('.')),
-  // Every model setting the binary reads (its env names in core/config.cpp).
+  // Every model setting the binary reads (its env names in core/config_options.cpp).
   exported: [...new Set(['gateway/metrics_text.cpp', 'gateway/operator_metrics.cpp'].flatMap((f) =>
     [...read(f).matchAll(/"((?:agentwire|process)_[a-z_]+)/g)].map((m) => m[1])))],
-  modelSettings: [...new Set([...read('core/config.cpp').matchAll(/"((?:LLM_|OPENAI_)[A-Z0-9_]*|MAX_RETRIES)"/g)].map((m) => m[1]))] };
+  modelSettings: [...new Set([...read('core/config_options.cpp').matchAll(/"((?:LLM_|OPENAI_)[A-Z0-9_]*|MAX_RETRIES)"/g)].map((m) => m[1]))] };
 const shipped = {
   compose: () => checkCompose(read('deploy/docker-compose.yml'), ctx),
   k8s: () => checkK8s(k8sFiles, ctx),

@@ -19,4 +19,6 @@ set(store_discover_properties PROPERTIES FIXTURES_REQUIRED store_postgres
 target_link_libraries(store_tests PRIVATE aw_actors)
 # ... and starts the real binary twice on one database (tests/support).
 target_link_libraries(store_tests PRIVATE aw_test_support)
+# ... and checks their event streams (takeover_test.cpp) as the e2e tests do.
+target_sources(store_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/e2e/run_helpers.cpp)
 add_dependencies(store_tests agentwire)

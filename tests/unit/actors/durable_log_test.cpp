@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include <rapidjson/document.h>
+#include <caf/all.hpp>
 
 #include "actors/durable_log.hpp"
 #include "protocol/server_messages.hpp"
@@ -302,4 +303,142 @@ TEST_CASE("durable log recover: held within the per-user and total byte limits, 
   REQUIRE(quiet);
   REQUIRE(quiet->events.size() == 1);
   CHECK(quiet->events.front().seq == 3);
+}
+
+namespace {
+
+// A shared store (as PostgreSQL): claim() answers `next`, wanted() lists `asked`.
+struct shared_fake_store : fake_store {
+  store::claim_result next;
+  std::vector<std::string> asked;
+  std::vector<std::pair<std::string, std::int64_t>> released;
+  std::condition_variable changed;
+  bool shared() const override { return true; }
+  store::claim_result claim(std::string_view, std::string_view) override {
+    std::lock_guard<std::mutex> lock(m);
+    return next;
+  }
+  std::vector<std::string> wanted() override {
+    std::lock_guard<std::mutex> lock(m);
+    return asked;
+  }
+  void release(std::string_view user, std::int64_t owner_epoch) override {
+    std::lock_guard<std::mutex> lock(m);
+    released.emplace_back(std::string(user), owner_epoch);
+    asked.clear();
+    changed.notify_all();
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "durable log claims: a user taken over comes with its runs ended durably, a live owner "
+    "refuses, a wanted user is handed off") {
+  using protocol::event_type;
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  auto stats = std::make_shared<counters>();
+  auto* db = new shared_fake_store;
+  db->next.result = store::claim_result::outcome::taken_over;
+  db->next.from_node = "gw-a";
+  db->next.user = {"alice",
+                   "e-a",
+                   2,
+                   {{1, 1000,
+                     event("alice", 1, event_type::agent_started, "run-a",
+                           protocol::started_data("agent", "q"))},
+                    {2, 1001,
+                     event("alice", 2, event_type::agent_thinking, "run-a",
+                           protocol::thinking_data(protocol::thinking_stage::planning, "t", 0))}},
+                   7};
+  durable_log_options opt;
+  opt.renew_every = std::chrono::milliseconds(20);
+  durable_log log(std::unique_ptr<store::event_log_store>(db), stats, opt,
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  REQUIRE(log.shared());
+  log.start();
+  auto answer = [&] {
+    std::shared_ptr<claim_reply> reply;
+    self->receive([&](claimed_atom, std::shared_ptr<claim_reply>& r) { reply = r; },
+                  caf::after(std::chrono::seconds(10)) >> [] {});
+    REQUIRE(reply);
+    return reply;
+  };
+
+  log.claim(caf::actor_cast<caf::actor>(self), "alice", "e-new");
+  auto taken = answer();
+  CHECK(taken->result == claim_reply::outcome::ready);
+  CHECK(taken->taken_over);
+  CHECK(taken->owner_epoch == 7);
+  REQUIRE(taken->user);
+  CHECK(taken->user->epoch == "e-a");
+  CHECK(taken->user->last_seq == 3);  // + agent_completed GATEWAY_LOST
+  REQUIRE(taken->ended.size() == 1);
+  CHECK(taken->ended[0].id.run_id == "run-a");
+  {
+    std::lock_guard<std::mutex> lock(db->m);
+    CHECK(db->rows == std::vector<std::string>{"alice:3"});  // durable before the session has it
+  }
+  CHECK(stats->durable_takeovers.load() == 1);
+  CHECK(stats->recovered_runs.load() == 1);
+
+  {
+    std::lock_guard<std::mutex> lock(db->m);
+    db->next = {};
+    db->next.result = store::claim_result::outcome::owned_elsewhere;
+    db->next.from_node = "gw-b";
+  }
+  log.claim(caf::actor_cast<caf::actor>(self), "bob", "e-b");
+  auto refused = answer();
+  CHECK(refused->result == claim_reply::outcome::refused);
+  CHECK(refused->from_node == "gw-b");
+  CHECK(stats->durable_claims_refused.load() == 1);
+
+  // Another gateway asks for alice: her session hears it, and its release is written.
+  log.serving("alice", caf::actor_cast<caf::actor>(self));
+  {
+    std::lock_guard<std::mutex> lock(db->m);
+    db->asked = {"alice"};
+  }
+  bool told = false;
+  self->receive([&](handoff_atom) { told = true; }, caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(told);
+  log.leaving("alice", caf::actor_cast<caf::actor>(self), true, 7);
+  std::unique_lock<std::mutex> lock(db->m);
+  REQUIRE(
+      db->changed.wait_for(lock, std::chrono::seconds(10), [&] { return !db->released.empty(); }));
+  CHECK(db->released == std::vector<std::pair<std::string, std::int64_t>>{{"alice", 7}});
+  lock.unlock();
+  log.stop();
+}
+
+TEST_CASE("durable log claims: a user whose removal is still queued is not claimed yet") {
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  caf::scoped_actor self{system};
+  auto stats = std::make_shared<counters>();
+  auto* db = new shared_fake_store;
+  db->next.result = store::claim_result::outcome::own;
+  db->next.user = {"carol", "e-c", 0, {}, 3};
+  durable_log log(std::unique_ptr<store::event_log_store>(db), stats, durable_log_options{},
+                  [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+  // carol's idle session retired (its rows go) and she is back at once.
+  log.forget("carol");
+  log.claim(caf::actor_cast<caf::actor>(self), "carol", "e-new");
+  log.start();
+  std::shared_ptr<claim_reply> reply;
+  self->receive([&](claimed_atom, std::shared_ptr<claim_reply>& r) { reply = r; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(reply);
+  CHECK(reply->result == claim_reply::outcome::failed);  // closed 1013; the next try is served
+  log.claim(caf::actor_cast<caf::actor>(self), "carol", "e-new");
+  reply.reset();
+  self->receive([&](claimed_atom, std::shared_ptr<claim_reply>& r) { reply = r; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  REQUIRE(reply);
+  CHECK(reply->result == claim_reply::outcome::ready);
+  log.stop();
+  CHECK(db->forgotten == std::vector<std::string>{"carol"});
 }

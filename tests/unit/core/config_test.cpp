@@ -291,6 +291,9 @@ TEST_CASE("DURABLE_LOG: off by default, 0 or 1, its pending bound at least 1 MB"
   CHECK(r.cfg.durable_log == 0);
   CHECK(r.cfg.durable_log_max_pending_mb == 64);
   CHECK(r.cfg.durable_log_fsync == 0);
+  CHECK(r.cfg.durable_lease_s == 10);
+  CHECK(load_config({"--durable-lease-seconds", "3"}, "/nonexistent.env").cfg.durable_lease_s == 3);
+  CHECK(load_config({"--durable-lease-seconds", "1"}, "/nonexistent.env").errors.size() == 1);
   setenv("DURABLE_LOG", "1", 1);
   auto set = load_config({"--durable-log-max-pending-mb", "8", "--durable-log-fsync", "1"},
                          "/nonexistent.env");

@@ -135,9 +135,14 @@ TEST_CASE(
         CHECK(std::string(f["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
     }
   }
-  // gw-a wakes up: its next commit is refused, so its clients get nothing the new owner lacks.
+  // gw-a wakes up: its next commit is refused, so its clients get nothing the new owner
+  // lacks; fenced, it exits at once (code 3) and its clients' sockets close, so that they
+  // reconnect to the owner instead of waiting on a gateway that can send nothing.
   a.send_signal(SIGCONT);
   REQUIRE_MESSAGE(a.wait_log("fenced", 1, std::chrono::seconds(15)), a.log());
-  for (auto& c : old) CHECK_FALSE(run_completed(c->frames()));
-  a.kill_hard();
+  for (auto& c : old) {
+    CHECK(c->wait_closed());
+    CHECK_FALSE(run_completed(c->frames()));
+  }
+  CHECK(a.stop() == 3);
 }

@@ -1,0 +1,282 @@
+// Takeover (issue #18): gateways sharing one PostgreSQL event log. A user
+// whose gateway's lease has expired is taken over by the gateway it reaches
+// next (same epoch, its seq continued, its in-flight runs ended once with
+// GATEWAY_LOST); while that lease is live, the other gateway refuses the user.
+#include "store_test_support.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "e2e/run_helpers.hpp"
+#include "store/event_log_store.hpp"
+#include "support/fake_openai.hpp"
+#include "support/http_client.hpp"
+#include "support/server_process.hpp"
+#include "support/tcp_proxy.hpp"
+#include "support/ws_client.hpp"
+
+using namespace aw;
+using namespace aw::test;
+using outcome = store::claim_result::outcome;
+using steady = std::chrono::steady_clock;
+
+TEST_CASE("postgresql event log: a user is claimed once, taken over only after its lease expires") {
+  std::string url = fresh_postgres_database();
+  auto a = store::open_postgres_event_log(url, "gw-a", false, 300);  // a 0.3 s lease
+  auto b = store::open_postgres_event_log(url, "gw-b", false, 60000);
+  CHECK(a->claim("alice", "e-1").result == outcome::fresh);
+  a->append({{"alice", "e-1", 2, true}}, {{"alice", 1, 10, "{\"n\":1}"}, {"alice", 2, 20, "{}"}});
+  CHECK(a->claim("alice", "e-other").result == outcome::own);
+
+  // gw-a's lease is live: gw-b may not take alice.
+  auto refused = b->claim("alice", "e-2");
+  CHECK(refused.result == outcome::owned_elsewhere);
+  CHECK(refused.from_node == "gw-a");
+
+  // gw-a stops renewing; once its lease is over, gw-b takes alice whole.
+  store::claim_result taken;
+  auto deadline = steady::now() + std::chrono::seconds(5);
+  int tries = 0;
+  while (steady::now() < deadline && tries++ < 200) {
+    taken = b->claim("alice", "e-2");
+    if (taken.result != outcome::owned_elsewhere) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a client's retry pause
+  }
+  REQUIRE(taken.result == outcome::taken_over);
+  CHECK(taken.from_node == "gw-a");
+  CHECK(taken.user.epoch == "e-1");
+  CHECK(taken.user.last_seq == 2);
+  REQUIRE(taken.user.events.size() == 2);
+  CHECK(taken.user.events[0].frame == "{\"n\":1}");
+  // gw-a is fenced: a late write of it fails (so it sends nothing more).
+  CHECK_THROWS_AS(a->append({{"alice", "e-1", 3, false}}, {{"alice", 3, 30, "{}"}}),
+                  store::store_error);
+  CHECK_THROWS_AS(a->renew(), store::store_error);
+  CHECK(b->claim("alice", "e-3").result == outcome::own);
+  b->append({{"alice", "e-1", 3, false}}, {{"alice", 3, 40, "{}"}});
+  CHECK(b->load().at(0).last_seq == 3);
+  // A third node finds alice on gw-b, which is alive.
+  auto c = store::open_postgres_event_log(url, "gw-c", false, 60000);
+  CHECK(c->claim("alice", "e-4").result == outcome::owned_elsewhere);
+  CHECK(c->claim("bob", "e-5").result == outcome::fresh);
+  CHECK(b->claim("bob", "e-6").result == outcome::owned_elsewhere);
+  // gw-a restarted with the same NODE_ID: alice is no longer among its users.
+  auto a2 = store::open_postgres_event_log(url, "gw-a", false, 60000);
+  CHECK(a2->load().empty());
+
+  // Handoff: gw-c asked for alice (refused above), so gw-b lists her as wanted;
+  // gw-b releases her (its session there gone) and gw-c's next claim moves her.
+  REQUIRE(b->wanted() == std::vector<std::string>{"alice"});
+  auto owner_epoch = b->claim("alice", "e-7").user.owner_epoch;  // a newer session on gw-b
+  b->release("alice", owner_epoch - 1);  // a stale release (the older session): no effect
+  CHECK(c->claim("alice", "e-8").result == outcome::owned_elsewhere);
+  b->release("alice", owner_epoch);
+  CHECK(b->wanted().empty());
+  CHECK(b->load().empty());  // released: not gw-b's at its next start
+  auto handed = c->claim("alice", "e-9");
+  CHECK(handed.result == outcome::handed_over);
+  CHECK(handed.from_node == "gw-b");
+  CHECK(handed.user.epoch == "e-1");
+  CHECK(handed.user.last_seq == 3);
+  b->append({{"bob", "e-6", 1, true}}, {{"bob", 1, 50, "{}"}});  // gw-b was not fenced
+}
+
+namespace {
+
+std::size_t event_count(const std::vector<frame>& frames) {
+  std::size_t n = 0;
+  for (const auto& f : frames) n += f.has("seq") ? 1 : 0;
+  return n;
+}
+
+long long max_seq(const std::vector<frame>& frames) {
+  long long m = 0;
+  for (const auto& f : frames)
+    if (f.has("seq")) m = std::max<long long>(m, f["seq"].GetInt64());
+  return m;
+}
+
+double metric(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  REQUIRE_MESSAGE(at != std::string::npos, name);
+  return std::stod(text.substr(at + name.size() + 2));
+}
+
+std::string ws_url(int port, const std::string& user, const std::string& query = "") {
+  return "ws://127.0.0.1:" + std::to_string(port) + "/ws?user_id=" + user + "&session_id=s" + query;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "postgresql event log: gateway A killed mid-run, its users resume on gateway B through a "
+    "proxy") {
+  fake_openai fake;
+  REQUIRE(fake.wait_listening());
+  std::string url = fresh_postgres_database();
+  std::vector<std::string> common = {"STORE_URL=" + url, "DURABLE_LOG=1",
+                                     "DURABLE_LEASE_SECONDS=2"};
+  auto a_env = common;
+  for (std::string e :
+       {"NODE_ID=gw-a", "LLM_PROVIDER=openai", "OPENAI_API_KEY=sk-test-secret-key-1234",
+        "LLM_MODEL=fake-model", "LLM_TIMEOUT_S=60", "CHART_GENERATION_TIMEOUT_S=60"})
+    a_env.push_back(e);
+  // A model that takes 20 s per answer: every run is in flight at the kill.
+  a_env.push_back("LLM_BASE_URL=" + fake.base_url("/cfg/chunks=40,latency=20000"));
+  auto b_env = common;
+  b_env.push_back("NODE_ID=gw-b");
+  server_process a(a_env);
+  server_process b(b_env);
+  REQUIRE_MESSAGE(a.wait_listening(), a.log());
+  REQUIRE_MESSAGE(b.wait_listening(), b.log());
+  tcp_proxy proxy(a.port());  // nginx's part: A first, B once A is dead
+
+  constexpr int users = 20;
+  auto user = [](int i) { return "tk-" + std::to_string(i); };
+  std::vector<std::unique_ptr<ws_client>> first;
+  std::vector<std::string> epochs;
+  for (int i = 0; i < users; ++i) {
+    auto c = ws_client::connect(ws_url(proxy.port(), user(i)));
+    REQUIRE(c);
+    REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
+    REQUIRE(c->frames().front().type() == "connection_ack");
+    CHECK(std::string(c->frames().front()["node"].GetString()) == "gw-a");
+    epochs.push_back(c->frames().front()["epoch"].GetString());
+    c->send(request_json("c-1", "Show monthly revenue for 2024"));
+    first.push_back(std::move(c));
+  }
+  for (auto& c : first)
+    REQUIRE(
+        c->wait_for([](const auto& f) { return event_count(f) >= 3; }, std::chrono::seconds(15)));
+
+  // While A lives, B does not serve A's users: closed 1013 (try again later), nothing sent.
+  auto direct = ws_client::connect(b.url("/ws?user_id=" + user(0) + "&session_id=s"));
+  REQUIRE(direct);
+  REQUIRE(direct->wait_closed());
+  CHECK(direct->close_code() == 1013);
+  CHECK(direct->frames().empty());
+
+  a.kill_hard();
+  auto killed = steady::now();
+  proxy.retarget(b.port());
+  std::vector<std::vector<frame>> seen;
+  for (auto& c : first) {
+    seen.push_back(c->frames());
+    CHECK_MESSAGE(!completed(seen.back(), "c-1"), "a run ended before the kill");
+  }
+  first.clear();
+
+  // Clients reconnect through the proxy with last_seq and epoch, pausing 100 ms
+  // after each 1013, until A's lease is over and B takes them.
+  double takeover_ms = -1;
+  int refusals = 0;
+  std::vector<long long> final_seq(users, 0);
+  for (int i = 0; i < users; ++i) {
+    std::string query = "&last_seq=" + std::to_string(max_seq(seen[i])) + "&epoch=" + epochs[i];
+    std::unique_ptr<ws_client> back;
+    auto deadline = steady::now() + std::chrono::seconds(15);
+    for (int tries = 0; tries < 150 && steady::now() < deadline; ++tries) {
+      auto c = ws_client::connect(ws_url(proxy.port(), user(i), query));
+      // Its connection_ack, or its close (1013) without one: whichever comes first.
+      bool acked = false;
+      for (int k = 0; c && !acked && c->is_open() && k < 100; ++k)
+        acked =
+            c->wait_for([](const auto& f) { return !f.empty(); }, std::chrono::milliseconds(50));
+      if (acked) {
+        back = std::move(c);
+        break;
+      }
+      if (c && c->close_code() == 1013) ++refusals;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's retry pause
+    }
+    REQUIRE_MESSAGE(back, user(i), " was not taken over; B's log: ", b.log());
+    if (takeover_ms < 0)
+      takeover_ms = std::chrono::duration<double, std::milli>(steady::now() - killed).count();
+    REQUIRE(back->wait_for([](const auto& f) { return completed(f, "c-1"); },
+                           std::chrono::seconds(10)));
+    auto resumed = back->frames();
+    REQUIRE(resumed.front().type() == "connection_ack");
+    CHECK(std::string(resumed.front()["node"].GetString()) == "gw-b");
+    CHECK(std::string(resumed.front()["epoch"].GetString()) == epochs[i]);
+    std::vector<frame> all = seen[i];
+    for (const auto& f : resumed) {
+      CHECK(f.type() != "error");  // no RESUME_GAP, nothing else either
+      if (f.has("seq")) all.push_back(f);
+    }
+    CHECK_MESSAGE(check_seq(all) == "", user(i), ": ", check_seq(all));
+    CHECK_MESSAGE(check_run(all, "c-1") == "", check_run(all, "c-1"));
+    const auto& done = *run_events(all, "c-1").back();
+    CHECK(std::string(done["data"]["status"].GetString()) == "error");
+    CHECK(std::string(done["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
+    final_seq[i] = max_seq(all);
+    if (i == 0) {
+      // The user goes on on B in the same history: a new run continues the seq.
+      auto before = max_seq(resumed);
+      back->send(request_json("c-2", "Show revenue by quarter as a bar chart"));
+      REQUIRE(back->wait_for([](const auto& f) { return completed(f, "c-2"); },
+                             std::chrono::seconds(20)));
+      auto later = back->frames();
+      auto next = run_events(later, "c-2");
+      CHECK((*next.front())["seq"].GetInt64() == before + 1);
+      CHECK(std::string((*next.back())["data"]["status"].GetString()) == "success");
+      for (const auto* e : next) all.push_back(*e);
+      CHECK_MESSAGE(check_seq(all).empty(), check_seq(all));
+    }
+  }
+  MESSAGE("first user taken over ", takeover_ms, " ms after the kill (lease 2 s), ", refusals,
+          " reconnects refused 1013 before");
+  // gw-a comes back (same NODE_ID) and the proxy sends users to it again: a
+  // user gw-b took over is refused there (1013) until gw-b, told that gw-a
+  // asks for it, hands it over from its idle session: same epoch, no gap.
+  auto a2_env = common;
+  a2_env.push_back("NODE_ID=gw-a");
+  server_process a2(a2_env);
+  REQUIRE_MESSAGE(a2.wait_listening(), a2.log());
+  proxy.retarget(a2.port());
+  std::unique_ptr<ws_client> home;
+  auto started = steady::now();
+  auto deadline = started + std::chrono::seconds(10);
+  for (int tries = 0; tries < 100 && steady::now() < deadline; ++tries) {
+    auto c = ws_client::connect(
+        ws_url(proxy.port(), user(1),
+               "&last_seq=" + std::to_string(final_seq[1]) + "&epoch=" + epochs[1]));
+    bool acked = false;
+    for (int k = 0; c && !acked && c->is_open() && k < 100; ++k)
+      acked = c->wait_for([](const auto& f) { return !f.empty(); }, std::chrono::milliseconds(50));
+    if (acked) {
+      home = std::move(c);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's retry pause
+  }
+  REQUIRE_MESSAGE(home, "not handed back; gw-b: ", b.log());
+  MESSAGE("handed back to the restarted gw-a after ",
+          std::chrono::duration<double, std::milli>(steady::now() - started).count(), " ms");
+  auto ack = home->frames().front();
+  CHECK(ack.type() == "connection_ack");
+  CHECK(std::string(ack["node"].GetString()) == "gw-a");
+  CHECK(std::string(ack["epoch"].GetString()) == epochs[1]);
+  CHECK(ack["last_seq"].GetInt64() == final_seq[1]);
+  home->send(request_json("c-3", "Show revenue by quarter as a bar chart"));
+  REQUIRE(
+      home->wait_for([](const auto& f) { return completed(f, "c-3"); }, std::chrono::seconds(20)));
+  auto home_frames = home->frames();
+  for (const auto& f : home_frames) CHECK(f.type() != "error");
+  CHECK((*run_events(home_frames, "c-3").front())["seq"].GetInt64() == final_seq[1] + 1);
+  CHECK(check_seq(home_frames).empty());
+  CHECK(metric(http_request(a2.port(), "GET", "/metrics").body,
+               "agentwire_durable_log_handoffs_total") == 1);
+  CHECK(takeover_ms < 6000);
+  auto metrics = http_request(b.port(), "GET", "/metrics").body;
+  CHECK(metric(metrics, "agentwire_durable_log_takeovers_total") == users);
+  CHECK(metric(metrics, "agentwire_durable_log_recovered_runs_total") == users);
+  CHECK(metric(metrics, "agentwire_durable_log_claims_refused_total") >= 1);
+  CHECK(metric(metrics, "agentwire_closes_total{code=\"1013\"}") >= 1);
+  CHECK(metric(metrics, "agentwire_durable_log_up") == 1);
+  auto health = json_of(http_request(b.port(), "GET", "/health"));
+  CHECK(health["durable_log"]["takeovers"].GetInt64() == users);
+  CHECK(b.log_count("user taken over from a gateway whose lease expired") == users);
+}
