@@ -160,4 +160,23 @@ int tcp_connect(int port, int receive_buffer) {
   return fd;
 }
 
+std::size_t event_count(const std::vector<frame>& frames) {
+  std::size_t n = 0;
+  for (const auto& f : frames) n += f.has("seq") ? 1 : 0;
+  return n;
+}
+
+long long max_seq(const std::vector<frame>& frames) {
+  long long m = 0;
+  for (const auto& f : frames)
+    if (f.has("seq")) m = std::max<long long>(m, f["seq"].GetInt64());
+  return m;
+}
+
+double metric(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  REQUIRE_MESSAGE(at != std::string::npos, name);
+  return std::stod(text.substr(at + name.size() + 2));
+}
+
 }  // namespace aw::test

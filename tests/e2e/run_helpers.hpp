@@ -35,6 +35,13 @@ std::string check_seq(const std::vector<frame>& frames);
 
 bool completed(const std::vector<frame>& frames, const std::string& cid);
 
+// Event frames (those with a seq) on this connection, and the highest seq (0 when none).
+std::size_t event_count(const std::vector<frame>& frames);
+long long max_seq(const std::vector<frame>& frames);
+
+// The value of an unlabelled metric in a /metrics text; the test stops when it is absent.
+double metric(const std::string& text, const std::string& name);
+
 std::string base64_decode(const std::string& in);
 
 // The body of an HTTP answer as a JSON object; the test stops when it is not one.

@@ -86,25 +86,6 @@ TEST_CASE("postgresql event log: a user is claimed once, taken over only after i
 
 namespace {
 
-std::size_t event_count(const std::vector<frame>& frames) {
-  std::size_t n = 0;
-  for (const auto& f : frames) n += f.has("seq") ? 1 : 0;
-  return n;
-}
-
-long long max_seq(const std::vector<frame>& frames) {
-  long long m = 0;
-  for (const auto& f : frames)
-    if (f.has("seq")) m = std::max<long long>(m, f["seq"].GetInt64());
-  return m;
-}
-
-double metric(const std::string& text, const std::string& name) {
-  auto at = text.find("\n" + name + " ");
-  REQUIRE_MESSAGE(at != std::string::npos, name);
-  return std::stod(text.substr(at + name.size() + 2));
-}
-
 std::string ws_url(int port, const std::string& user, const std::string& query = "") {
   return "ws://127.0.0.1:" + std::to_string(port) + "/ws?user_id=" + user + "&session_id=s" + query;
 }
