@@ -10,12 +10,11 @@ namespace aw::actors {
 
 emitter::emitter(std::string user_id, std::string epoch, event_log_limits limits, outbox* out,
                  counters* stats)
-    : user_id_(std::move(user_id)),
-      epoch_(std::move(epoch)),
+    : user_id_(std::make_shared<const std::string>(std::move(user_id))),
+      epoch_(std::make_shared<const std::string>(std::move(epoch))),
       out_(out),
       stats_(stats),
-      log_(limits),
-      user_ptr_(std::make_shared<const std::string>(user_id_)) {}
+      log_(limits) {}
 
 event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol::event_data data,
                         std::int64_t now_ms, std::string_view image) {
@@ -24,7 +23,7 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
   ev.seq = ++last_seq_;
   ev.event_id = make_id("evt");
   ev.run = run;
-  ev.user_id = user_ptr_;
+  ev.user_id = user_id_;
   ev.unix_ms = now_ms;
   ev.data = std::move(data);
   record->frame = protocol::write_frame(ev, image);
@@ -34,8 +33,7 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
   frame_ptr frame = shared_frame(shared);
   log_.append(seq, now_ms, frame);
   if (durable_ != nullptr) {
-    durable_->append(session_, user_ptr_, epoch_key_, !epoch_written_, seq, now_ms,
-                     std::move(frame));
+    durable_->append(session_, user_id_, epoch_, !epoch_written_, seq, now_ms, std::move(frame));
     epoch_written_ = true;
     undelivered_.push_back(shared);
   } else if (!conns_.empty()) {
@@ -43,7 +41,7 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
   }
   if (log::enabled(log::level::debug))
     log::debug("emitter", "event",
-               {{"user", user_id_},
+               {{"user", *user_id_},
                 {"run", run->run_id},
                 {"event", protocol::to_string(type)},
                 {"seq", std::to_string(seq)}});
@@ -54,7 +52,6 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
 void emitter::make_durable(durable_log* log, caf::actor session) {
   durable_ = log;
   session_ = std::move(session);
-  epoch_key_ = std::make_shared<const std::string>(epoch_);
   durable_seq_ = last_seq_;
 }
 
@@ -105,7 +102,7 @@ void emitter::detach(conn_id conn) {
 
 void emitter::replay(conn_id conn, std::uint64_t after, const std::string& client_epoch,
                      std::int64_t now_ms) {
-  bool epoch_matches = client_epoch.empty() || client_epoch == epoch_;
+  bool epoch_matches = client_epoch.empty() || client_epoch == *epoch_;
   log_.prune(now_ms);
   std::uint64_t oldest = log_.empty() ? last_seq_ + 1 : log_.oldest_seq();
   const std::uint64_t visible = visible_seq();
@@ -114,12 +111,12 @@ void emitter::replay(conn_id conn, std::uint64_t after, const std::string& clien
   if (gap) {
     std::string why = !epoch_matches
                           ? "you sent epoch " + client_epoch.substr(0, 64) +
-                                ", this server holds epoch " + epoch_ +
+                                ", this server holds epoch " + *epoch_ +
                                 " (it restarted, or this is another node): your events are not here"
                       : after > visible ? "last_seq is ahead of this user's history"
                                         : "events after last_seq are no longer held";
     frames.push_back(std::make_shared<const std::string>(
-        protocol::write_resume_gap(oldest, epoch_, why, now_ms)));
+        protocol::write_resume_gap(oldest, *epoch_, why, now_ms)));
     after = oldest - 1;
   }
   log_.for_each_between(after, visible, [&](const frame_ptr& frame) { frames.push_back(frame); });

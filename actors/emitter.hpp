@@ -60,7 +60,7 @@ class emitter {
   // The newest seq a client may have seen: last_seq(), or with a durable log
   // the newest durable one.
   std::uint64_t visible_seq() const { return durable_ ? durable_seq_ : last_seq_; }
-  const std::string& epoch() const { return epoch_; }
+  const std::string& epoch() const { return *epoch_; }
   // The oldest seq still held for resume (last_seq() + 1 when none is).
   std::uint64_t oldest_seq() const { return log_.empty() ? last_seq_ + 1 : log_.oldest_seq(); }
 
@@ -74,8 +74,9 @@ class emitter {
   void prune(std::int64_t now_ms) { log_.prune(now_ms); }
 
  private:
-  std::string user_id_;
-  std::string epoch_;
+  // Shared by every event and every durable-log entry of this user.
+  std::shared_ptr<const std::string> user_id_;
+  std::shared_ptr<const std::string> epoch_;
   outbox* out_;
   counters* stats_;
   event_log log_;
@@ -83,8 +84,6 @@ class emitter {
   std::vector<conn_id> conns_;
   class durable_log* durable_ = nullptr;
   caf::actor session_;
-  std::shared_ptr<const std::string> user_ptr_;  // user_id_, shared by every event
-  std::shared_ptr<const std::string> epoch_key_;
   std::uint64_t durable_seq_ = 0;
   // With a durable log: numbered, not yet durable, from undelivered_head_ on.
   // A vector, not a deque: empty, it allocates nothing (idle users).
