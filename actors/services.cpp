@@ -52,19 +52,22 @@ void start_durable_log(services& svc, const core::config& cfg) {
   if (shared) path = "postgresql (node " + cfg.node_id + ")";
   svc.durable = std::make_shared<durable_log>(std::move(db), svc.stats, opt, notify);
   auto now = protocol::now_unix_ms();
-  for (auto& [user, run] : svc.durable->recover(now)) {
-    svc.stats->runs_failed++;
-    svc.stats->errors_by_code[static_cast<std::size_t>(protocol::error_code::gateway_lost)]++;
-    if (svc.history)
-      caf::anon_send(svc.history, history_completed(user, run.id, now, protocol::run_status::error,
-                                                    run.completed_data));
-  }
+  for (auto& [user, run] : svc.durable->recover(now)) account_lost_run(svc, user, run, now);
   svc.durable->start();
   log::info("actors", "durable event log open",
             {{"path", path}, {"fsync", cfg.durable_log_fsync != 0 ? "1" : "0"}});
 }
 
 }  // namespace
+
+void account_lost_run(const services& svc, const std::string& user_id, const ended_run& run,
+                      std::int64_t now_ms) {
+  svc.stats->runs_failed++;
+  svc.stats->errors_by_code[static_cast<std::size_t>(protocol::error_code::gateway_lost)]++;
+  if (svc.history)
+    caf::anon_send(svc.history, history_completed(user_id, run.id, now_ms,
+                                                  protocol::run_status::error, run.completed_data));
+}
 
 services start_common_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                                outbox* out, supervisor& sup) {

@@ -8,6 +8,7 @@
 
 #include "actors/chart_store.hpp"
 #include "actors/counters.hpp"
+#include "actors/durable_recovery.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/outbox.hpp"
 #include "actors/supervisor.hpp"
@@ -43,5 +44,11 @@ services start_common_services(caf::actor_system& system, std::shared_ptr<const 
 // cluster/gateway_services.hpp.)
 services start_services(caf::actor_system& system, std::shared_ptr<const core::config> cfg,
                         outbox* out, supervisor& sup);
+
+// A run the durable log ended GATEWAY_LOST (its user's history recovered at
+// start, or taken over from a dead gateway): counted once as a failed run
+// and its completion recorded in the history.
+void account_lost_run(const services& svc, const std::string& user_id, const ended_run& run,
+                      std::int64_t now_ms);
 
 }  // namespace aw::actors

@@ -623,12 +623,8 @@ caf::behavior claiming(session_self* self, std::string epoch) {
         st.owner_epoch = reply->owner_epoch;
         open_history(self, reply->user, epoch);
         auto now = now_ms();
-        for (auto& run : reply->ended) {  // ended GATEWAY_LOST by the takeover, already durable
-          st.svc.stats->runs_failed++;
-          st.svc.stats->errors_by_code[static_cast<std::size_t>(error_code::gateway_lost)]++;
-          record(self, history_completed(st.user_id, run.id, now, protocol::run_status::error,
-                                         run.completed_data));
-        }
+        for (const auto& run : reply->ended)  // ended GATEWAY_LOST by the takeover, durable
+          account_lost_run(st.svc, st.user_id, run, now);
         self->become(live(self));
       },
   };
