@@ -93,8 +93,8 @@ struct recovered_user {
     std::int64_t at_ms;
     frame_ptr frame;
   };
-  std::vector<event> events;     // oldest first
-  std::int64_t owner_epoch = 0;  // shared store: for release()
+  std::vector<event> events;         // oldest first
+  std::int64_t owner_epoch = 0;      // shared store: for release()
   std::vector<resumable_run> rerun;  // runs in flight to repeat (durable_recovery.hpp)
 };
 
@@ -182,7 +182,9 @@ class durable_log {
     frame_ptr frame;
     std::chrono::steady_clock::time_point queued;
     std::shared_ptr<const std::string> resume;
-    std::size_t bytes() const { return (frame ? frame->size() : 0) + (resume ? resume->size() : 0); }
+    std::size_t bytes() const {
+      return (frame ? frame->size() : 0) + (resume ? resume->size() : 0);
+    }
   };
   struct claim_item {
     caf::actor session;

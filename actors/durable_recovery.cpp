@@ -20,9 +20,9 @@ struct open_run {
   int thoughts = 0;
   std::map<std::string, std::string> open_tools;  // tool_call_id -> tool, in id order
   bool completed = false;
-  std::string record;                // on agent_started
-  std::string checkpoint;            // the newest model answer
-  std::vector<step_mark> steps;      // after agent_started, partial thoughts left out
+  std::string record;            // on agent_started
+  std::string checkpoint;        // the newest model answer
+  std::vector<step_mark> steps;  // after agent_started, partial thoughts left out
 };
 
 // The session opens a run with its first thought, and a follow-up's second,

@@ -284,10 +284,10 @@ void chose(run_self* self, const tool_call& call, analytics::generation gen,
   finish_tool(self, call, true, run_events::model_plan_result(st.plan.type, gen.decided_by, hint),
               std::move(answer));
   think(self, thinking_stage::planning,
-        gen.decided_by == "model" ? "The model chose " +
-                                        std::string(protocol::to_string(st.plan.type)) +
-                                        " for this request."
-                                  : st.plan.reasoning,
+        gen.decided_by == "model"
+            ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
+                  " for this request."
+            : st.plan.reasoning,
         0.2);
   st.gen = std::move(gen);
   st.generated = true;

@@ -331,8 +331,8 @@ class postgres_event_log final : public event_log_store {
       for (std::size_t i = 0; i < n; ++i) {
         const auto& r = rows[from + i];
         auto p = [&](std::size_t k) { return "$" + std::to_string(2 + 5 * i + k); };
-        sql += (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + "," +
-               p(4) + ")";
+        sql +=
+            (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + "," + p(4) + ")";
         params.emplace_back(r.user_id);
         params.push_back(std::to_string(r.seq));
         params.push_back(std::to_string(r.at_ms));

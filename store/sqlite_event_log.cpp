@@ -37,8 +37,9 @@ constexpr const char* schema =
 
 // A file from before re-runs (issue #18) lacks the resume column.
 void add_resume_column(sqlite3* db) {
-  sqlite::statement cols(db, owner, "SELECT 1 FROM pragma_table_info('event_log_events')"
-                                    " WHERE name = 'resume'");
+  sqlite::statement cols(db, owner,
+                         "SELECT 1 FROM pragma_table_info('event_log_events')"
+                         " WHERE name = 'resume'");
   if (!cols.step()) exec(db, "ALTER TABLE event_log_events ADD COLUMN resume TEXT");
 }
 
