@@ -8,6 +8,18 @@ std::string tool_step(const std::string& tool, const std::string& call_id) {
   return tool + "/" + call_id;
 }
 
+replayed replay(std::deque<step_mark>& held, const protocol::event_data& event) {
+  if (held.empty()) return replayed::send;
+  auto mark = mark_of(event);
+  if (!mark) return replayed::drop;
+  if (*mark == held.front()) {
+    held.pop_front();
+    return replayed::drop;
+  }
+  held.clear();
+  return replayed::diverged;
+}
+
 std::optional<step_mark> mark_of(const protocol::event_data& event) {
   using protocol::event_type;
   if (auto* t = std::get_if<protocol::thinking_event>(&event)) {

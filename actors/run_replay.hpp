@@ -7,6 +7,7 @@
 // Streamed model text (partial thoughts) is not a step: never marked.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 
@@ -27,5 +28,12 @@ struct step_mark {
 // (durable_recovery.cpp).
 std::optional<step_mark> mark_of(const protocol::event_data& event);
 std::string tool_step(const std::string& tool, const std::string& call_id);
+
+// What the session does with a re-run's event while `held` (the steps the
+// user holds, oldest first) is not empty: `drop` it (it matches the next
+// held step, which is consumed; or it is streamed text), or the re-run has
+// `diverged` (`held` is cleared). Once `held` is empty every event is sent.
+enum class replayed { drop, send, diverged };
+replayed replay(std::deque<step_mark>& held, const protocol::event_data& event);
 
 }  // namespace aw::actors

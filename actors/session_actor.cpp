@@ -211,20 +211,18 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
 // is past what was held. A step other than the one held ends the run
 // GATEWAY_LOST (the event is not sent).
 bool already_held(session_self* self, active_run& run, const pending_event& ev) {
-  auto mark = mark_of(ev.data);
-  if (!mark) return true;
-  if (*mark == run.expect.front()) {
-    run.expect.pop_front();
-    return true;
-  }
+  std::string held = run.expect.front().detail;
+  auto seen = replay(run.expect, ev.data);
+  if (seen == replayed::send) return false;
+  if (seen == replayed::drop) return true;
   auto& st = self->state;
   st.svc.stats->durable_reruns_diverged++;
+  auto mark = mark_of(ev.data);
   log::warn("session", "a re-run took another path than the durable log held: ended GATEWAY_LOST",
             {{"user", st.user_id},
              {"run", run.id->run_id},
-             {"held", run.expect.front().detail},
-             {"now", mark->detail}});
-  run.expect.clear();
+             {"held", held},
+             {"now", mark ? mark->detail : std::string()}});
   end_run(self, run.id->run_id, protocol::run_status::error, error_code::gateway_lost,
           "the server running this request stopped before it finished");
   return true;
