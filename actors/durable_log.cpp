@@ -49,6 +49,11 @@ recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now
       tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame, {}});
     db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
   }
+  // Each re-run is counted before it starts (run_record.hpp: max_reruns).
+  for (auto& r : rerun)
+    db_->set_resume(u.user_id, r.started_seq,
+                    encode_run_record(r.record.payload, r.record.refined_from,
+                                      r.record.refined_synthetic, ++r.record.reruns));
   // Newest first within the byte limits; a user keeps at least its newest event.
   std::size_t keep_from = u.events.size();
   std::size_t user_bytes = 0;

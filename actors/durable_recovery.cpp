@@ -29,7 +29,7 @@ struct open_run {
 // before the run actor starts: those are not the run actor's steps.
 std::optional<resumable_run> as_resumable(const open_run& run) {
   auto record = decode_run_record(run.record);
-  if (!record) return std::nullopt;
+  if (!record || record->reruns >= max_reruns) return std::nullopt;
   std::size_t opening = record->refined_from.empty() ? 1 : 2;
   if (run.steps.size() < opening) return std::nullopt;
   for (std::size_t i = 0; i < opening; ++i)
@@ -42,6 +42,7 @@ std::optional<resumable_run> as_resumable(const open_run& run) {
   }
   r.id = run.id;
   r.started_ms = run.started_ms;
+  r.started_seq = run.first_seq;
   r.thoughts = run.thoughts;
   r.open_tools = run.open_tools;
   r.record = std::move(*record);

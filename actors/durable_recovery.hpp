@@ -7,8 +7,10 @@
 // run_id and sends only the events the log does not hold (run_replay.hpp).
 // Any other is ended once: every tool it left open gets its tool_completed
 // (error), an agent_thinking comes first if it had none, then agent_completed
-// with status error and code GATEWAY_LOST. The new events continue the user's
-// seq in the same epoch. Pure: no store, no actor.
+// with status error and code GATEWAY_LOST; so is a run re-run max_reruns
+// times already (each re-run is counted in its record before it starts, so a
+// run that kills the node every time cannot keep it in a restart loop). The new events continue the
+// user's seq in the same epoch. Pure: no store, no actor.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,7 @@ struct ended_run {
 struct resumable_run {
   run_identity id;
   std::int64_t started_ms = 0;
+  std::uint64_t started_seq = 0;  // its agent_started, which holds `record`
   int thoughts = 0;
   std::map<std::string, std::string> open_tools;  // tool_call_id -> tool
   run_record record;

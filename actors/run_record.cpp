@@ -57,16 +57,17 @@ bool decode(std::string_view text, std::string_view tag, Inspect&& inspect) {
 
 // CAF 0.17's inspectors take non-const references; a serializer only reads.
 std::string encode_run_record(const protocol::analytics_payload& payload,
-                              const std::string& refined_from, bool refined_synthetic) {
+                              const std::string& refined_from, bool refined_synthetic,
+                              std::uint32_t reruns) {
   auto& p = const_cast<protocol::analytics_payload&>(payload);
   auto& from = const_cast<std::string&>(refined_from);
-  return encode(record_tag, [&](auto& f) { return f(p, from, refined_synthetic); });
+  return encode(record_tag, [&](auto& f) { return f(p, from, refined_synthetic, reruns); });
 }
 
 std::optional<run_record> decode_run_record(std::string_view text) {
   run_record r;
   if (!decode(text, record_tag,
-              [&](auto& f) { return f(r.payload, r.refined_from, r.refined_synthetic); }))
+              [&](auto& f) { return f(r.payload, r.refined_from, r.refined_synthetic, r.reruns); }))
     return std::nullopt;
   return r;
 }

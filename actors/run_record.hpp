@@ -27,7 +27,12 @@ struct run_record {
   protocol::analytics_payload payload;
   std::string refined_from;
   bool refined_synthetic = false;
+  // Re-runs started so far: a run whose re-run kills the node each time (a
+  // request that crashes it) is repeated at most max_reruns times.
+  std::uint32_t reruns = 0;
 };
+
+constexpr std::uint32_t max_reruns = 2;
 
 struct run_checkpoint {
   bool chose = false;  // answered while choosing the type (plan_chart), else generating
@@ -35,7 +40,8 @@ struct run_checkpoint {
 };
 
 std::string encode_run_record(const protocol::analytics_payload& payload,
-                              const std::string& refined_from, bool refined_synthetic);
+                              const std::string& refined_from, bool refined_synthetic,
+                              std::uint32_t reruns = 0);
 std::optional<run_record> decode_run_record(std::string_view text);
 
 std::string encode_checkpoint(const run_checkpoint& c);

@@ -91,6 +91,9 @@ class event_log_store {
   virtual std::int64_t prune(std::int64_t cutoff_ms, std::uint64_t keep_events) = 0;
   // Rows held (for /metrics).
   virtual std::int64_t count() = 0;
+  // Replaces the `resume` text of the user's event `seq` (a re-run counted
+  // in its run's record, actors/run_record.hpp). Throws store_error.
+  virtual void set_resume(std::string_view user_id, std::uint64_t seq, std::string_view resume) = 0;
 
   // Several nodes on one store (PostgreSQL): renews this node's lease; throws
   // store_error ("fenced") once a survivor has taken this node's users.

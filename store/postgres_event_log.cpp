@@ -194,6 +194,17 @@ class postgres_event_log final : public event_log_store {
     return removed;
   }
 
+  void set_resume(std::string_view user_id, std::uint64_t seq, std::string_view resume) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    transaction([&] {
+      fence();
+      exec(
+          "UPDATE event_log_events SET resume = $4 WHERE node_id = $1 AND user_id = $2 AND"
+          " seq = $3",
+          {node_, std::string(user_id), std::to_string(seq), std::string(resume)});
+    });
+  }
+
   std::int64_t count() override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::int64_t n = 0;

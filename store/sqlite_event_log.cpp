@@ -168,6 +168,12 @@ class sqlite_event_log final : public event_log_store {
     return sqlite3_changes(db_);
   }
 
+  void set_resume(std::string_view user_id, std::uint64_t seq, std::string_view resume) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stmt u(db_, "UPDATE event_log_events SET resume = ?3 WHERE user_id = ?1 AND seq = ?2");
+    u.text(1, user_id).integer(2, static_cast<std::int64_t>(seq)).text(3, resume).step();
+  }
+
   std::int64_t count() override {
     std::lock_guard<std::mutex> lock(mutex_);
     stmt q(db_, "SELECT COUNT(*) FROM event_log_events");

@@ -13,9 +13,9 @@
 #include <caf/all.hpp>
 
 #include "actors/durable_log.hpp"
-#include "unit/actors/event_frames.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
+#include "unit/actors/event_frames.hpp"
 
 using namespace aw;
 using namespace aw::actors;
@@ -152,6 +152,7 @@ struct fake_store : store::event_log_store {
   }
   std::int64_t prune(std::int64_t, std::uint64_t) override { return 0; }
   std::int64_t count() override { return 0; }
+  void set_resume(std::string_view, std::uint64_t, std::string_view) override {}
 };
 
 struct deliveries {

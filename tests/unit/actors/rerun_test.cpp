@@ -4,6 +4,13 @@
 // events to the steps the user already holds (actors/run_replay.hpp).
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <caf/actor.hpp>
+
+#include "actors/durable_log.hpp"
 #include "actors/durable_recovery.hpp"
 #include "actors/run_record.hpp"
 #include "actors/run_replay.hpp"
@@ -35,6 +42,8 @@ TEST_CASE("run record: a run's input and a model's answer round-trip, damaged te
   CHECK(back->payload.conversation_context == p.conversation_context);
   CHECK(back->refined_from == "run-1");
   CHECK(back->refined_synthetic);
+  CHECK(back->reruns == 0);
+  CHECK(decode_run_record(encode_run_record(p, "", false, 2))->reruns == 2);
 
   run_checkpoint c;
   c.chose = true;
@@ -182,4 +191,41 @@ TEST_CASE("run replay: held steps are dropped in order, streamed text too, anoth
   CHECK(replay(copy, other) == replayed::diverged);
   copy = held;
   CHECK(replay(copy, protocol::completed_event{}) == replayed::diverged);
+}
+
+TEST_CASE("durable log: each re-run is counted in the log first, a run is re-run at most twice") {
+  auto dir = std::filesystem::temp_directory_path() / ("aw-rerun-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "events.db").string();
+  {
+    log_builder log;
+    log.start("run-a", true);
+    log.think("run-a", thinking_stage::planning);
+    log.tool("run-a", "plan_chart", "run-a-call-1");
+    auto db = store::open_sqlite_event_log(path, false);
+    std::vector<store::event_log_row> rows;
+    for (const auto& e : log.u.events) rows.push_back({"alice", e.seq, e.at_ms, e.frame, e.resume});
+    db->append({{"alice", "e-1", log.u.last_seq, true}}, rows);
+  }
+  // A node that dies during each re-run: started three times on the same log.
+  auto start = [&] {
+    durable_log log(store::open_sqlite_event_log(path, false), std::make_shared<counters>(), {},
+                    [](const caf::actor&, std::uint64_t, std::vector<frame_ptr>) {});
+    auto ended = log.recover(1'000'000);
+    auto user = log.take("alice");
+    REQUIRE(user.has_value());
+    return std::make_pair(ended.size(), user->rerun.size());
+  };
+  CHECK(start() == std::make_pair<std::size_t, std::size_t>(0, 1));
+  auto db = store::open_sqlite_event_log(path, false);
+  auto users = db->load();
+  REQUIRE(users.size() == 1);
+  auto record = decode_run_record(users[0].events[0].resume);
+  REQUIRE(record.has_value());
+  CHECK(record->reruns == 1);
+  CHECK(record->payload.content == "q run-a");
+  CHECK(start() == std::make_pair<std::size_t, std::size_t>(0, 1));
+  CHECK(start() == std::make_pair<std::size_t, std::size_t>(1, 0));  // ended GATEWAY_LOST
+  CHECK(start() == std::make_pair<std::size_t, std::size_t>(0, 0));  // ended once
+  std::filesystem::remove_all(dir);
 }
