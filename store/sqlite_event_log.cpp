@@ -65,6 +65,10 @@ class sqlite_event_log final : public event_log_store {
           db_,
           "INSERT OR REPLACE INTO event_log_events (user_id, seq, at_ms, frame)"
           " VALUES (?1, ?2, ?3, ?4)");
+      // Prepared once: a batch is a transaction, ~1,000 a second under load,
+      // and sqlite3_exec would parse each BEGIN and COMMIT again.
+      begin_ = std::make_unique<stmt>(db_, "BEGIN IMMEDIATE");
+      commit_ = std::make_unique<stmt>(db_, "COMMIT");
     } catch (...) {
       close();
       throw;
@@ -75,7 +79,7 @@ class sqlite_event_log final : public event_log_store {
   void append(const std::vector<event_log_user>& users,
               const std::vector<event_log_row>& rows) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
+    begin();
     try {
       for (const auto& u : users) {
         if (u.new_epoch) {
@@ -96,7 +100,7 @@ class sqlite_event_log final : public event_log_store {
             .text(4, r.frame)
             .step();
       }
-      exec(db_, "COMMIT");
+      commit();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -134,7 +138,7 @@ class sqlite_event_log final : public event_log_store {
 
   void forget(std::string_view user_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
+    begin();
     try {
       {
         resetting d(*delete_events_);
@@ -142,7 +146,7 @@ class sqlite_event_log final : public event_log_store {
       }
       resetting u(*delete_user_);
       u.s.text(1, user_id).step();
-      exec(db_, "COMMIT");
+      commit();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -165,7 +169,17 @@ class sqlite_event_log final : public event_log_store {
   }
 
  private:
+  void begin() {
+    resetting b(*begin_);
+    b.s.step();
+  }
+  void commit() {
+    resetting c(*commit_);
+    c.s.step();
+  }
   void close() {
+    begin_.reset();
+    commit_.reset();
     upsert_user_.reset();
     delete_events_.reset();
     delete_user_.reset();
@@ -176,6 +190,7 @@ class sqlite_event_log final : public event_log_store {
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<stmt> upsert_user_, delete_events_, delete_user_, insert_event_;
+  std::unique_ptr<stmt> begin_, commit_;
 };
 
 }  // namespace
