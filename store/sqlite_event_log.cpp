@@ -1,9 +1,17 @@
 // SQLite backend of the durable event log: its own file and connection in WAL
 // mode. synchronous=NORMAL: a commit survives the process being killed (kill
 // -9, OOM); DURABLE_LOG_SYNC=full (synchronous=FULL) also survives power loss.
+//
+// Checkpoints (copying the WAL into the database file, with an fsync of each)
+// run on a thread of their own, on a second connection, so that the writer's
+// commits, and so the delivery of events, do not wait for them. Should that
+// thread fall behind, the writer checkpoints itself once the WAL holds
+// writer_checkpoint_pages (the WAL's bound on disk).
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -16,6 +24,10 @@ namespace aw::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;
+// WAL pages (4 KiB) after which the checkpointer runs (SQLite's own
+// autocheckpoint default), and after which the writer checkpoints itself.
+constexpr int checkpoint_pages = 1000;
+constexpr int writer_checkpoint_pages = 16000;
 
 constexpr std::string_view owner = "sqlite event log";
 
@@ -51,7 +63,8 @@ class sqlite_event_log final : public event_log_store {
         if (!wal.step() || wal.column_text(0) != "wal")
           throw store_error("sqlite event log: " + path + " cannot use WAL mode");
       }
-      exec(db_, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      const char* sync = full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+      exec(db_, sync);
       exec(db_, schema);
       upsert_user_ = std::make_unique<stmt>(
           db_,
@@ -69,6 +82,14 @@ class sqlite_event_log final : public event_log_store {
       // and sqlite3_exec would parse each BEGIN and COMMIT again.
       begin_ = std::make_unique<stmt>(db_, "BEGIN IMMEDIATE");
       commit_ = std::make_unique<stmt>(db_, "COMMIT");
+      if (sqlite3_open_v2(path.c_str(), &checkpoint_db_, flags, nullptr) != SQLITE_OK)
+        throw store_error("sqlite event log: cannot open " + path + " to checkpoint: " +
+                          (checkpoint_db_ ? sqlite3_errmsg(checkpoint_db_) : "no memory"));
+      sqlite3_busy_timeout(checkpoint_db_, busy_timeout_ms);
+      exec(checkpoint_db_, sync);
+      // Replaces SQLite's autocheckpoint (which would run on this connection).
+      sqlite3_wal_hook(db_, &sqlite_event_log::on_commit, this);
+      checkpointer_ = std::thread([this] { checkpoint_loop(); });
     } catch (...) {
       close();
       throw;
@@ -169,6 +190,39 @@ class sqlite_event_log final : public event_log_store {
   }
 
  private:
+  // After each commit on db_ (the writer, under mutex_): `pages` in the WAL.
+  static int on_commit(void* self, sqlite3* db, const char*, int pages) {
+    if (pages >= writer_checkpoint_pages) {
+      // The checkpointer is behind (or the load never pauses long enough for
+      // the WAL to restart): as SQLite's autocheckpoint would.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= checkpoint_pages) {
+      auto* log = static_cast<sqlite_event_log*>(self);
+      {
+        std::lock_guard<std::mutex> lock(log->checkpoint_mutex_);
+        if (log->checkpoint_wanted_) return SQLITE_OK;
+        log->checkpoint_wanted_ = true;
+      }
+      log->checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+  void checkpoint_loop() {
+    pthread_setname_np(pthread_self(), "aw.log_ckpt");
+    std::unique_lock<std::mutex> lock(checkpoint_mutex_);
+    for (;;) {
+      checkpoint_wake_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stop_; });
+      if (checkpoint_stop_) return;
+      checkpoint_wanted_ = false;
+      lock.unlock();
+      // PASSIVE: copies what no reader needs, never blocks the writer. A
+      // failure (busy, I/O) is left to the next commit's request or to the
+      // writer's own checkpoint.
+      sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr);
+      lock.lock();
+    }
+  }
   void begin() {
     resetting b(*begin_);
     b.s.step();
@@ -178,6 +232,16 @@ class sqlite_event_log final : public event_log_store {
     c.s.step();
   }
   void close() {
+    if (checkpointer_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(checkpoint_mutex_);
+        checkpoint_stop_ = true;
+      }
+      checkpoint_wake_.notify_one();
+      checkpointer_.join();
+    }
+    sqlite3_close_v2(checkpoint_db_);  // first: the last connection to close checkpoints
+    checkpoint_db_ = nullptr;
     begin_.reset();
     commit_.reset();
     upsert_user_.reset();
@@ -191,6 +255,12 @@ class sqlite_event_log final : public event_log_store {
   sqlite3* db_ = nullptr;
   std::unique_ptr<stmt> upsert_user_, delete_events_, delete_user_, insert_event_;
   std::unique_ptr<stmt> begin_, commit_;
+  sqlite3* checkpoint_db_ = nullptr;  // used by checkpointer_ only
+  std::thread checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
 };
 
 }  // namespace
