@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -24,9 +25,12 @@ namespace aw::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;
-// WAL pages (4 KiB) after which the checkpointer runs (SQLite's own
-// autocheckpoint default), and after which the writer checkpoints itself.
-constexpr int checkpoint_pages = 1000;
+// WAL pages (4 KiB) not yet copied after which the checkpointer runs (SQLite's
+// own autocheckpoint runs at 1,000; off the writer's path a larger step costs
+// no one a wait, and a page rewritten by many commits, such as a b-tree leaf,
+// is copied once per step), and WAL pages after which the writer checkpoints
+// itself.
+constexpr int checkpoint_pages = 4000;
 constexpr int writer_checkpoint_pages = 16000;
 
 constexpr std::string_view owner = "sqlite event log";
@@ -196,8 +200,15 @@ class sqlite_event_log final : public event_log_store {
       // The checkpointer is behind (or the load never pauses long enough for
       // the WAL to restart): as SQLite's autocheckpoint would.
       sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    } else if (pages >= checkpoint_pages) {
-      auto* log = static_cast<sqlite_event_log*>(self);
+      return SQLITE_OK;
+    }
+    auto* log = static_cast<sqlite_event_log*>(self);
+    // Pages the checkpointer has copied; fewer in the WAL: it restarted.
+    int copied = log->checkpointed_pages_.load(std::memory_order_relaxed);
+    if (pages < copied) copied = 0;
+    // Measured from what is copied: a WAL that cannot restart under steady
+    // load would otherwise ask for a pass (two fsyncs) after every commit.
+    if (pages - copied >= checkpoint_pages) {
       {
         std::lock_guard<std::mutex> lock(log->checkpoint_mutex_);
         if (log->checkpoint_wanted_) return SQLITE_OK;
@@ -218,8 +229,11 @@ class sqlite_event_log final : public event_log_store {
       // PASSIVE: copies what no reader needs, never blocks the writer. A
       // failure (busy, I/O) is left to the next commit's request or to the
       // writer's own checkpoint.
-      sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                nullptr);
+      int log_pages = 0;
+      int copied = 0;
+      if (sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages,
+                                    &copied) == SQLITE_OK)
+        checkpointed_pages_.store(copied, std::memory_order_relaxed);
       lock.lock();
     }
   }
@@ -260,6 +274,7 @@ class sqlite_event_log final : public event_log_store {
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_wanted_ = false;
+  std::atomic<int> checkpointed_pages_{0};  // of the WAL, by the last pass
   bool checkpoint_stop_ = false;
 };
 
