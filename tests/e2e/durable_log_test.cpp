@@ -133,6 +133,15 @@ struct write_lock {
   ~write_lock() { release(); }
 };
 
+// The request `cid` was refused before its run started (RATE_LIMITED).
+bool refused(const std::vector<frame>& frames, const std::string& cid) {
+  for (const auto& f : frames)
+    if (f.type() == "error" && f.has("correlation_id") && f["correlation_id"].IsString() &&
+        cid == f["correlation_id"].GetString())
+      return std::string(f["code"].GetString()) == "RATE_LIMITED";
+  return false;
+}
+
 std::int64_t pending_bytes(const server_process& s) {
   auto h = json_of(http_request(s.port(), "GET", "/health"));
   return h["durable_log"]["pending_bytes"].GetInt64();
@@ -170,18 +179,29 @@ TEST_CASE(
   for (const auto& x : late->frames())
     if (x.type() == "error") CHECK(std::string(x["code"].GetString()) == "RATE_LIMITED");
   lock.release();
+  // With fast charts the first runs can cross the bound while the 24 requests
+  // are still arriving: a request that reaches its session after that is
+  // refused the same way (RATE_LIMITED, no event), which is not a loss.
+  int refused_early = 0;
   for (auto& c : clients) {
     REQUIRE(c->wait_for(
         [](const auto& f) {
           for (int r = 0; r < 4; ++r)
-            if (!completed(f, cid(r))) return false;
+            if (!completed(f, cid(r)) && !refused(f, cid(r))) return false;
           return true;
         },
         std::chrono::seconds(30)));
-    for (int r = 0; r < 4; ++r) CHECK(check_run(c->frames(), cid(r)).empty());
+    for (int r = 0; r < 4; ++r) {
+      if (refused(c->frames(), cid(r))) {
+        ++refused_early;
+        CHECK(check_run(c->frames(), cid(r)) == cid(r) + ": no events");
+      } else {
+        CHECK(check_run(c->frames(), cid(r)).empty());
+      }
+    }
     CHECK(check_seq(c->frames()).empty());
   }
   auto metrics = http_request(server->port(), "GET", "/metrics").body;
-  CHECK(metric(metrics, "agentwire_durable_log_refused_runs_total") == 1);
+  CHECK(metric(metrics, "agentwire_durable_log_refused_runs_total") == 1 + refused_early);
   CHECK(metric(metrics, "agentwire_durable_log_pending_bytes") == 0);
 }
