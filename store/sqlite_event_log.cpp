@@ -4,9 +4,8 @@
 //
 // Checkpoints (copying the WAL into the database file, with an fsync of each)
 // run on a thread of their own, on a second connection, so that the writer's
-// commits, and so the delivery of events, do not wait for them. Should that
-// thread fall behind, the writer checkpoints itself once the WAL holds
-// writer_checkpoint_pages (the WAL's bound on disk).
+// commits, and so the delivery of events, mostly do not wait for them (see
+// restart_pages below for the part the writer keeps).
 #include <pthread.h>
 #include <sqlite3.h>
 
@@ -26,12 +25,17 @@ namespace {
 
 constexpr int busy_timeout_ms = 5000;
 // WAL pages (4 KiB) not yet copied after which the checkpointer runs (SQLite's
-// own autocheckpoint runs at 1,000; off the writer's path a larger step costs
-// no one a wait, and a page rewritten by many commits, such as a b-tree leaf,
-// is copied once per step), and WAL pages after which the writer checkpoints
-// itself.
-constexpr int checkpoint_pages = 4000;
-constexpr int writer_checkpoint_pages = 16000;
+// own autocheckpoint runs every 1,000; a larger step copies a page that many
+// commits rewrote, such as a b-tree leaf, once).
+constexpr int checkpoint_pages = 2000;
+// The WAL is written from its start again only when a transaction begins with
+// every frame copied, which a checkpointer beside a steady writer never sees:
+// from restart_pages on, the writer copies the few left itself (a pause of the
+// size SQLite's autocheckpoint made after every 1,000 pages) right after a
+// pass of the checkpointer; at max_wal_pages (the WAL's bound, 64 MiB), all.
+constexpr int restart_pages = 8000;
+constexpr int restart_left_pages = 1500;
+constexpr int max_wal_pages = 16000;
 
 constexpr std::string_view owner = "sqlite event log";
 
@@ -196,19 +200,23 @@ class sqlite_event_log final : public event_log_store {
  private:
   // After each commit on db_ (the writer, under mutex_): `pages` in the WAL.
   static int on_commit(void* self, sqlite3* db, const char*, int pages) {
-    if (pages >= writer_checkpoint_pages) {
-      // The checkpointer is behind (or the load never pauses long enough for
-      // the WAL to restart): as SQLite's autocheckpoint would.
+    auto* log = static_cast<sqlite_event_log*>(self);
+    // Pages the checkpointer has copied; fewer in the WAL: it restarted, and
+    // the count starts again from 0.
+    int copied = log->checkpointed_pages_.load(std::memory_order_relaxed);
+    if (pages < copied) {
+      log->checkpointed_pages_.compare_exchange_strong(copied, 0, std::memory_order_relaxed);
+      copied = 0;
+    }
+    const int left = pages - copied;
+    if ((pages >= restart_pages && left <= restart_left_pages) || pages >= max_wal_pages) {
+      // Busy while the checkpointer is at it: the next commit tries again.
       sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       return SQLITE_OK;
     }
-    auto* log = static_cast<sqlite_event_log*>(self);
-    // Pages the checkpointer has copied; fewer in the WAL: it restarted.
-    int copied = log->checkpointed_pages_.load(std::memory_order_relaxed);
-    if (pages < copied) copied = 0;
-    // Measured from what is copied: a WAL that cannot restart under steady
-    // load would otherwise ask for a pass (two fsyncs) after every commit.
-    if (pages - copied >= checkpoint_pages) {
+    // Counted from what is copied: a WAL that has not restarted would
+    // otherwise ask for a pass (two fsyncs) after every commit.
+    if (left >= checkpoint_pages) {
       {
         std::lock_guard<std::mutex> lock(log->checkpoint_mutex_);
         if (log->checkpoint_wanted_) return SQLITE_OK;

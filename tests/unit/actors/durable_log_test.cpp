@@ -103,8 +103,8 @@ TEST_CASE("durable log store: the WAL is checkpointed into events.db while batch
   std::uint64_t seq = 0;
   {
     auto db = store::open_sqlite_event_log(tmp.path(), false);
-    // About 24 MB in batches of 10: over the checkpointer's 4,000-page (16 MB)
-    // step, under the writer's own checkpoint (16,000 pages).
+    // About 24 MB in batches of 10: over the checkpointer's 2,000-page (8 MB)
+    // step, under the 8,000 pages from which the writer copies the rest itself.
     for (int batch = 0; batch < 80; ++batch) {
       std::vector<store::event_log_row> rows;
       for (int i = 0; i < 10; ++i) rows.push_back({"carol", ++seq, 1, frame});
