@@ -1,9 +1,17 @@
 // SQLite backend of the durable event log: its own file and connection in WAL
 // mode. synchronous=NORMAL: a commit survives the process being killed (kill
 // -9, OOM); DURABLE_LOG_SYNC=full (synchronous=FULL) also survives power loss.
+//
+// Checkpoints (copying the WAL into the database file, with an fsync of each)
+// run on a thread of their own, on a second connection, so that the writer's
+// commits, and so the delivery of events, mostly do not wait for them (see
+// restart_pages below for the part the writer keeps).
+#include <pthread.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -16,6 +24,18 @@ namespace aw::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;
+// WAL pages (4 KiB) not yet copied after which the checkpointer runs (SQLite's
+// own autocheckpoint runs every 1,000; a larger step copies a page that many
+// commits rewrote, such as a b-tree leaf, once).
+constexpr int checkpoint_pages = 2000;
+// The WAL is written from its start again only when a transaction begins with
+// every frame copied, which a checkpointer beside a steady writer never sees:
+// from restart_pages on, the writer copies the few left itself (a pause of the
+// size SQLite's autocheckpoint made after every 1,000 pages) right after a
+// pass of the checkpointer; at max_wal_pages (the WAL's bound, 64 MiB), all.
+constexpr int restart_pages = 8000;
+constexpr int restart_left_pages = 1500;
+constexpr int max_wal_pages = 16000;
 
 constexpr std::string_view owner = "sqlite event log";
 
@@ -59,7 +79,8 @@ class sqlite_event_log final : public event_log_store {
         if (!wal.step() || wal.column_text(0) != "wal")
           throw store_error("sqlite event log: " + path + " cannot use WAL mode");
       }
-      exec(db_, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      const char* sync = full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+      exec(db_, sync);
       exec(db_, schema);
       add_resume_column(db_);
       upsert_user_ = std::make_unique<stmt>(
@@ -74,6 +95,18 @@ class sqlite_event_log final : public event_log_store {
           db_,
           "INSERT OR REPLACE INTO event_log_events (user_id, seq, at_ms, frame, resume)"
           " VALUES (?1, ?2, ?3, ?4, ?5)");
+      // Prepared once: a batch is a transaction, ~1,000 a second under load,
+      // and sqlite3_exec would parse each BEGIN and COMMIT again.
+      begin_ = std::make_unique<stmt>(db_, "BEGIN IMMEDIATE");
+      commit_ = std::make_unique<stmt>(db_, "COMMIT");
+      if (sqlite3_open_v2(path.c_str(), &checkpoint_db_, flags, nullptr) != SQLITE_OK)
+        throw store_error("sqlite event log: cannot open " + path + " to checkpoint: " +
+                          (checkpoint_db_ ? sqlite3_errmsg(checkpoint_db_) : "no memory"));
+      sqlite3_busy_timeout(checkpoint_db_, busy_timeout_ms);
+      exec(checkpoint_db_, sync);
+      // Replaces SQLite's autocheckpoint (which would run on this connection).
+      sqlite3_wal_hook(db_, &sqlite_event_log::on_commit, this);
+      checkpointer_ = std::thread([this] { checkpoint_loop(); });
     } catch (...) {
       close();
       throw;
@@ -84,7 +117,7 @@ class sqlite_event_log final : public event_log_store {
   void append(const std::vector<event_log_user>& users,
               const std::vector<event_log_row>& rows) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
+    begin();
     try {
       for (const auto& u : users) {
         if (u.new_epoch) {
@@ -106,7 +139,7 @@ class sqlite_event_log final : public event_log_store {
         if (!r.resume.empty()) in.s.text(5, r.resume);  // else NULL
         in.s.step();
       }
-      exec(db_, "COMMIT");
+      commit();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -144,7 +177,7 @@ class sqlite_event_log final : public event_log_store {
 
   void forget(std::string_view user_id) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    exec(db_, "BEGIN IMMEDIATE");
+    begin();
     try {
       {
         resetting d(*delete_events_);
@@ -152,7 +185,7 @@ class sqlite_event_log final : public event_log_store {
       }
       resetting u(*delete_user_);
       u.s.text(1, user_id).step();
-      exec(db_, "COMMIT");
+      commit();
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -181,7 +214,74 @@ class sqlite_event_log final : public event_log_store {
   }
 
  private:
+  // After each commit on db_ (the writer, under mutex_): `pages` in the WAL.
+  static int on_commit(void* self, sqlite3* db, const char*, int pages) {
+    auto* log = static_cast<sqlite_event_log*>(self);
+    // Pages the checkpointer has copied; fewer in the WAL: it restarted, and
+    // the count starts again from 0.
+    int copied = log->checkpointed_pages_.load(std::memory_order_relaxed);
+    if (pages < copied) {
+      log->checkpointed_pages_.compare_exchange_strong(copied, 0, std::memory_order_relaxed);
+      copied = 0;
+    }
+    const int left = pages - copied;
+    if ((pages >= restart_pages && left <= restart_left_pages) || pages >= max_wal_pages) {
+      // Busy while the checkpointer is at it: the next commit tries again.
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      return SQLITE_OK;
+    }
+    // Counted from what is copied: a WAL that has not restarted would
+    // otherwise ask for a pass (two fsyncs) after every commit.
+    if (left >= checkpoint_pages) {
+      {
+        std::lock_guard<std::mutex> lock(log->checkpoint_mutex_);
+        if (log->checkpoint_wanted_) return SQLITE_OK;
+        log->checkpoint_wanted_ = true;
+      }
+      log->checkpoint_wake_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+  void checkpoint_loop() {
+    pthread_setname_np(pthread_self(), "aw.log_ckpt");
+    std::unique_lock<std::mutex> lock(checkpoint_mutex_);
+    for (;;) {
+      checkpoint_wake_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stop_; });
+      if (checkpoint_stop_) return;
+      checkpoint_wanted_ = false;
+      lock.unlock();
+      // PASSIVE: copies what no reader needs, never blocks the writer. A
+      // failure (busy, I/O) is left to the next commit's request or to the
+      // writer's own checkpoint.
+      int log_pages = 0;
+      int copied = 0;
+      if (sqlite3_wal_checkpoint_v2(checkpoint_db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages,
+                                    &copied) == SQLITE_OK)
+        checkpointed_pages_.store(copied, std::memory_order_relaxed);
+      lock.lock();
+    }
+  }
+  void begin() {
+    resetting b(*begin_);
+    b.s.step();
+  }
+  void commit() {
+    resetting c(*commit_);
+    c.s.step();
+  }
   void close() {
+    if (checkpointer_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(checkpoint_mutex_);
+        checkpoint_stop_ = true;
+      }
+      checkpoint_wake_.notify_one();
+      checkpointer_.join();
+    }
+    sqlite3_close_v2(checkpoint_db_);  // first: the last connection to close checkpoints
+    checkpoint_db_ = nullptr;
+    begin_.reset();
+    commit_.reset();
     upsert_user_.reset();
     delete_events_.reset();
     delete_user_.reset();
@@ -192,6 +292,14 @@ class sqlite_event_log final : public event_log_store {
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
   std::unique_ptr<stmt> upsert_user_, delete_events_, delete_user_, insert_event_;
+  std::unique_ptr<stmt> begin_, commit_;
+  sqlite3* checkpoint_db_ = nullptr;  // used by checkpointer_ only
+  std::thread checkpointer_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_wanted_ = false;
+  std::atomic<int> checkpointed_pages_{0};  // of the WAL, by the last pass
+  bool checkpoint_stop_ = false;
 };
 
 }  // namespace

@@ -7,7 +7,9 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <thread>
 
 #include <rapidjson/document.h>
 #include <caf/all.hpp>
@@ -70,6 +72,45 @@ TEST_CASE("durable log store: rows round-trip, a new epoch replaces a user's row
   CHECK(users[1].events[0].seq == 3);
   db->forget("bob");
   CHECK(db->load().size() == 1);
+}
+
+// Checkpoints run on the store's own thread (store/sqlite_event_log.cpp), not
+// in the writer's commits: the WAL is still copied into events.db as it grows,
+// while commits go on, and every row reads back.
+TEST_CASE("durable log store: the WAL is checkpointed into events.db while batches go on") {
+  temp_file tmp;
+  const std::string frame(30000, 'c');  // a chart-sized frame
+  std::uint64_t seq = 0;
+  {
+    auto db = store::open_sqlite_event_log(tmp.path(), false);
+    // About 24 MB in batches of 10: over the checkpointer's 2,000-page (8 MB)
+    // step, under the 8,000 pages from which the writer copies the rest itself.
+    for (int batch = 0; batch < 80; ++batch) {
+      std::vector<store::event_log_row> rows;
+      for (int i = 0; i < 10; ++i) rows.push_back({"carol", ++seq, 1, frame});
+      db->append({{"carol", "e-1", seq, batch == 0}}, rows);
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto size = [&] { return std::filesystem::file_size(tmp.path()); };
+    while (size() < (4u << 20) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // a bounded poll of the file
+    CHECK(size() >= (4u << 20));                                  // checkpointed while open
+    bool checkpointer = false;                                    // ... by the store's own thread
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      checkpointer = checkpointer || name == "aw.log_ckpt";
+    }
+    CHECK(checkpointer);
+    CHECK(db->count() == static_cast<std::int64_t>(seq));
+  }
+  auto db = store::open_sqlite_event_log(tmp.path(), false);
+  auto users = db->load();
+  REQUIRE(users.size() == 1);
+  CHECK(users[0].last_seq == seq);
+  REQUIRE(users[0].events.size() == seq);
+  CHECK(users[0].events.back().frame == frame);
 }
 
 TEST_CASE("durable log recovery: a run in flight ends once with GATEWAY_LOST, its tools closed") {
