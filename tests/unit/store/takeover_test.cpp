@@ -113,14 +113,8 @@ TEST_CASE(
   std::vector<std::unique_ptr<ws_client>> first;
   std::vector<std::string> epochs;
   for (int i = 0; i < users; ++i) {
-    auto c = ws_client::connect(user_ws_url(proxy.port(), user(i)));
-    REQUIRE(c);
-    REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
-    REQUIRE(c->frames().front().type() == "connection_ack");
-    CHECK(std::string(c->frames().front()["node"].GetString()) == "gw-a");
-    epochs.push_back(c->frames().front()["epoch"].GetString());
-    c->send(request_json("c-1", "Show monthly revenue for 2024"));
-    first.push_back(std::move(c));
+    epochs.emplace_back();
+    first.push_back(open_and_ask(proxy.port(), user(i), "gw-a", &epochs.back()));
   }
   for (auto& c : first)
     REQUIRE(
@@ -136,12 +130,7 @@ TEST_CASE(
   a.kill_hard();
   auto killed = steady::now();
   proxy.retarget(b.port());
-  std::vector<std::vector<frame>> seen;
-  for (auto& c : first) {
-    seen.push_back(c->frames());
-    CHECK_MESSAGE(!completed(seen.back(), "c-1"), "a run ended before the kill");
-  }
-  first.clear();
+  auto seen = frames_at_kill(first);
 
   // Clients reconnect through the proxy with last_seq and epoch, pausing 100 ms
   // after each 1013, until A's lease is over and B takes them.
@@ -158,16 +147,7 @@ TEST_CASE(
     REQUIRE(back->wait_for([](const auto& f) { return completed(f, "c-1"); },
                            std::chrono::seconds(10)));
     auto resumed = back->frames();
-    REQUIRE(resumed.front().type() == "connection_ack");
-    CHECK(std::string(resumed.front()["node"].GetString()) == "gw-b");
-    CHECK(std::string(resumed.front()["epoch"].GetString()) == epochs[i]);
-    std::vector<frame> all = seen[i];
-    for (const auto& f : resumed) {
-      CHECK(f.type() != "error");  // no RESUME_GAP, nothing else either
-      if (f.has("seq")) all.push_back(f);
-    }
-    CHECK_MESSAGE(check_seq(all) == "", user(i), ": ", check_seq(all));
-    CHECK_MESSAGE(check_run(all, "c-1") == "", check_run(all, "c-1"));
+    auto all = resumed_events(user(i), seen[i], resumed, "gw-b", epochs[i]);
     const auto& done = *run_events(all, "c-1").back();
     CHECK(std::string(done["data"]["status"].GetString()) == "error");
     CHECK(std::string(done["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
