@@ -79,6 +79,8 @@ struct counters {
   std::atomic<std::int64_t> durable_handoffs{0};        // users a live gateway released to this one
   std::atomic<std::int64_t> recovered_users{0};         // users rebuilt from the log at start
   std::atomic<std::int64_t> recovered_runs{0};          // runs found in flight, ended GATEWAY_LOST
+  std::atomic<std::int64_t> durable_reruns{0};          // runs found in flight, run again
+  std::atomic<std::int64_t> durable_reruns_diverged{0};  // ... that took another path: GATEWAY_LOST
   histogram durable_commit_ms{{0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // per batch
   histogram durable_lag_ms{
       {0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000}};  // queued -> durable

@@ -40,12 +40,13 @@ recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now
                                          std::size_t& total_bytes, std::size_t& not_loaded,
                                          std::vector<ended_run>& ended) {
   auto before = u.events.size();
-  ended = end_open_runs(u, now_ms);
+  std::vector<resumable_run> rerun;
+  ended = end_open_runs(u, now_ms, &rerun);
   if (!ended.empty()) {
     // The endings are durable before anyone can see them, like every event.
     std::vector<store::event_log_row> tail;
     for (auto i = before; i < u.events.size(); ++i)
-      tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame});
+      tail.push_back({u.user_id, u.events[i].seq, u.events[i].at_ms, u.events[i].frame, {}});
     db_->append({{u.user_id, u.epoch, u.last_seq, false}}, tail);
   }
   // Newest first within the byte limits; a user keeps at least its newest event.
@@ -66,6 +67,7 @@ recovered_user durable_log::to_recovered(store::stored_user& u, std::int64_t now
   rec.epoch = u.epoch;
   rec.last_seq = u.last_seq;
   rec.owner_epoch = u.owner_epoch;
+  rec.rerun = std::move(rerun);
   rec.events.reserve(u.events.size() - keep_from);
   for (auto i = keep_from; i < u.events.size(); ++i)
     rec.events.push_back({u.events[i].seq, u.events[i].at_ms,
@@ -86,6 +88,7 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
   std::size_t expired = 0;
   std::size_t total_bytes = 0;
   std::size_t not_loaded = 0;  // over the byte limits
+  std::size_t reruns = 0;
   // The most recently active users first: when the total runs out, the idlest give up events.
   std::sort(users.begin(), users.end(), [](const auto& a, const auto& b) {
     auto at = [](const store::stored_user& u) {
@@ -101,6 +104,7 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
     }
     std::vector<ended_run> runs;
     auto rec = to_recovered(u, now_ms, total_bytes, not_loaded, runs);
+    reruns += rec.rerun.size();
     for (auto& r : runs) {
       log::warn(
           "durable_log", "a run was in flight when the node stopped: ended GATEWAY_LOST",
@@ -120,8 +124,17 @@ std::vector<std::pair<std::string, ended_run>> durable_log::recover(std::int64_t
                {"expired_users", std::to_string(expired)},
                {"events_not_loaded", std::to_string(not_loaded)},
                {"events", std::to_string(rows)},
-               {"runs_ended_gateway_lost", std::to_string(ended.size())}});
+               {"runs_ended_gateway_lost", std::to_string(ended.size())},
+               {"runs_to_repeat", std::to_string(reruns)}});
   return ended;
+}
+
+std::vector<std::string> durable_log::users_with_reruns() {
+  std::lock_guard<std::mutex> lock(recovered_mutex_);
+  std::vector<std::string> out;
+  for (const auto& [user, rec] : recovered_)
+    if (!rec.rerun.empty()) out.push_back(user);
+  return out;
 }
 
 void durable_log::start() {
@@ -190,7 +203,8 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
                 {{"user", c.user_id},
                  {"from", found.from_node},
                  {"last_seq", std::to_string(found.user.last_seq)},
-                 {"runs_ended_gateway_lost", std::to_string(reply->ended.size())}});
+                 {"runs_ended_gateway_lost", std::to_string(reply->ended.size())},
+                 {"runs_to_repeat", std::to_string(reply->user->rerun.size())}});
     }
   } catch (const std::exception& e) {
     if_fenced(e);
@@ -323,8 +337,9 @@ void durable_log::maybe_hand_off(steady::time_point now) {
 
 void durable_log::append(const caf::actor& session, std::shared_ptr<const std::string> user_id,
                          std::shared_ptr<const std::string> epoch, bool new_epoch,
-                         std::uint64_t seq, std::int64_t at_ms, frame_ptr frame) {
-  auto bytes = static_cast<std::int64_t>(frame->size());
+                         std::uint64_t seq, std::int64_t at_ms, frame_ptr frame,
+                         std::shared_ptr<const std::string> resume) {
+  auto bytes = static_cast<std::int64_t>(frame->size() + (resume ? resume->size() : 0));
   bool was_empty = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -333,7 +348,7 @@ void durable_log::append(const caf::actor& session, std::shared_ptr<const std::s
     stats_->durable_pending_events.fetch_add(1, std::memory_order_relaxed);
     stats_->durable_pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
     queue_.push_back(item{session, false, std::move(user_id), std::move(epoch), new_epoch, seq,
-                          at_ms, std::move(frame), steady::now()});
+                          at_ms, std::move(frame), steady::now(), std::move(resume)});
   }
   // The writer looks at the queue again after each batch: only an empty queue
   // can have it asleep.
@@ -386,7 +401,8 @@ bool durable_log::write(std::vector<item>& batch) {
         u.last_seq = std::max(u.last_seq, it.seq);
         u.epoch = *it.epoch;
       }
-      rows.push_back({*it.user_id, it.seq, it.at_ms, *it.frame});
+      rows.push_back({*it.user_id, it.seq, it.at_ms, *it.frame,
+                      it.resume ? std::string_view(*it.resume) : std::string_view()});
     }
     flush();
   } catch (const std::exception& e) {
@@ -417,7 +433,7 @@ void durable_log::deliver(std::vector<item>& batch) {
   for (auto& it : batch) {
     if (it.forget) continue;
     ++events;
-    bytes += static_cast<std::int64_t>(it.frame->size());
+    bytes += static_cast<std::int64_t>(it.bytes());
     auto found = at.find(*it.user_id);
     if (found == at.end() || notices[found->second].session != it.session) {
       // A user's session can change (retired, then back): each gets its own.
@@ -473,7 +489,7 @@ void durable_log::run() {
     std::size_t bytes = 0;
     while (!queue_.empty() && batch.size() < opt_.batch_events &&
            (batch.empty() || bytes < opt_.batch_bytes)) {
-      bytes += queue_.front().frame ? queue_.front().frame->size() : 0;
+      bytes += queue_.front().bytes();
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }

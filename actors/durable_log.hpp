@@ -93,8 +93,9 @@ struct recovered_user {
     std::int64_t at_ms;
     frame_ptr frame;
   };
-  std::vector<event> events;     // oldest first
-  std::int64_t owner_epoch = 0;  // shared store: for release()
+  std::vector<event> events;         // oldest first
+  std::int64_t owner_epoch = 0;      // shared store: for release()
+  std::vector<resumable_run> rerun;  // runs in flight to repeat (durable_recovery.hpp)
 };
 
 // The answer to claim(): `ready` with the user's history (none: a fresh one
@@ -124,8 +125,10 @@ class durable_log {
   durable_log& operator=(const durable_log&) = delete;
 
   // Start-up, before start(): loads every user, ends the runs that were in
-  // flight (durable_recovery.hpp) and writes those endings. Throws
-  // store_error. Returns the runs so ended, with their user.
+  // flight and cannot be repeated (durable_recovery.hpp) and writes those
+  // endings; the others wait in the user's recovered history (take()) for
+  // its session to repeat them. Throws store_error. Returns the runs so
+  // ended, with their user.
   std::vector<std::pair<std::string, ended_run>> recover(std::int64_t now_ms);
   void start();  // the writer thread
   // Writes what is queued (one try while the store answers), then stops the thread.
@@ -133,6 +136,9 @@ class durable_log {
 
   // A session starting: its user's history from the last start-up, once.
   std::optional<recovered_user> take(const std::string& user_id);
+  // The users recovered at start-up with runs to repeat: their sessions start
+  // at once, so those runs finish whether or not the user is back.
+  std::vector<std::string> users_with_reruns();
 
   // Several gateways share the store: a session with nothing from take()
   // must claim its user first (store::event_log_store::claim) and start only
@@ -149,10 +155,12 @@ class durable_log {
                std::int64_t owner_epoch);
 
   // Queues one event of `session`'s user. `new_epoch`: the first event of a
-  // new history (the user's older rows go).
+  // new history (the user's older rows go). `resume`: what a re-run of the
+  // event's run needs from this step on (actors/run_record.hpp), or null.
   void append(const caf::actor& session, std::shared_ptr<const std::string> user_id,
               std::shared_ptr<const std::string> epoch, bool new_epoch, std::uint64_t seq,
-              std::int64_t at_ms, frame_ptr frame);
+              std::int64_t at_ms, frame_ptr frame,
+              std::shared_ptr<const std::string> resume = nullptr);
   // The user's history is over (its session retired): its rows go.
   void forget(const std::string& user_id);
 
@@ -173,6 +181,10 @@ class durable_log {
     std::int64_t at_ms = 0;
     frame_ptr frame;
     std::chrono::steady_clock::time_point queued;
+    std::shared_ptr<const std::string> resume;
+    std::size_t bytes() const {
+      return (frame ? frame->size() : 0) + (resume ? resume->size() : 0);
+    }
   };
   struct claim_item {
     caf::actor session;

@@ -20,13 +20,63 @@ struct open_run {
   int thoughts = 0;
   std::map<std::string, std::string> open_tools;  // tool_call_id -> tool, in id order
   bool completed = false;
+  std::string record;            // on agent_started
+  std::string checkpoint;        // the newest model answer
+  std::vector<step_mark> steps;  // after agent_started, partial thoughts left out
 };
+
+// The session opens a run with its first thought, and a follow-up's second,
+// before the run actor starts: those are not the run actor's steps.
+std::optional<resumable_run> as_resumable(const open_run& run) {
+  auto record = decode_run_record(run.record);
+  if (!record) return std::nullopt;
+  std::size_t opening = record->refined_from.empty() ? 1 : 2;
+  if (run.steps.size() < opening) return std::nullopt;
+  for (std::size_t i = 0; i < opening; ++i)
+    if (run.steps[i].type != event_type::agent_thinking) return std::nullopt;
+  resumable_run r;
+  if (!run.checkpoint.empty()) {
+    auto answer = decode_checkpoint(run.checkpoint);
+    if (!answer) return std::nullopt;
+    r.checkpoint = std::make_shared<const run_checkpoint>(std::move(*answer));
+  }
+  r.id = run.id;
+  r.started_ms = run.started_ms;
+  r.thoughts = run.thoughts;
+  r.open_tools = run.open_tools;
+  r.record = std::move(*record);
+  r.expect.assign(run.steps.begin() + static_cast<std::ptrdiff_t>(opening), run.steps.end());
+  return r;
+}
 
 std::string text(const rapidjson::Value& obj, const char* key) {
   auto it = obj.FindMember(key);
   return it != obj.MemberEnd() && it->value.IsString()
              ? std::string(it->value.GetString(), it->value.GetStringLength())
              : std::string();
+}
+
+bool partial(const rapidjson::Value* data) {
+  if (data == nullptr) return false;
+  auto it = data->FindMember("partial");
+  return it != data->MemberEnd() && it->value.IsBool() && it->value.GetBool();
+}
+
+// A frame's step, as run_replay.hpp marks a typed event.
+std::optional<step_mark> mark_of(event_type type, const rapidjson::Value* data) {
+  if (data == nullptr) return step_mark{type, {}, true};
+  switch (type) {
+    case event_type::agent_thinking:
+      if (partial(data)) return std::nullopt;
+      return step_mark{type, text(*data, "stage"), true};
+    case event_type::tool_executing:
+      return step_mark{type, tool_step(text(*data, "tool"), text(*data, "tool_call_id")), true};
+    case event_type::tool_completed:
+      return step_mark{type, tool_step(text(*data, "tool"), text(*data, "tool_call_id")),
+                       text(*data, "status") != "error"};
+    default:
+      return step_mark{type, {}, true};
+  }
 }
 
 bool type_of(const std::string& name, event_type* out) {
@@ -49,12 +99,13 @@ void append_event(store::stored_user& user, const open_run& run, event_type type
   env.user_id = user.user_id;
   env.message_id = run.id.message_id;
   env.unix_ms = now_ms;
-  user.events.push_back({env.seq, now_ms, protocol::write_event(env, data)});
+  user.events.push_back({env.seq, now_ms, protocol::write_event(env, data), {}});
 }
 
 }  // namespace
 
-std::vector<ended_run> end_open_runs(store::stored_user& user, std::int64_t now_ms) {
+std::vector<ended_run> end_open_runs(store::stored_user& user, std::int64_t now_ms,
+                                     std::vector<resumable_run>* rerun) {
   std::map<std::string, open_run> runs;  // by run_id
   for (const auto& e : user.events) {
     rapidjson::Document d;
@@ -73,11 +124,14 @@ std::vector<ended_run> end_open_runs(store::stored_user& user, std::int64_t now_
                 text(d, "message_id")};
       run.started_ms = e.at_ms;
       run.first_seq = e.seq;
+      run.record = e.resume;
       continue;
     }
     auto it = runs.find(run_id);
     if (it == runs.end()) continue;  // its start is no longer held: nothing to end
     auto& run = it->second;
+    if (auto mark = mark_of(type, data)) run.steps.push_back(std::move(*mark));
+    if (!e.resume.empty()) run.checkpoint = e.resume;
     if (type == event_type::agent_thinking) run.thoughts++;
     if (type == event_type::tool_executing && data != nullptr)
       run.open_tools[text(*data, "tool_call_id")] = text(*data, "tool");
@@ -94,6 +148,12 @@ std::vector<ended_run> end_open_runs(store::stored_user& user, std::int64_t now_
   const std::string message = "the server running this request stopped before it finished";
   std::vector<ended_run> ended;
   for (const auto* run : open) {
+    if (rerun != nullptr) {
+      if (auto again = as_resumable(*run)) {
+        rerun->push_back(std::move(*again));
+        continue;
+      }
+    }
     for (const auto& [call_id, tool] : run->open_tools)
       append_event(
           user, *run, event_type::tool_completed,

@@ -17,7 +17,8 @@ emitter::emitter(std::string user_id, std::string epoch, event_log_limits limits
       log_(limits) {}
 
 event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol::event_data data,
-                        std::int64_t now_ms, std::string_view image) {
+                        std::int64_t now_ms, std::string_view image,
+                        std::shared_ptr<const std::string> resume) {
   auto record = std::make_shared<event_record>();
   auto& ev = record->event;
   ev.seq = ++last_seq_;
@@ -33,7 +34,8 @@ event_ptr emitter::emit(const std::shared_ptr<const run_identity>& run, protocol
   frame_ptr frame = shared_frame(shared);
   log_.append(seq, now_ms, frame);
   if (durable_ != nullptr) {
-    durable_->append(session_, user_id_, epoch_, !epoch_written_, seq, now_ms, std::move(frame));
+    durable_->append(session_, user_id_, epoch_, !epoch_written_, seq, now_ms, std::move(frame),
+                     std::move(resume));
     epoch_written_ = true;
     undelivered_.push_back(shared);
   } else if (!conns_.empty()) {

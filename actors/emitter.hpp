@@ -48,9 +48,12 @@ class emitter {
 
   // Numbers `data` as the next event of `run` (shared by all its events) and
   // sends it. `image`: a successful run's chart bytes, encoded into the frame
-  // only (protocol::write_frame). Returns the record, typed value and frame.
+  // only (protocol::write_frame). `resume`: kept with the event in the durable
+  // log for a re-run (actors/run_record.hpp), else dropped. Returns the
+  // record, typed value and frame.
   event_ptr emit(const std::shared_ptr<const run_identity>& run, protocol::event_data data,
-                 std::int64_t now_ms, std::string_view image = {});
+                 std::int64_t now_ms, std::string_view image = {},
+                 std::shared_ptr<const std::string> resume = nullptr);
 
   void attach(conn_id conn);
   void detach(conn_id conn);

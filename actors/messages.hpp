@@ -62,6 +62,7 @@ struct pending_event {
   std::string run_id;
   protocol::event_data data;
   std::shared_ptr<const std::string> image;
+  std::shared_ptr<const std::string> resume;  // for the durable log (actors/run_record.hpp)
 };
 
 }  // namespace aw::actors

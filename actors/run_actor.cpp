@@ -66,8 +66,9 @@ double elapsed_ms(std::int64_t since) {
 }
 
 void emit(run_self* self, protocol::event_data data,
-          std::shared_ptr<const std::string> image = nullptr) {
-  pending_event ev{self->state.input.run_id, std::move(data), std::move(image)};
+          std::shared_ptr<const std::string> image = nullptr,
+          std::shared_ptr<const std::string> resume = nullptr) {
+  pending_event ev{self->state.input.run_id, std::move(data), std::move(image), std::move(resume)};
   self->send(self->state.session, emit_atom::value, std::move(ev));
 }
 
@@ -90,9 +91,22 @@ tool_call start_tool(run_self* self, std::string tool, std::string args_json, do
   return call;
 }
 
-void finish_tool(run_self* self, const tool_call& call, bool success, std::string result_json) {
-  emit(self, protocol::tool_completed_event{call.tool, call.id, success,
-                                            elapsed_ms(call.started_ms), std::move(result_json)});
+void finish_tool(run_self* self, const tool_call& call, bool success, std::string result_json,
+                 std::shared_ptr<const std::string> resume = nullptr) {
+  emit(self,
+       protocol::tool_completed_event{call.tool, call.id, success, elapsed_ms(call.started_ms),
+                                      std::move(result_json)},
+       nullptr, std::move(resume));
+}
+
+// A real model's answer, kept with the tool_completed it ends in the durable
+// log, so that a re-run uses it rather than asking again (run_record.hpp).
+// The built-in model's is repeatable: not kept.
+std::shared_ptr<const std::string> checkpoint(run_self* self, bool chose,
+                                              const analytics::generation& gen) {
+  if (!self->state.svc.durable || gen.provider == "builtin") return nullptr;
+  auto text = encode_checkpoint(run_checkpoint{chose, gen});
+  return text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text));
 }
 
 // The `failed` end. `message` reaches the user; `detail` (the renderer's, the
@@ -217,10 +231,12 @@ caf::behavior streamed_text(run_self* self) {
 }
 
 // The generate tool's end: its result, the model's thoughts, then rendering.
-caf::behavior generation_done(run_self* self, const tool_call& call) {
+// `answer`: the model's answer as the durable log keeps it, if just asked.
+caf::behavior generation_done(run_self* self, const tool_call& call,
+                              std::shared_ptr<const std::string> answer = nullptr) {
   auto& st = self->state;
   st.svc.stats->llm_ms.observe(st.gen.llm_ms);
-  finish_tool(self, call, true, run_events::generate_result(st.gen));
+  finish_tool(self, call, true, run_events::generate_result(st.gen), std::move(answer));
   double progress = std::max(0.4, st.partial_progress);
   for (const auto& thought : st.gen.thoughts) {
     think(self, thinking_stage::analyzing, thought, progress);
@@ -238,12 +254,18 @@ caf::behavior generating(run_self* self) {
     st.generated = false;
     return generation_done(self, call);
   }
+  if (st.input.recorded && !st.input.recorded->chose) {  // a re-run: the answer it had
+    st.gen = st.input.recorded->gen;
+    st.input.recorded.reset();
+    return generation_done(self, call);
+  }
   self->request(st.svc.llm, step_timeout(st.input.deadline), generate_atom::value, payload,
                 st.plan.type, caf::actor_cast<caf::actor>(self))
       .then(
           [self, call](analytics::generation& gen) {
+            auto answer = checkpoint(self, false, gen);
             self->state.gen = std::move(gen);
-            self->become(generation_done(self, call));
+            self->become(generation_done(self, call, std::move(answer)));
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::llm_unavailable,
@@ -251,6 +273,25 @@ caf::behavior generating(run_self* self) {
           });
   // The LLM actor's client thread sends batches of the model's text as it writes.
   return streamed_text(self);
+}
+
+// The model's choice of type (and its data) ends the plan_chart tool.
+void chose(run_self* self, const tool_call& call, analytics::generation gen,
+           std::shared_ptr<const std::string> answer) {
+  auto& st = self->state;
+  const auto hint = st.plan.type;
+  st.plan.type = gen.chart_type;
+  finish_tool(self, call, true, run_events::model_plan_result(st.plan.type, gen.decided_by, hint),
+              std::move(answer));
+  think(self, thinking_stage::planning,
+        gen.decided_by == "model"
+            ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
+                  " for this request."
+            : st.plan.reasoning,
+        0.2);
+  st.gen = std::move(gen);
+  st.generated = true;
+  self->become(generating(self));
 }
 
 // The plan_chart tool is still open: the model picks the type (the built-in
@@ -261,20 +302,8 @@ caf::behavior choosing(run_self* self, const tool_call& call) {
                 st.plan.type, caf::actor_cast<caf::actor>(self))
       .then(
           [self, call](analytics::generation& gen) {
-            auto& st = self->state;
-            const auto hint = st.plan.type;
-            st.plan.type = gen.chart_type;
-            finish_tool(self, call, true,
-                        run_events::model_plan_result(st.plan.type, gen.decided_by, hint));
-            think(self, thinking_stage::planning,
-                  gen.decided_by == "model"
-                      ? "The model chose " + std::string(protocol::to_string(st.plan.type)) +
-                            " for this request."
-                      : st.plan.reasoning,
-                  0.2);
-            st.gen = std::move(gen);
-            st.generated = true;
-            self->become(generating(self));
+            auto answer = checkpoint(self, true, gen);
+            chose(self, call, std::move(gen), std::move(answer));
           },
           [self, call](caf::error& err) {
             step_failed(self, call, protocol::error_code::llm_unavailable,
@@ -292,6 +321,11 @@ caf::behavior planning(run_self* self) {
           [self, call](analytics::chart_plan& plan) {
             auto& st = self->state;
             st.plan = std::move(plan);
+            if (st.input.recorded && st.input.recorded->chose) {  // a re-run: the answer it had
+              auto gen = st.input.recorded->gen;
+              st.input.recorded.reset();
+              return chose(self, call, std::move(gen), nullptr);
+            }
             if (st.svc.cfg->llm_provider != "builtin" && !st.plan.type_from_user)
               return self->become(choosing(self, call));
             finish_tool(self, call, true, run_events::plan_result(st.plan));

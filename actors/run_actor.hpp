@@ -10,6 +10,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/run_record.hpp"
 #include "actors/services.hpp"
 #include "actors/step_timeouts.hpp"
 #include "analytics/builtin_llm.hpp"
@@ -27,6 +28,9 @@ struct run_input {
   // whether that chart's data was made up (the payload then carries it as data).
   std::string refined_from;
   bool refined_synthetic = false;
+  // A re-run (issue #18): the model's answer the durable log holds, used
+  // instead of asking the model again.
+  std::shared_ptr<const run_checkpoint> recorded;
 };
 
 struct run_state {

@@ -1,6 +1,7 @@
 #include "actors/session_actor.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <list>
 #include <memory>
 #include <unordered_map>
@@ -15,6 +16,8 @@
 #include "actors/ids.hpp"
 #include "actors/messages.hpp"
 #include "actors/run_actor.hpp"
+#include "actors/run_record.hpp"
+#include "actors/run_replay.hpp"
 #include "core/log.hpp"
 
 namespace aw::actors {
@@ -39,6 +42,9 @@ struct active_run {
   std::string tokens_in;
   std::string tokens_out;
   std::string request_json;  // as recorded in the history, for the conversation memory
+  // A re-run (issue #18): its steps the user already holds, in order; the
+  // run actor's matching events are dropped (actors/run_replay.hpp).
+  std::deque<step_mark> expect;
 };
 
 // The text of the first `"key":"value"` or `"key":number` in a JSON object
@@ -200,11 +206,34 @@ void end_run(session_self* self, const std::string& run_id, protocol::run_status
   forget_run(self, run_id);
 }
 
+// A re-run's event that the user already holds (the log has that step): true,
+// and it is not sent again. Streamed model text is not shown until the re-run
+// is past what was held. A step other than the one held ends the run
+// GATEWAY_LOST (the event is not sent).
+bool already_held(session_self* self, active_run& run, const pending_event& ev) {
+  std::string held = run.expect.front().detail;
+  auto seen = replay(run.expect, ev.data);
+  if (seen == replayed::send) return false;
+  if (seen == replayed::drop) return true;
+  auto& st = self->state;
+  st.svc.stats->durable_reruns_diverged++;
+  auto mark = mark_of(ev.data);
+  log::warn("session", "a re-run took another path than the durable log held: ended GATEWAY_LOST",
+            {{"user", st.user_id},
+             {"run", run.id->run_id},
+             {"held", held},
+             {"now", mark ? mark->detail : std::string()}});
+  end_run(self, run.id->run_id, protocol::run_status::error, error_code::gateway_lost,
+          "the server running this request stopped before it finished");
+  return true;
+}
+
 void on_run_event(session_self* self, pending_event& ev) {
   auto& st = self->state;
   auto it = st.runs.find(ev.run_id);
   if (it == st.runs.end()) return;  // the run was already ended (cancel, timeout)
   auto& run = it->second;
+  if (!run.expect.empty() && already_held(self, run, ev)) return;
   const auto type = protocol::type_of(ev.data);
   if (auto* call = std::get_if<protocol::tool_executing_event>(&ev.data))
     run.open_tools.emplace(call->tool_call_id, call->tool);
@@ -220,7 +249,8 @@ void on_run_event(session_self* self, pending_event& ev) {
   if (type == event_type::agent_completed)
     close_open_tools(st, run, error_code::generation_failed, now_ms());
   auto emitted = st.events->emit(run.id, std::move(ev.data), now_ms(),
-                                 ev.image ? std::string_view(*ev.image) : std::string_view());
+                                 ev.image ? std::string_view(*ev.image) : std::string_view(),
+                                 std::move(ev.resume));
   if (type == event_type::agent_completed) {
     const auto& done = std::get<protocol::completed_event>(emitted->event.data);
     auto row = history_completed(st.user_id, *run.id, now_ms(), done);
@@ -315,6 +345,49 @@ void on_request(session_self* self, conn_id conn, protocol::analytics_request& r
   start_run(self, conn, req, conversation, edits);
 }
 
+// The run actor starts, watched, and the run's deadline timer with it.
+void launch(session_self* self, active_run run, run_input input) {
+  auto& st = self->state;
+  auto left = input.deadline.left();
+  run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
+  self->monitor(run.actor);
+  st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
+  self->delayed_send(self, left, run_timeout_atom::value, run.id->run_id);
+  st.run_by_correlation.emplace(run.id->correlation_id, run.id->run_id);
+  std::string run_id = run.id->run_id;
+  st.runs.emplace(std::move(run_id), std::move(run));
+}
+
+// A run in flight when its gateway stopped (a restart, a takeover) is run
+// again under its run_id, with a new deadline; the steps the user already
+// holds are not sent again (issue #18, actors/run_replay.hpp).
+void repeat_run(session_self* self, resumable_run& r) {
+  auto& st = self->state;
+  active_run run;
+  run.id = std::make_shared<const run_identity>(r.id);
+  run.started_ms = r.started_ms;
+  run.open_tools.insert(r.open_tools.begin(), r.open_tools.end());
+  run.thoughts = r.thoughts;
+  run.expect.assign(r.expect.begin(), r.expect.end());
+  run.request_json = history_request_json(r.record.payload, {}, r.record.refined_from);
+  run_input input;
+  input.run_id = r.id.run_id;
+  input.user_id = st.user_id;
+  input.payload = std::move(r.record.payload);
+  input.deadline = deadline_for(*st.svc.cfg);
+  input.refined_from = std::move(r.record.refined_from);
+  input.refined_synthetic = r.record.refined_synthetic;
+  input.recorded = r.checkpoint;
+  st.svc.stats->durable_reruns++;
+  log::info("session", "a run in flight when its gateway stopped is run again",
+            {{"user", st.user_id},
+             {"run", r.id.run_id},
+             {"correlation_id", r.id.correlation_id},
+             {"steps_held", std::to_string(r.expect.size())},
+             {"model_answer_held", r.checkpoint ? "1" : "0"}});
+  launch(self, std::move(run), std::move(input));
+}
+
 void start_run(session_self* self, conn_id conn, protocol::analytics_request& req,
                const std::string& conversation,
                const std::optional<std::vector<analytics::chart_edit>>& edits) {
@@ -342,25 +415,10 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
   std::optional<analytics::refinement> refined;
   if (prior) refined = analytics::apply_follow_up(*prior, *edits, req.payload);
   std::string refined_from = prior ? prior->run_id : std::string();
-  // The session, not the run actor, opens the run: agent_started is then
-  // first whatever happens next, even a cancel that arrives at once.
-  st.events->emit(run.id, protocol::started_event{agent_name, req.payload.content}, now);
   auto started = history_started(st.user_id, *run.id, now, req.payload,
                                  refined ? refined->payload.content : std::string(), refined_from);
   run.request_json = started.request_json;
-  record(self, std::move(started));
-  st.events->emit(run.id,
-                  protocol::thinking_event{protocol::thinking_stage::planning,
-                                           "Reading the request and choosing how to show it", 0.05},
-                  now);
-  run.thoughts = 1;
-  if (refined) {
-    st.events->emit(
-        run.id,
-        protocol::thinking_event{protocol::thinking_stage::planning, refined->thought, 0.08}, now);
-    run.thoughts++;
-    log::debug("session", "follow-up", {{"user", st.user_id}, {"refined_from", refined_from}});
-  }
+  std::string asked = req.payload.content;
   std::string context;
   if (st.svc.cfg->llm_provider != "builtin") context = st.conversations.context(conversation);
   // One deadline for the run: the timer below ends it there, and the run
@@ -376,15 +434,32 @@ void start_run(session_self* self, conn_id conn, protocol::analytics_request& re
     input.refined_from = refined_from;
     input.refined_synthetic = refined->synthetic;
   }
-  run.actor = self->spawn(run_actor, caf::actor_cast<caf::actor>(self), st.svc, std::move(input));
-  self->monitor(run.actor);
-  st.svc.stats->active_runs.fetch_add(1, std::memory_order_relaxed);
+  // The session, not the run actor, opens the run: agent_started is then
+  // first whatever happens next, even a cancel that arrives at once. With a
+  // durable log it carries what a re-run needs (actors/run_record.hpp).
+  std::shared_ptr<const std::string> rerun_input;
+  if (st.svc.durable)
+    rerun_input = std::make_shared<const std::string>(
+        encode_run_record(input.payload, input.refined_from, input.refined_synthetic));
+  st.events->emit(run.id, protocol::started_event{agent_name, std::move(asked)}, now, {},
+                  std::move(rerun_input));
+  record(self, std::move(started));
+  st.events->emit(run.id,
+                  protocol::thinking_event{protocol::thinking_stage::planning,
+                                           "Reading the request and choosing how to show it", 0.05},
+                  now);
+  run.thoughts = 1;
+  if (refined) {
+    st.events->emit(
+        run.id,
+        protocol::thinking_event{protocol::thinking_stage::planning, refined->thought, 0.08}, now);
+    run.thoughts++;
+    log::debug("session", "follow-up", {{"user", st.user_id}, {"refined_from", refined_from}});
+  }
   st.svc.stats->runs_started.fetch_add(1, std::memory_order_relaxed);
-  self->delayed_send(self, deadline.left(), run_timeout_atom::value, run.id->run_id);
   log::debug("session", "run accepted", {{"user", st.user_id}, {"run", run.id->run_id}});
-  st.run_by_correlation.emplace(cid, run.id->run_id);
   std::string run_id = run.id->run_id;
-  st.runs.emplace(run_id, std::move(run));
+  launch(self, std::move(run), std::move(input));
   if (cancelled)  // while its conversation was read back
     end_run(self, run_id, protocol::run_status::cancelled, error_code::cancelled,
             "the run was cancelled by the client");
@@ -578,6 +653,8 @@ void open_history(session_self* self, std::optional<recovered_user>& recovered,
     if (recovered) st.owner_epoch = recovered->owner_epoch;
     st.svc.durable->serving(st.user_id, caf::actor_cast<caf::actor>(self));
   }
+  if (recovered)
+    for (auto& run : recovered->rerun) repeat_run(self, run);
 }
 
 // The user's session is live on another gateway (or the store did not

@@ -68,6 +68,8 @@ std::string health_json(const health_figures& h) {
     w.Int64(h.durable_recovered_users);
     w.Key("recovered_runs");
     w.Int64(h.durable_recovered_runs);
+    w.Key("reruns");
+    w.Int64(h.durable_reruns);
     w.Key("takeovers");
     w.Int64(h.durable_takeovers);
     w.EndObject();

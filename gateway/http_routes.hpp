@@ -36,6 +36,7 @@ struct health_figures {
   std::int64_t durable_events = 0;
   std::int64_t durable_recovered_users = 0;
   std::int64_t durable_recovered_runs = 0;
+  std::int64_t durable_reruns = 0;
   std::int64_t durable_takeovers = 0;
 };
 

@@ -81,6 +81,12 @@ void durable_log_metrics(std::string& out, const actors::counters& c) {
   counter(out, "agentwire_durable_log_recovered_runs_total",
           "Runs found in flight at start or at a takeover, ended once with GATEWAY_LOST.",
           static_cast<double>(c.recovered_runs.load()));
+  counter(out, "agentwire_durable_log_reruns_total",
+          "Runs found in flight at start or at a takeover and run again under the same run_id.",
+          static_cast<double>(c.durable_reruns.load()));
+  counter(out, "agentwire_durable_log_reruns_diverged_total",
+          "Runs run again that took another path than the log held: ended GATEWAY_LOST.",
+          static_cast<double>(c.durable_reruns_diverged.load()));
   counter(out, "agentwire_durable_log_takeovers_total",
           "Users taken over from a gateway whose lease had expired (shared PostgreSQL log).",
           static_cast<double>(c.durable_takeovers.load()));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/durable_log.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_actor.hpp"
 #include "auth/jwt.hpp"
@@ -524,6 +525,11 @@ int server::impl::run(const actors::services& services) {
   }
   asio::error_code lec;
   auto local = endpoint.get_local_endpoint(lec);
+  // Runs in flight when this node stopped are run again now (issue #18): their
+  // users' sessions start before anyone connects, and retire idle as usual.
+  if (svc.durable)
+    for (const auto& user : svc.durable->users_with_reruns())
+      users[user].session = actors::spawn_session(system, svc, user);
   start_accepting();
   signals.async_wait([this](const asio::error_code& e, int sig) {
     if (!e) shutdown();

@@ -238,6 +238,7 @@ health_figures server::impl::health_now() const {
   h.durable_events = c.durable_rows.load();
   h.durable_recovered_users = c.recovered_users.load();
   h.durable_recovered_runs = c.recovered_runs.load();
+  h.durable_reruns = c.durable_reruns.load();
   h.durable_takeovers = c.durable_takeovers.load();
   h.render_workers = svc.stats->render_workers.load();
   h.render_workers_up = svc.stats->render_workers_up.load();

@@ -39,12 +39,16 @@ struct event_log_row {
   std::uint64_t seq = 0;
   std::int64_t at_ms = 0;
   std::string_view frame;
+  // What a re-run of the event's run needs from this step on (text, opaque
+  // here: actors/run_record.hpp); empty for most events.
+  std::string_view resume = {};
 };
 
 struct stored_event {
   std::uint64_t seq = 0;
   std::int64_t at_ms = 0;
   std::string frame;
+  std::string resume = {};  // event_log_row::resume
 };
 
 struct stored_user {

@@ -37,7 +37,8 @@ constexpr const char* schema =
     " last_seq BIGINT NOT NULL, PRIMARY KEY (node_id, user_id));"
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " node_id TEXT NOT NULL, user_id TEXT NOT NULL, seq BIGINT NOT NULL,"
-    " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, PRIMARY KEY (node_id, user_id, seq));"
+    " at_ms BIGINT NOT NULL, frame TEXT NOT NULL, resume TEXT,"
+    " PRIMARY KEY (node_id, user_id, seq));"
     // The rest only once (an ALTER TABLE, even one with nothing to do, takes
     // the table's exclusive lock: run at every open it would deadlock with
     // another gateway's claim or load).
@@ -53,6 +54,11 @@ constexpr const char* schema =
     "  ALTER TABLE event_log_users ADD COLUMN IF NOT EXISTS owner_epoch BIGINT NOT NULL DEFAULT 0,"
     "   ADD COLUMN IF NOT EXISTS wanted BOOLEAN NOT NULL DEFAULT false,"
     "   ADD COLUMN IF NOT EXISTS released BOOLEAN NOT NULL DEFAULT false;"
+    " END IF;"
+    // Re-runs (issue #18): what a run needs to be run again, on its events.
+    " IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'event_log_events'::regclass"
+    "  AND attname = 'resume' AND NOT attisdropped) THEN"
+    "  ALTER TABLE event_log_events ADD COLUMN resume TEXT;"
     " END IF;"
     " END $$;";
 
@@ -149,7 +155,7 @@ class postgres_event_log final : public event_log_store {
                        {},
                        users.integer(i, 3)});
       auto events = exec(
-          "SELECT user_id, seq, at_ms, frame FROM event_log_events WHERE node_id = $1"
+          "SELECT user_id, seq, at_ms, frame, resume FROM event_log_events WHERE node_id = $1"
           " ORDER BY user_id, seq",
           {node_});
       std::size_t u = 0;
@@ -158,7 +164,7 @@ class postgres_event_log final : public event_log_store {
         while (u < out.size() && out[u].user_id < user) ++u;
         if (u == out.size() || out[u].user_id != user) continue;  // rows without a mark
         out[u].events.push_back({static_cast<std::uint64_t>(events.integer(i, 1)),
-                                 events.integer(i, 2), events.text(i, 3)});
+                                 events.integer(i, 2), events.text(i, 3), events.text(i, 4)});
       }
     });
     return out;
@@ -277,12 +283,12 @@ class postgres_event_log final : public event_log_store {
       out.user.last_seq = static_cast<std::uint64_t>(mark.integer(0, 1));
       out.user.owner_epoch = mark.integer(0, 2);
       auto events = exec(
-          "SELECT seq, at_ms, frame FROM event_log_events WHERE node_id = $1 AND user_id = $2"
-          " ORDER BY seq",
+          "SELECT seq, at_ms, frame, resume FROM event_log_events WHERE node_id = $1 AND"
+          " user_id = $2 ORDER BY seq",
           {node_, user});
       for (int i = 0; i < events.rows(); ++i)
         out.user.events.push_back({static_cast<std::uint64_t>(events.integer(i, 0)),
-                                   events.integer(i, 1), events.text(i, 2)});
+                                   events.integer(i, 1), events.text(i, 2), events.text(i, 3)});
     });
     return out;
   }
@@ -315,25 +321,27 @@ class postgres_event_log final : public event_log_store {
  private:
   // One statement per up to rows_per_statement rows (a round trip each, not one a row).
   void insert_rows(const std::vector<event_log_row>& rows) {
-    constexpr std::size_t rows_per_statement = 1000;  // 4 parameters a row, under 65535
+    constexpr std::size_t rows_per_statement = 1000;  // 5 parameters a row, under 65535
     for (std::size_t from = 0; from < rows.size(); from += rows_per_statement) {
       std::size_t n = std::min(rows_per_statement, rows.size() - from);
       std::string sql =
-          "INSERT INTO event_log_events (node_id, user_id, seq, at_ms, frame) VALUES ";
+          "INSERT INTO event_log_events (node_id, user_id, seq, at_ms, frame, resume) VALUES ";
       std::vector<std::string> params{node_};
-      params.reserve(1 + 4 * n);
+      params.reserve(1 + 5 * n);
       for (std::size_t i = 0; i < n; ++i) {
         const auto& r = rows[from + i];
-        auto p = [&](std::size_t k) { return "$" + std::to_string(2 + 4 * i + k); };
-        sql += (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + ")";
+        auto p = [&](std::size_t k) { return "$" + std::to_string(2 + 5 * i + k); };
+        sql +=
+            (i ? ",($1," : "($1,") + p(0) + "," + p(1) + "," + p(2) + "," + p(3) + "," + p(4) + ")";
         params.emplace_back(r.user_id);
         params.push_back(std::to_string(r.seq));
         params.push_back(std::to_string(r.at_ms));
         params.emplace_back(r.frame);
+        params.emplace_back(r.resume);
       }
       sql +=
           " ON CONFLICT (node_id, user_id, seq) DO UPDATE SET at_ms = excluded.at_ms,"
-          " frame = excluded.frame";
+          " frame = excluded.frame, resume = excluded.resume";
       exec(sql.c_str(), params);
     }
   }

@@ -33,7 +33,15 @@ constexpr const char* schema =
     " user_id TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS event_log_events ("
     " user_id TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, frame TEXT NOT NULL,"
-    " PRIMARY KEY (user_id, seq));";  // not WITHOUT ROWID: frames are large rows
+    " resume TEXT, PRIMARY KEY (user_id, seq));";  // not WITHOUT ROWID: frames are large rows
+
+// A file from before re-runs (issue #18) lacks the resume column.
+void add_resume_column(sqlite3* db) {
+  sqlite::statement cols(db, owner,
+                         "SELECT 1 FROM pragma_table_info('event_log_events')"
+                         " WHERE name = 'resume'");
+  if (!cols.step()) exec(db, "ALTER TABLE event_log_events ADD COLUMN resume TEXT");
+}
 
 class sqlite_event_log final : public event_log_store {
  public:
@@ -53,6 +61,7 @@ class sqlite_event_log final : public event_log_store {
       }
       exec(db_, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       exec(db_, schema);
+      add_resume_column(db_);
       upsert_user_ = std::make_unique<stmt>(
           db_,
           "INSERT INTO event_log_users (user_id, epoch, last_seq) VALUES (?1, ?2, ?3)"
@@ -63,8 +72,8 @@ class sqlite_event_log final : public event_log_store {
       delete_user_ = std::make_unique<stmt>(db_, "DELETE FROM event_log_users WHERE user_id = ?1");
       insert_event_ = std::make_unique<stmt>(
           db_,
-          "INSERT OR REPLACE INTO event_log_events (user_id, seq, at_ms, frame)"
-          " VALUES (?1, ?2, ?3, ?4)");
+          "INSERT OR REPLACE INTO event_log_events (user_id, seq, at_ms, frame, resume)"
+          " VALUES (?1, ?2, ?3, ?4, ?5)");
     } catch (...) {
       close();
       throw;
@@ -93,8 +102,9 @@ class sqlite_event_log final : public event_log_store {
         in.s.text(1, r.user_id)
             .integer(2, static_cast<std::int64_t>(r.seq))
             .integer(3, r.at_ms)
-            .text(4, r.frame)
-            .step();
+            .text(4, r.frame);
+        if (!r.resume.empty()) in.s.text(5, r.resume);  // else NULL
+        in.s.step();
       }
       exec(db_, "COMMIT");
     } catch (...) {
@@ -115,14 +125,14 @@ class sqlite_event_log final : public event_log_store {
                        static_cast<std::uint64_t>(users.column_int(2)),
                        {}});
       stmt events(db_,
-                  "SELECT seq, at_ms, frame FROM event_log_events WHERE user_id = ?1"
+                  "SELECT seq, at_ms, frame, resume FROM event_log_events WHERE user_id = ?1"
                   " ORDER BY seq");
       for (auto& u : out) {
         resetting q(events);
         q.s.text(1, u.user_id);
         while (q.s.step())
           u.events.push_back({static_cast<std::uint64_t>(q.s.column_int(0)), q.s.column_int(1),
-                              q.s.column_text(2)});
+                              q.s.column_text(2), q.s.column_text(3)});
       }
       exec(db_, "COMMIT");
     } catch (...) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include <map>
+#include <set>
 
 namespace aw::test {
 
@@ -51,6 +52,7 @@ std::string check_run(const std::vector<frame>& frames, const std::string& cid) 
   if (events.back()->type() != "agent_completed") return cid + ": last is " + events.back()->type();
   int started = 0, completed_count = 0, thinking = 0;
   std::map<std::string, std::string> open_tools;
+  std::set<std::string> tool_calls;  // a step is never executed twice (issue #18 re-runs)
   std::string run_id = (*events.front())["run_id"].GetString();
   for (const auto* e : events) {
     std::string t = e->type();
@@ -61,7 +63,7 @@ std::string check_run(const std::vector<frame>& frames, const std::string& cid) 
     if (t == "agent_thinking") ++thinking;
     if (t == "tool_executing") {
       std::string id = data["tool_call_id"].GetString();
-      if (open_tools.count(id)) return cid + ": tool_call_id executed twice";
+      if (!tool_calls.insert(id).second) return cid + ": tool_call_id executed twice";
       open_tools[id] = data["tool"].GetString();
     }
     if (t == "tool_completed") {

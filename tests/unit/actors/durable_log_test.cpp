@@ -13,11 +13,14 @@
 #include <caf/all.hpp>
 
 #include "actors/durable_log.hpp"
+#include "unit/actors/event_frames.hpp"
 #include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"
 
 using namespace aw;
 using namespace aw::actors;
+using aw::actors::test::event;
+using aw::actors::test::parse;
 
 namespace {
 
@@ -28,29 +31,6 @@ struct temp_file {
   ~temp_file() { std::filesystem::remove_all(dir); }
   std::string path() const { return (dir / "events.db").string(); }
 };
-
-std::string event(const std::string& user, std::uint64_t seq, protocol::event_type type,
-                  const std::string& run, const std::string& data) {
-  const std::string event_id = "evt-" + std::to_string(seq);  // the envelope holds views
-  const std::string correlation_id = "c-" + run;
-  protocol::event_envelope env;
-  env.type = type;
-  env.seq = seq;
-  env.event_id = event_id;
-  env.run_id = run;
-  env.correlation_id = correlation_id;
-  env.conversation_id = "conv";
-  env.user_id = user;
-  env.unix_ms = 1000 + static_cast<std::int64_t>(seq);
-  return protocol::write_event(env, data);
-}
-
-rapidjson::Document parse(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  REQUIRE(d.IsObject());
-  return d;
-}
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 // Takeover (issue #18): gateways sharing one PostgreSQL event log. A user
 // whose gateway's lease has expired is taken over by the gateway it reaches
-// next (same epoch, its seq continued, its in-flight runs ended once with
-// GATEWAY_LOST); while that lease is live, the other gateway refuses the user.
+// next (same epoch, its seq continued, its in-flight runs run again there and
+// ended once); while that lease is live, the other gateway refuses the user.
 #include "store_test_support.hpp"
 #include "takeover_support.hpp"
 
@@ -148,9 +148,11 @@ TEST_CASE(
                            std::chrono::seconds(10)));
     auto resumed = back->frames();
     auto all = resumed_events(user(i), seen[i], resumed, "gw-b", epochs[i]);
-    const auto& done = *run_events(all, "c-1").back();
-    CHECK(std::string(done["data"]["status"].GetString()) == "error");
-    CHECK(std::string(done["data"]["error"]["code"].GetString()) == "GATEWAY_LOST");
+    // Run again on B under the same run_id (its built-in model): it finishes.
+    auto run = run_events(all, "c-1");
+    const auto& done = *run.back();
+    CHECK(std::string(done["data"]["status"].GetString()) == "success");
+    CHECK(std::string((*run.front())["run_id"].GetString()) == done["run_id"].GetString());
     final_seq[i] = max_seq(all);
     if (i == 0) {
       // The user goes on on B in the same history: a new run continues the seq.
@@ -200,7 +202,8 @@ TEST_CASE(
   CHECK(takeover_ms < 6000);
   auto metrics = http_request(b.port(), "GET", "/metrics").body;
   CHECK(metric(metrics, "agentwire_durable_log_takeovers_total") == users);
-  CHECK(metric(metrics, "agentwire_durable_log_recovered_runs_total") == users);
+  CHECK(metric(metrics, "agentwire_durable_log_recovered_runs_total") == 0);
+  CHECK(metric(metrics, "agentwire_durable_log_reruns_total") == users);
   CHECK(metric(metrics, "agentwire_durable_log_claims_refused_total") >= 1);
   CHECK(metric(metrics, "agentwire_closes_total{code=\"1013\"}") >= 1);
   CHECK(metric(metrics, "agentwire_durable_log_up") == 1);
