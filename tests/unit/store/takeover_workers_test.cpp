@@ -194,6 +194,7 @@ TEST_CASE(
 
   auto metrics = http_request(b->port(), "GET", "/metrics").body;
   CHECK(metric(metrics, "agentwire_durable_log_takeovers_total") == users);
+  CHECK(metric(metrics, "agentwire_durable_log_reruns_total") >= success);  // each run again
   // B still has both workers, and lost no step on them.
   CHECK(metric(metrics, "agentwire_workers_live") == 2);
   CHECK(metric(metrics, "agentwire_worker_lost_steps_total") == 0);
