@@ -22,3 +22,7 @@ target_link_libraries(store_tests PRIVATE aw_test_support)
 # ... and checks their event streams (takeover_test.cpp) as the e2e tests do.
 target_sources(store_tests PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/e2e/run_helpers.cpp)
 add_dependencies(store_tests agentwire)
+# ... and runs gateway and worker nodes (takeover_workers_test.cpp), with the
+# cluster test's LeakSanitizer suppressions for CAF's remoting.
+target_compile_definitions(store_tests PRIVATE
+  CAF_REMOTING_SUPPRESSIONS="${CMAKE_CURRENT_SOURCE_DIR}/e2e/caf_remoting_exit.supp")

@@ -3,6 +3,7 @@
 // next (same epoch, its seq continued, its in-flight runs run again there and
 // ended once); while that lease is live, the other gateway refuses the user.
 #include "store_test_support.hpp"
+#include "takeover_support.hpp"
 
 #include <chrono>
 #include <memory>
@@ -84,14 +85,6 @@ TEST_CASE("postgresql event log: a user is claimed once, taken over only after i
   b->append({{"bob", "e-6", 1, true}}, {{"bob", 1, 50, "{}"}});  // gw-b was not fenced
 }
 
-namespace {
-
-std::string ws_url(int port, const std::string& user, const std::string& query = "") {
-  return "ws://127.0.0.1:" + std::to_string(port) + "/ws?user_id=" + user + "&session_id=s" + query;
-}
-
-}  // namespace
-
 TEST_CASE(
     "postgresql event log: gateway A killed mid-run, its users resume on gateway B through a "
     "proxy") {
@@ -120,14 +113,8 @@ TEST_CASE(
   std::vector<std::unique_ptr<ws_client>> first;
   std::vector<std::string> epochs;
   for (int i = 0; i < users; ++i) {
-    auto c = ws_client::connect(ws_url(proxy.port(), user(i)));
-    REQUIRE(c);
-    REQUIRE(c->wait_for([](const auto& f) { return !f.empty(); }));
-    REQUIRE(c->frames().front().type() == "connection_ack");
-    CHECK(std::string(c->frames().front()["node"].GetString()) == "gw-a");
-    epochs.push_back(c->frames().front()["epoch"].GetString());
-    c->send(request_json("c-1", "Show monthly revenue for 2024"));
-    first.push_back(std::move(c));
+    epochs.emplace_back();
+    first.push_back(open_and_ask(proxy.port(), user(i), "gw-a", &epochs.back()));
   }
   for (auto& c : first)
     REQUIRE(
@@ -143,12 +130,7 @@ TEST_CASE(
   a.kill_hard();
   auto killed = steady::now();
   proxy.retarget(b.port());
-  std::vector<std::vector<frame>> seen;
-  for (auto& c : first) {
-    seen.push_back(c->frames());
-    CHECK_MESSAGE(!completed(seen.back(), "c-1"), "a run ended before the kill");
-  }
-  first.clear();
+  auto seen = frames_at_kill(first);
 
   // Clients reconnect through the proxy with last_seq and epoch, pausing 100 ms
   // after each 1013, until A's lease is over and B takes them.
@@ -157,38 +139,15 @@ TEST_CASE(
   std::vector<long long> final_seq(users, 0);
   for (int i = 0; i < users; ++i) {
     std::string query = "&last_seq=" + std::to_string(max_seq(seen[i])) + "&epoch=" + epochs[i];
-    std::unique_ptr<ws_client> back;
-    auto deadline = steady::now() + std::chrono::seconds(15);
-    for (int tries = 0; tries < 150 && steady::now() < deadline; ++tries) {
-      auto c = ws_client::connect(ws_url(proxy.port(), user(i), query));
-      // Its connection_ack, or its close (1013) without one: whichever comes first.
-      bool acked = false;
-      for (int k = 0; c && !acked && c->is_open() && k < 100; ++k)
-        acked =
-            c->wait_for([](const auto& f) { return !f.empty(); }, std::chrono::milliseconds(50));
-      if (acked) {
-        back = std::move(c);
-        break;
-      }
-      if (c && c->close_code() == 1013) ++refusals;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's retry pause
-    }
+    auto back =
+        connect_until_acked(proxy.port(), user(i), query, 150, std::chrono::seconds(15), &refusals);
     REQUIRE_MESSAGE(back, user(i), " was not taken over; B's log: ", b.log());
     if (takeover_ms < 0)
       takeover_ms = std::chrono::duration<double, std::milli>(steady::now() - killed).count();
     REQUIRE(back->wait_for([](const auto& f) { return completed(f, "c-1"); },
                            std::chrono::seconds(10)));
     auto resumed = back->frames();
-    REQUIRE(resumed.front().type() == "connection_ack");
-    CHECK(std::string(resumed.front()["node"].GetString()) == "gw-b");
-    CHECK(std::string(resumed.front()["epoch"].GetString()) == epochs[i]);
-    std::vector<frame> all = seen[i];
-    for (const auto& f : resumed) {
-      CHECK(f.type() != "error");  // no RESUME_GAP, nothing else either
-      if (f.has("seq")) all.push_back(f);
-    }
-    CHECK_MESSAGE(check_seq(all) == "", user(i), ": ", check_seq(all));
-    CHECK_MESSAGE(check_run(all, "c-1") == "", check_run(all, "c-1"));
+    auto all = resumed_events(user(i), seen[i], resumed, "gw-b", epochs[i]);
     // Run again on B under the same run_id (its built-in model): it finishes.
     auto run = run_events(all, "c-1");
     const auto& done = *run.back();
@@ -219,22 +178,10 @@ TEST_CASE(
   server_process a2(a2_env);
   REQUIRE_MESSAGE(a2.wait_listening(), a2.log());
   proxy.retarget(a2.port());
-  std::unique_ptr<ws_client> home;
   auto started = steady::now();
-  auto deadline = started + std::chrono::seconds(10);
-  for (int tries = 0; tries < 100 && steady::now() < deadline; ++tries) {
-    auto c = ws_client::connect(
-        ws_url(proxy.port(), user(1),
-               "&last_seq=" + std::to_string(final_seq[1]) + "&epoch=" + epochs[1]));
-    bool acked = false;
-    for (int k = 0; c && !acked && c->is_open() && k < 100; ++k)
-      acked = c->wait_for([](const auto& f) { return !f.empty(); }, std::chrono::milliseconds(50));
-    if (acked) {
-      home = std::move(c);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the client's retry pause
-  }
+  auto home = connect_until_acked(
+      proxy.port(), user(1), "&last_seq=" + std::to_string(final_seq[1]) + "&epoch=" + epochs[1],
+      100, std::chrono::seconds(10));
   REQUIRE_MESSAGE(home, "not handed back; gw-b: ", b.log());
   MESSAGE("handed back to the restarted gw-a after ",
           std::chrono::duration<double, std::milli>(steady::now() - started).count(), " ms");
