@@ -3,8 +3,10 @@
 // on the workers), behind a proxy. Gateway A is killed (-9) while every
 // user's run waits on a worker's model call; the proxy then sends the users
 // to gateway B, which takes them over once A's lease is over: the same epoch,
-// their seq continued with no gap and no duplicate, each run ended exactly
-// once, and the workers, which saw A vanish mid-step, go on serving B.
+// their seq continued with no gap and no duplicate, each run run again on B
+// (its model call made once more: A's was cancelled before it answered) and
+// ended exactly once, and the workers, which saw A vanish mid-step, go on
+// serving B.
 #include "store_test_support.hpp"
 #include "takeover_support.hpp"
 
@@ -183,6 +185,7 @@ TEST_CASE(
           " ms. Model calls: ", calls("requests"), " asked, ", calls("completed"),
           " answered whole, ", calls("aborted"), " abandoned by the workers.");
   CHECK(success + gateway_lost == users);
+  CHECK(success == users);  // every run re-run on B and finished
   // The workers saw A's node go down and cancelled A's model calls (no quota
   // spent on runs nobody waits for); each then answered B's (at least the
   // follow-ups': B's dispatcher gives a step to the worker with the fewest
@@ -194,7 +197,8 @@ TEST_CASE(
 
   auto metrics = http_request(b->port(), "GET", "/metrics").body;
   CHECK(metric(metrics, "agentwire_durable_log_takeovers_total") == users);
-  CHECK(metric(metrics, "agentwire_durable_log_reruns_total") >= success);  // each run again
+  CHECK(metric(metrics, "agentwire_durable_log_reruns_total") == users);  // each run again
+  CHECK(metric(metrics, "agentwire_durable_log_reruns_diverged_total") == 0);
   // B still has both workers, and lost no step on them.
   CHECK(metric(metrics, "agentwire_workers_live") == 2);
   CHECK(metric(metrics, "agentwire_worker_lost_steps_total") == 0);
