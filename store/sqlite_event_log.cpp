@@ -9,12 +9,14 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "store/event_log_store.hpp"
 #include "store/history_store.hpp"  // store_error
@@ -48,19 +50,53 @@ struct stmt : sqlite::statement {
 };
 using resetting = sqlite::in_use;
 
+// Rows are appended in rowid order and never looked up one by one on the
+// event path: no (user_id, seq) index, whose leaf pages, one per user, each
+// event would rewrite (a third of the log's CPU at 100 users). A row belongs to
+// its user's history while its epoch is the user's mark's: a new history or a
+// forgotten user leaves the old rows to prune(), not to a delete on the event
+// path. The partial index finds the few rows a re-run's count is written to.
 constexpr const char* schema =
     "CREATE TABLE IF NOT EXISTS event_log_users ("
     " user_id TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS event_log_events ("
-    " user_id TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, frame TEXT NOT NULL,"
-    " resume TEXT, PRIMARY KEY (user_id, seq));";  // not WITHOUT ROWID: frames are large rows
+    "CREATE TABLE IF NOT EXISTS event_log_rows ("
+    " user_id TEXT NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL,"
+    " frame TEXT NOT NULL, resume TEXT);"
+    "CREATE INDEX IF NOT EXISTS event_log_rows_resume ON event_log_rows (user_id, seq)"
+    " WHERE resume IS NOT NULL;";
 
-// A file from before re-runs (issue #18) lacks the resume column.
-void add_resume_column(sqlite3* db) {
-  sqlite::statement cols(db, owner,
-                         "SELECT 1 FROM pragma_table_info('event_log_events')"
-                         " WHERE name = 'resume'");
-  if (!cols.step()) exec(db, "ALTER TABLE event_log_events ADD COLUMN resume TEXT");
+// A file of an earlier version keeps its events in event_log_events (keyed by
+// (user_id, seq), perhaps without `resume`): moved over once, in one transaction.
+void migrate_events_table(sqlite3* db) {
+  {
+    sqlite::statement old(db, owner,
+                          "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                          " AND name = 'event_log_events'");
+    if (!old.step()) return;
+  }
+  bool has_resume = false;
+  {
+    sqlite::statement cols(db, owner,
+                           "SELECT 1 FROM pragma_table_info('event_log_events')"
+                           " WHERE name = 'resume'");
+    has_resume = cols.step();
+  }
+  exec(db, "BEGIN IMMEDIATE");
+  try {
+    exec(db, has_resume ? "INSERT INTO event_log_rows (user_id, epoch, seq, at_ms, frame, resume)"
+                          " SELECT e.user_id, u.epoch, e.seq, e.at_ms, e.frame, e.resume"
+                          " FROM event_log_events e JOIN event_log_users u USING (user_id)"
+                          " ORDER BY e.user_id, e.seq"
+                        : "INSERT INTO event_log_rows (user_id, epoch, seq, at_ms, frame)"
+                          " SELECT e.user_id, u.epoch, e.seq, e.at_ms, e.frame"
+                          " FROM event_log_events e JOIN event_log_users u USING (user_id)"
+                          " ORDER BY e.user_id, e.seq");
+    exec(db, "DROP TABLE event_log_events");
+    exec(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 class sqlite_event_log final : public event_log_store {
@@ -82,19 +118,17 @@ class sqlite_event_log final : public event_log_store {
       const char* sync = full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
       exec(db_, sync);
       exec(db_, schema);
-      add_resume_column(db_);
+      migrate_events_table(db_);
       upsert_user_ = std::make_unique<stmt>(
           db_,
           "INSERT INTO event_log_users (user_id, epoch, last_seq) VALUES (?1, ?2, ?3)"
           " ON CONFLICT (user_id) DO UPDATE SET epoch = excluded.epoch,"
           " last_seq = excluded.last_seq");
-      delete_events_ =
-          std::make_unique<stmt>(db_, "DELETE FROM event_log_events WHERE user_id = ?1");
       delete_user_ = std::make_unique<stmt>(db_, "DELETE FROM event_log_users WHERE user_id = ?1");
       insert_event_ = std::make_unique<stmt>(
           db_,
-          "INSERT OR REPLACE INTO event_log_events (user_id, seq, at_ms, frame, resume)"
-          " VALUES (?1, ?2, ?3, ?4, ?5)");
+          "INSERT INTO event_log_rows (user_id, epoch, seq, at_ms, frame, resume)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
       // Prepared once: a batch is a transaction, ~1,000 a second under load,
       // and sqlite3_exec would parse each BEGIN and COMMIT again.
       begin_ = std::make_unique<stmt>(db_, "BEGIN IMMEDIATE");
@@ -119,24 +153,33 @@ class sqlite_event_log final : public event_log_store {
     std::lock_guard<std::mutex> lock(mutex_);
     begin();
     try {
+      // A batch names each of its rows' users once, with the history's epoch.
+      auto epoch_of = [&users](std::string_view user) {
+        for (const auto& u : users)
+          if (u.user_id == user) return u.epoch;
+        throw store_error("sqlite event log: a row of a user the batch does not name");
+      };
       for (const auto& u : users) {
-        if (u.new_epoch) {
-          resetting d(*delete_events_);
-          d.s.text(1, u.user_id).step();
-        }
         resetting up(*upsert_user_);
         up.s.text(1, u.user_id)
             .text(2, u.epoch)
             .integer(3, static_cast<std::int64_t>(u.last_seq))
             .step();
       }
+      std::string_view user;
+      std::string_view epoch;
       for (const auto& r : rows) {
+        if (r.user_id != user) {  // rows come grouped by user, mostly
+          user = r.user_id;
+          epoch = epoch_of(user);
+        }
         resetting in(*insert_event_);
         in.s.text(1, r.user_id)
-            .integer(2, static_cast<std::int64_t>(r.seq))
-            .integer(3, r.at_ms)
-            .text(4, r.frame);
-        if (!r.resume.empty()) in.s.text(5, r.resume);  // else NULL
+            .text(2, epoch)
+            .integer(3, static_cast<std::int64_t>(r.seq))
+            .integer(4, r.at_ms)
+            .text(5, r.frame);
+        if (!r.resume.empty()) in.s.text(6, r.resume);  // else NULL
         in.s.step();
       }
       commit();
@@ -152,22 +195,38 @@ class sqlite_event_log final : public event_log_store {
     exec(db_, "BEGIN");
     try {
       stmt users(db_, "SELECT user_id, epoch, last_seq FROM event_log_users ORDER BY user_id");
-      while (users.step())
+      std::unordered_map<std::string, std::size_t> at;  // user -> index in `out`
+      while (users.step()) {
         out.push_back({users.column_text(0),
                        users.column_text(1),
                        static_cast<std::uint64_t>(users.column_int(2)),
                        {}});
+        at.emplace(out.back().user_id, out.size() - 1);
+      }
+      // One pass in the order written (no sort of large rows); each user's
+      // rows of its current epoch.
       stmt events(db_,
-                  "SELECT seq, at_ms, frame, resume FROM event_log_events WHERE user_id = ?1"
-                  " ORDER BY seq");
-      for (auto& u : out) {
-        resetting q(events);
-        q.s.text(1, u.user_id);
-        while (q.s.step())
-          u.events.push_back({static_cast<std::uint64_t>(q.s.column_int(0)), q.s.column_int(1),
-                              q.s.column_text(2), q.s.column_text(3)});
+                  "SELECT r.user_id, r.seq, r.at_ms, r.frame, r.resume FROM event_log_rows r"
+                  " JOIN event_log_users u ON u.user_id = r.user_id AND u.epoch = r.epoch"
+                  " ORDER BY r.rowid");
+      while (events.step()) {
+        auto it = at.find(events.column_text(0));
+        if (it == at.end()) continue;
+        out[it->second].events.push_back({static_cast<std::uint64_t>(events.column_int(1)),
+                                          events.column_int(2), events.column_text(3),
+                                          events.column_text(4)});
       }
       exec(db_, "COMMIT");
+      for (auto& u : out) {
+        auto& ev = u.events;
+        std::stable_sort(ev.begin(), ev.end(), [](const stored_event& a, const stored_event& b) {
+          return a.seq < b.seq;
+        });
+        // A seq written twice (not expected: a failed batch is rolled back) keeps its last row.
+        auto last = std::unique(ev.rbegin(), ev.rend(),
+                                [](const auto& a, const auto& b) { return a.seq == b.seq; });
+        ev.erase(ev.begin(), last.base());
+      }
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -179,11 +238,7 @@ class sqlite_event_log final : public event_log_store {
     std::lock_guard<std::mutex> lock(mutex_);
     begin();
     try {
-      {
-        resetting d(*delete_events_);
-        d.s.text(1, user_id).step();
-      }
-      resetting u(*delete_user_);
+      resetting u(*delete_user_);  // its rows, now of no history, go at the next prune()
       u.s.text(1, user_id).step();
       commit();
     } catch (...) {
@@ -194,22 +249,28 @@ class sqlite_event_log final : public event_log_store {
 
   std::int64_t prune(std::int64_t cutoff_ms, std::uint64_t keep_events) override {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Kept: rows of a user's current history that are recent or among its
+    // newest keep_events; gone: the rest, and rows of no history.
     stmt d(db_,
-           "DELETE FROM event_log_events WHERE at_ms < ?1 AND seq + ?2 <= (SELECT last_seq FROM"
-           " event_log_users u WHERE u.user_id = event_log_events.user_id)");
+           "DELETE FROM event_log_rows WHERE NOT EXISTS (SELECT 1 FROM event_log_users u"
+           " WHERE u.user_id = event_log_rows.user_id AND u.epoch = event_log_rows.epoch"
+           " AND (event_log_rows.at_ms >= ?1 OR event_log_rows.seq + ?2 > u.last_seq))");
     d.integer(1, cutoff_ms).integer(2, static_cast<std::int64_t>(keep_events)).step();
     return sqlite3_changes(db_);
   }
 
   void set_resume(std::string_view user_id, std::uint64_t seq, std::string_view resume) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    stmt u(db_, "UPDATE event_log_events SET resume = ?3 WHERE user_id = ?1 AND seq = ?2");
+    stmt u(db_,
+           "UPDATE event_log_rows SET resume = ?3 WHERE user_id = ?1 AND seq = ?2"
+           " AND resume IS NOT NULL"
+           " AND epoch = (SELECT epoch FROM event_log_users WHERE user_id = ?1)");
     u.text(1, user_id).integer(2, static_cast<std::int64_t>(seq)).text(3, resume).step();
   }
 
   std::int64_t count() override {
     std::lock_guard<std::mutex> lock(mutex_);
-    stmt q(db_, "SELECT COUNT(*) FROM event_log_events");
+    stmt q(db_, "SELECT COUNT(*) FROM event_log_rows");
     return q.step() ? q.column_int(0) : 0;
   }
 
@@ -283,7 +344,6 @@ class sqlite_event_log final : public event_log_store {
     begin_.reset();
     commit_.reset();
     upsert_user_.reset();
-    delete_events_.reset();
     delete_user_.reset();
     insert_event_.reset();
     sqlite3_close_v2(db_);
@@ -291,7 +351,7 @@ class sqlite_event_log final : public event_log_store {
   }
   std::mutex mutex_;
   sqlite3* db_ = nullptr;
-  std::unique_ptr<stmt> upsert_user_, delete_events_, delete_user_, insert_event_;
+  std::unique_ptr<stmt> upsert_user_, delete_user_, insert_event_;
   std::unique_ptr<stmt> begin_, commit_;
   sqlite3* checkpoint_db_ = nullptr;  // used by checkpointer_ only
   std::thread checkpointer_;

@@ -3,6 +3,7 @@
 // retries and delivers in order.
 #include <doctest/doctest.h>
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -54,11 +55,16 @@ TEST_CASE("durable log store: rows round-trip, a new epoch replaces a user's row
     CHECK(users[0].events[0].at_ms == 10);
     CHECK(users[0].events[1].frame == frame2);
     CHECK(db->count() == 3);
-    // alice starts a new history: her old rows go in the same transaction.
+    // alice starts a new history: her old rows are of no history now (read
+    // back no more, removed by the next prune).
     db->append({{"alice", "e-2", 1, true}}, {{"alice", 1, 40, "{\"new\":1}"}});
+    auto now = db->load();
+    REQUIRE(now[0].events.size() == 1);
+    CHECK(now[0].events[0].frame == "{\"new\":1}");
     // prune: rows older than 35 ms and more than 0 behind their last seq.
     db->append({{"bob", "e-9", 3, false}}, {{"bob", 2, 31, "{}"}, {"bob", 3, 50, "{}"}});
-    CHECK(db->prune(35, 1) == 2);  // bob 1 and 2 (bob 3 is within the newest 1)
+    CHECK(db->count() == 6);
+    CHECK(db->prune(35, 1) == 4);  // alice's two old rows, bob 1 and 2 (bob 3 is the newest 1)
     db->forget("nobody");
   }
   // Reopened, as after a restart.
@@ -72,6 +78,41 @@ TEST_CASE("durable log store: rows round-trip, a new epoch replaces a user's row
   CHECK(users[1].events[0].seq == 3);
   db->forget("bob");
   CHECK(db->load().size() == 1);
+  CHECK(db->count() == 2);        // bob's row waits for the next prune ...
+  CHECK(db->prune(0, 1000) == 1);  // ... which takes it, whatever its age
+  CHECK(db->count() == 1);
+}
+
+TEST_CASE("durable log store: a file of the earlier schema is moved to the new one at open") {
+  temp_file tmp;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(tmp.path().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db,
+                         "CREATE TABLE event_log_users (user_id TEXT PRIMARY KEY, epoch TEXT NOT"
+                         " NULL, last_seq INTEGER NOT NULL);"
+                         "CREATE TABLE event_log_events (user_id TEXT NOT NULL, seq INTEGER NOT"
+                         " NULL, at_ms INTEGER NOT NULL, frame TEXT NOT NULL,"
+                         " PRIMARY KEY (user_id, seq));"
+                         "INSERT INTO event_log_users VALUES ('dave', 'e-4', 2);"
+                         "INSERT INTO event_log_events VALUES ('dave', 2, 20, 'second');"
+                         "INSERT INTO event_log_events VALUES ('dave', 1, 10, 'first');",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto db = store::open_sqlite_event_log(tmp.path(), false);
+  auto users = db->load();
+  REQUIRE(users.size() == 1);
+  CHECK(users[0].epoch == "e-4");
+  REQUIRE(users[0].events.size() == 2);
+  CHECK(users[0].events[0].frame == "first");
+  CHECK(users[0].events[1].frame == "second");
+  CHECK(users[0].events[1].resume.empty());
+  db->append({{"dave", "e-4", 3, false}}, {{"dave", 3, 30, "third", "run1:00"}});
+  db->set_resume("dave", 3, "run1:01");
+  users = db->load();
+  REQUIRE(users[0].events.size() == 3);
+  CHECK(users[0].events[2].resume == "run1:01");
 }
 
 // Checkpoints run on the store's own thread (store/sqlite_event_log.cpp), not
