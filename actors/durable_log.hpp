@@ -19,6 +19,8 @@
 //
 // Thread-safe: append/forget/take from any actor, non-blocking (a lock held
 // for a queue push). recover() and the constructor run at start-up only.
+// Defined in durable_log.cpp, and durable_log_shared.cpp for what only a
+// shared store uses (claims, the lease, hand-backs).
 #pragma once
 
 #include <atomic>
