@@ -166,6 +166,16 @@ class durable_log {
   // The user's history is over (its session retired): its rows go.
   void forget(const std::string& user_id);
 
+  // Shared store: users of a dead gateway that no one reconnects are adopted
+  // here all the same, so that their runs finish (issue #18): every third of
+  // the lease, while this is the live gateway with the smallest NODE_ID, up to
+  // 100 such users are claimed (taken over), their histories held for
+  // take(), and `adopt` is called (writer thread) with each user and its
+  // runs ended GATEWAY_LOST; it starts the user's session, which re-runs the
+  // rest. Set before start(); cleared (nullptr) before its target goes.
+  using adopter = std::function<void(const std::string& user, std::vector<ended_run> ended)>;
+  void set_adopter(adopter adopt);
+
   // Over DURABLE_LOG_MAX_PENDING_MB: sessions take no new run.
   bool over_bound() const {
     return stats_->durable_pending_bytes.load(std::memory_order_relaxed) >
@@ -202,6 +212,7 @@ class durable_log {
   void maybe_renew(std::chrono::steady_clock::time_point now);
   void if_fenced(const std::exception& e);
   void maybe_hand_off(std::chrono::steady_clock::time_point now);
+  void adopt_orphans();
   // Ends the user's open runs (written to the store) and keeps its newest
   // events within the byte limits; `total_bytes` counts across users.
   recovered_user to_recovered(store::stored_user& u, std::int64_t now_ms, std::size_t& total_bytes,
@@ -229,6 +240,8 @@ class durable_log {
   std::mutex recovered_mutex_;
   std::unordered_map<std::string, recovered_user> recovered_;
   std::unordered_map<std::string, caf::actor> serving_;  // shared store: user -> its session
+  std::mutex adopter_mutex_;
+  adopter adopt_;
 };
 
 }  // namespace aw::actors

@@ -4,6 +4,7 @@
 #include <caf/send.hpp>
 
 #include "actors/durable_log.hpp"
+#include "actors/ids.hpp"
 #include "core/log.hpp"
 #include "protocol/server_messages.hpp"
 
@@ -66,7 +67,47 @@ std::shared_ptr<claim_reply> durable_log::do_claim(const claim_item& c) {
     log::error("durable_log", "claiming a user in the durable event log failed",
                {{"user", c.user_id}, {"error", e.what()}});
   }
+  // A session claimed its user: a history adopted for it meanwhile
+  // (adopt_orphans) is what this claim just read again, no longer to take().
+  if (c.session && reply->result == claim_reply::outcome::ready) {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    recovered_.erase(c.user_id);
+  }
   return reply;
+}
+
+void durable_log::set_adopter(adopter adopt) {
+  std::lock_guard<std::mutex> lock(adopter_mutex_);
+  adopt_ = std::move(adopt);
+}
+
+void durable_log::adopt_orphans() {
+  {
+    std::lock_guard<std::mutex> lock(adopter_mutex_);
+    if (!adopt_) return;
+  }
+  std::vector<std::string> users;
+  try {
+    users = db_->orphans(100);
+  } catch (const std::exception& e) {
+    if_fenced(e);
+    log::warn("durable_log", "reading the users of dead gateways failed", {{"error", e.what()}});
+    return;
+  }
+  for (const auto& user : users) {
+    auto reply = do_claim(claim_item{caf::actor(), user, random_tag("e")});
+    if (reply->result != claim_reply::outcome::ready || !reply->user) continue;
+    log::info("durable_log", "user of a dead gateway adopted, no one connected",
+              {{"user", user},
+               {"from", reply->from_node},
+               {"runs_to_repeat", std::to_string(reply->user->rerun.size())}});
+    {
+      std::lock_guard<std::mutex> lock(recovered_mutex_);
+      recovered_[user] = std::move(*reply->user);
+    }
+    std::lock_guard<std::mutex> lock(adopter_mutex_);
+    if (adopt_) adopt_(user, std::move(reply->ended));
+  }
 }
 
 void durable_log::serving(const std::string& user_id, const caf::actor& session) {
@@ -151,6 +192,7 @@ void durable_log::maybe_renew(steady::time_point now) {
 void durable_log::maybe_hand_off(steady::time_point now) {
   if (!shared_ || now - last_wanted_ < opt_.renew_every) return;
   last_wanted_ = now;
+  adopt_orphans();
   std::vector<std::string> users;
   try {
     users = db_->wanted();

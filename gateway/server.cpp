@@ -530,6 +530,18 @@ int server::impl::run(const actors::services& services) {
   if (svc.durable)
     for (const auto& user : svc.durable->users_with_reruns())
       users[user].session = actors::spawn_session(system, svc, user);
+  // Users of a dead gateway whom no one reconnects: their sessions start here
+  // (the log adopted their histories), so that their runs finish too.
+  if (svc.durable && svc.durable->shared())
+    svc.durable->set_adopter([this](const std::string& user, std::vector<actors::ended_run> ended) {
+      asio::post(io, [this, user, ended = std::move(ended)] {
+        if (stopping) return;
+        auto now = now_ms();
+        for (const auto& run : ended) actors::account_lost_run(svc, user, run, now);
+        auto& entry = users[user];
+        if (!entry.session) entry.session = actors::spawn_session(system, svc, user);
+      });
+    });
   start_accepting();
   signals.async_wait([this](const asio::error_code& e, int sig) {
     if (!e) shutdown();
@@ -539,6 +551,7 @@ int server::impl::run(const actors::services& services) {
   log::info("gateway", "listening",
             {{"host", cfg->host}, {"port", std::to_string(local.port())}, {"node", cfg->node_id}});
   io.run();
+  if (svc.durable) svc.durable->set_adopter(nullptr);
   stop_accepting();
   stop_http();
   for (auto& [user, entry] : users)

@@ -112,6 +112,14 @@ class event_log_store {
   virtual bool shared() const { return false; }
   // Users of this node that another node asked for (claim() refused there).
   virtual std::vector<std::string> wanted() { return {}; }
+  // Users held by nodes whose lease has expired, at most `limit`, for this
+  // node to claim (and so finish their runs) though no one connects: only
+  // while this is the live node with the smallest id, so that survivors do not
+  // race for them. None with one node.
+  virtual std::vector<std::string> orphans(std::size_t limit) {
+    (void)limit;
+    return {};
+  }
   // This node's session of the user is gone, its history kept: the next
   // claim() elsewhere moves it there without fencing this node. Only while
   // `owner_epoch` is still the user's (a newer claim here voids it).

@@ -304,6 +304,23 @@ class postgres_event_log final : public event_log_store {
     return out;
   }
 
+  std::vector<std::string> orphans(std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::string> out;
+    transaction([&] {
+      out.clear();
+      auto r = exec(
+          "SELECT u.user_id FROM event_log_users u JOIN event_log_nodes n USING (node_id)"
+          " WHERE u.node_id <> $1 AND n.lease_expires_ms < " AW_PG_NOW_MS
+          " AND $1 = (SELECT min(node_id) FROM event_log_nodes"
+          "  WHERE lease_expires_ms >= " AW_PG_NOW_MS ")"
+          " ORDER BY u.user_id LIMIT $2",
+          {node_, std::to_string(limit)});
+      for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    });
+    return out;
+  }
+
   std::vector<std::string> wanted() override {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::string> out;
