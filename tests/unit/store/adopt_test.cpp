@@ -23,18 +23,9 @@ TEST_CASE("postgresql event log: a dead gateway's users are adopted by the survi
   fake_openai fake;
   REQUIRE(fake.wait_listening());
   std::string url = fresh_postgres_database();
-  std::vector<std::string> common = {"STORE_URL=" + url, "DURABLE_LOG=1",
-                                     "DURABLE_LEASE_SECONDS=2"};
-  auto a_env = common;
-  for (std::string e :
-       {"NODE_ID=gw-a", "LLM_PROVIDER=openai", "OPENAI_API_KEY=sk-test-secret-key-1234",
-        "LLM_MODEL=fake-model", "LLM_TIMEOUT_S=60", "CHART_GENERATION_TIMEOUT_S=60"})
-    a_env.push_back(e);
-  a_env.push_back("LLM_BASE_URL=" + fake.base_url("/cfg/chunks=40,latency=20000"));
-  auto b_env = common;
-  b_env.push_back("NODE_ID=gw-b");
-  server_process a(a_env);
-  server_process b(b_env);
+  // A model that takes 20 s per answer: every run is in flight at the kill.
+  server_process a(gateway_env(url, "gw-a", fake.base_url("/cfg/chunks=40,latency=20000")));
+  server_process b(gateway_env(url, "gw-b"));
   REQUIRE_MESSAGE(a.wait_listening(), a.log());
   REQUIRE_MESSAGE(b.wait_listening(), b.log());
 

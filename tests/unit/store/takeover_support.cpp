@@ -8,6 +8,17 @@
 
 namespace aw::test {
 
+std::vector<std::string> gateway_env(const std::string& url, const std::string& node,
+                                     const std::string& model_url) {
+  std::vector<std::string> env = {"STORE_URL=" + url, "DURABLE_LOG=1", "DURABLE_LEASE_SECONDS=2",
+                                  "NODE_ID=" + node};
+  if (model_url.empty()) return env;
+  env.insert(env.end(), {"LLM_PROVIDER=openai", "OPENAI_API_KEY=sk-test-secret-key-1234",
+                         "LLM_MODEL=fake-model", "LLM_TIMEOUT_S=60",
+                         "CHART_GENERATION_TIMEOUT_S=60", "LLM_BASE_URL=" + model_url});
+  return env;
+}
+
 std::string user_ws_url(int port, const std::string& user, const std::string& query) {
   return "ws://127.0.0.1:" + std::to_string(port) + "/ws?user_id=" + user + "&session_id=s" + query;
 }

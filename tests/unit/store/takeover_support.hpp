@@ -11,6 +11,12 @@
 
 namespace aw::test {
 
+// A gateway's environment on the shared log at `url` (DURABLE_LOG=1, a 2 s
+// lease) as NODE_ID `node`; with `model_url`, asking the (fake) model there,
+// whose slowness the URL sets, with timeouts long enough to be in flight.
+std::vector<std::string> gateway_env(const std::string& url, const std::string& node,
+                                     const std::string& model_url = "");
+
 // ws://127.0.0.1:PORT/ws?user_id=USER&session_id=s, then `query` as given
 // (e.g. "&last_seq=3&epoch=...").
 std::string user_ws_url(int port, const std::string& user, const std::string& query = "");

@@ -91,19 +91,9 @@ TEST_CASE(
   fake_openai fake;
   REQUIRE(fake.wait_listening());
   std::string url = fresh_postgres_database();
-  std::vector<std::string> common = {"STORE_URL=" + url, "DURABLE_LOG=1",
-                                     "DURABLE_LEASE_SECONDS=2"};
-  auto a_env = common;
-  for (std::string e :
-       {"NODE_ID=gw-a", "LLM_PROVIDER=openai", "OPENAI_API_KEY=sk-test-secret-key-1234",
-        "LLM_MODEL=fake-model", "LLM_TIMEOUT_S=60", "CHART_GENERATION_TIMEOUT_S=60"})
-    a_env.push_back(e);
   // A model that takes 20 s per answer: every run is in flight at the kill.
-  a_env.push_back("LLM_BASE_URL=" + fake.base_url("/cfg/chunks=40,latency=20000"));
-  auto b_env = common;
-  b_env.push_back("NODE_ID=gw-b");
-  server_process a(a_env);
-  server_process b(b_env);
+  server_process a(gateway_env(url, "gw-a", fake.base_url("/cfg/chunks=40,latency=20000")));
+  server_process b(gateway_env(url, "gw-b"));
   REQUIRE_MESSAGE(a.wait_listening(), a.log());
   REQUIRE_MESSAGE(b.wait_listening(), b.log());
   tcp_proxy proxy(a.port());  // nginx's part: A first, B once A is dead
@@ -173,9 +163,7 @@ TEST_CASE(
   // gw-a comes back (same NODE_ID) and the proxy sends users to it again: a
   // user gw-b took over is refused there (1013) until gw-b, told that gw-a
   // asks for it, hands it over from its idle session: same epoch, no gap.
-  auto a2_env = common;
-  a2_env.push_back("NODE_ID=gw-a");
-  server_process a2(a2_env);
+  server_process a2(gateway_env(url, "gw-a"));
   REQUIRE_MESSAGE(a2.wait_listening(), a2.log());
   proxy.retarget(a2.port());
   auto started = steady::now();
