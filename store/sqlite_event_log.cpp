@@ -154,11 +154,9 @@ class sqlite_event_log final : public event_log_store {
     begin();
     try {
       // A batch names each of its rows' users once, with the history's epoch.
-      auto epoch_of = [&users](std::string_view user) {
-        for (const auto& u : users)
-          if (u.user_id == user) return u.epoch;
-        throw store_error("sqlite event log: a row of a user the batch does not name");
-      };
+      std::unordered_map<std::string_view, std::string_view> epochs;
+      epochs.reserve(users.size());
+      for (const auto& u : users) epochs[u.user_id] = u.epoch;
       for (const auto& u : users) {
         resetting up(*upsert_user_);
         up.s.text(1, u.user_id)
@@ -169,9 +167,12 @@ class sqlite_event_log final : public event_log_store {
       std::string_view user;
       std::string_view epoch;
       for (const auto& r : rows) {
-        if (r.user_id != user) {  // rows come grouped by user, mostly
+        if (r.user_id != user) {  // runs of one user's rows look it up once
+          auto it = epochs.find(r.user_id);
+          if (it == epochs.end())
+            throw store_error("sqlite event log: a row of a user the batch does not name");
           user = r.user_id;
-          epoch = epoch_of(user);
+          epoch = it->second;
         }
         resetting in(*insert_event_);
         in.s.text(1, r.user_id)
