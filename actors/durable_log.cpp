@@ -7,17 +7,13 @@
 #include <caf/send.hpp>
 
 #include "core/log.hpp"
+#include "protocol/server_messages.hpp"
 #include "store/history_store.hpp"  // store_error
 
 namespace aw::actors {
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-std::int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 double ms_since(steady::time_point t) {
   return std::chrono::duration<double, std::milli>(steady::now() - t).count();
@@ -292,7 +288,7 @@ void durable_log::maybe_prune(steady::time_point now) {
   if (now - last_prune_ < opt_.prune_every) return;
   last_prune_ = now;
   try {
-    db_->prune(wall_ms() - opt_.keep_ms, opt_.keep_events);
+    db_->prune(protocol::now_unix_ms() - opt_.keep_ms, opt_.keep_events);
     stats_->durable_rows = db_->count();
   } catch (const std::exception& e) {
     if_fenced(e);

@@ -105,7 +105,7 @@ void finish_tool(run_self* self, const tool_call& call, bool success, std::strin
 std::shared_ptr<const std::string> checkpoint(run_self* self, bool chose,
                                               const analytics::generation& gen) {
   if (!self->state.svc.durable || gen.provider == "builtin") return nullptr;
-  auto text = encode_checkpoint(run_checkpoint{chose, gen});
+  auto text = encode_checkpoint(chose, gen);
   return text.empty() ? nullptr : std::make_shared<const std::string>(std::move(text));
 }
 

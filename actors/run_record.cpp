@@ -72,9 +72,9 @@ std::optional<run_record> decode_run_record(std::string_view text) {
   return r;
 }
 
-std::string encode_checkpoint(const run_checkpoint& c) {
-  auto& x = const_cast<run_checkpoint&>(c);
-  return encode(checkpoint_tag, [&](auto& f) { return f(x.chose, x.gen); });
+std::string encode_checkpoint(bool chose, const analytics::generation& gen) {
+  auto& g = const_cast<analytics::generation&>(gen);
+  return encode(checkpoint_tag, [&](auto& f) { return f(chose, g); });
 }
 
 std::optional<run_checkpoint> decode_checkpoint(std::string_view text) {

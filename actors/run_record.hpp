@@ -44,7 +44,7 @@ std::string encode_run_record(const protocol::analytics_payload& payload,
                               std::uint32_t reruns = 0);
 std::optional<run_record> decode_run_record(std::string_view text);
 
-std::string encode_checkpoint(const run_checkpoint& c);
+std::string encode_checkpoint(bool chose, const analytics::generation& gen);
 std::optional<run_checkpoint> decode_checkpoint(std::string_view text);
 
 }  // namespace aw::actors

@@ -52,7 +52,7 @@ TEST_CASE("run record: a run's input and a model's answer round-trip, damaged te
   c.gen.chart_type = protocol::chart_type::bar_chart_stacked;
   c.gen.thoughts = {"a", "b"};
   c.gen.tokens_in = 1234;
-  auto answer = decode_checkpoint(encode_checkpoint(c));
+  auto answer = decode_checkpoint(encode_checkpoint(c.chose, c.gen));
   REQUIRE(answer.has_value());
   CHECK(answer->chose);
   CHECK(answer->gen.title == "Revenue");
@@ -61,7 +61,7 @@ TEST_CASE("run record: a run's input and a model's answer round-trip, damaged te
   CHECK(answer->gen.thoughts.size() == 2);
   CHECK(answer->gen.tokens_in == 1234);
 
-  CHECK_FALSE(decode_run_record(encode_checkpoint(c)).has_value());  // another kind
+  CHECK_FALSE(decode_run_record(encode_checkpoint(c.chose, c.gen)).has_value());  // another kind
   CHECK_FALSE(decode_checkpoint(text).has_value());
   CHECK_FALSE(decode_run_record("run2:" + text.substr(5)).has_value());         // another version
   CHECK_FALSE(decode_run_record(text.substr(0, text.size() - 2)).has_value());  // cut short
@@ -113,7 +113,7 @@ TEST_CASE("durable log recovery: runs with their input are kept to run again, th
   run_checkpoint answer;
   answer.chose = true;
   answer.gen.provider = "openai";
-  log.tool_done("run-a", "plan_chart", "run-a-call-1", encode_checkpoint(answer));
+  log.tool_done("run-a", "plan_chart", "run-a-call-1", encode_checkpoint(answer.chose, answer.gen));
   log.tool("run-a", "render_chart", "run-a-call-2");
   // run-b: no input kept (a log from before re-runs): ended.
   log.start("run-b", false);
